@@ -1,0 +1,122 @@
+package fr.ameli.idp.embedded;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.StringUtils;
+
+/**
+ * The embedded default: when no database is configured ({@code spring.r2dbc.url} unset), start a real
+ * PostgreSQL from Maven Central binaries whose data persists under {@code idp.embedded.data-dir}, and,
+ * when no mail server is configured ({@code spring.mail.host} unset), an in-process SMTP server.
+ *
+ * <p>Runs after the config files are read so that a URL given in {@code config/application.yml}, in the
+ * environment ({@code SPRING_R2DBC_URL}) or on the command line switches the embedded server off. The
+ * servers live as long as the JVM: tests share one PostgreSQL per JVM (keyed by data directory).
+ */
+public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered {
+
+    /** Property set to {@code true} when this class provided the database: enables the demo and dev-only features. */
+    public static final String ACTIVE = "idp.embedded.active";
+    public static final String PROFILE = "embedded";
+
+    private static final Map<Path, EmbeddedPostgres> DATABASES = new ConcurrentHashMap<>();
+    private static volatile @Nullable GreenMail smtp;
+
+    private final Log log;
+
+    public EmbeddedInfrastructure(DeferredLogFactory logFactory) {
+        this.log = logFactory.getLog(EmbeddedInfrastructure.class);
+    }
+
+    @Override
+    public int getOrder() {
+        return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+    }
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        if (StringUtils.hasText(env.getProperty("spring.r2dbc.url"))
+                || !env.getProperty("idp.embedded.enabled", Boolean.class, true)) {
+            return;
+        }
+        Map<String, Object> props = new HashMap<>();
+        Path dataDir = Path.of(env.getProperty("idp.embedded.data-dir", "data/postgres")).toAbsolutePath().normalize();
+        boolean clean = env.getProperty("idp.embedded.clean", Boolean.class, false);
+        EmbeddedPostgres pg = DATABASES.computeIfAbsent(dataDir, dir -> startPostgres(dir, clean));
+        String hostPort = "localhost:" + pg.getPort() + "/postgres";
+        props.put("spring.r2dbc.url", "r2dbc:postgresql://" + hostPort);
+        props.put("spring.r2dbc.username", "postgres");
+        props.put("spring.r2dbc.password", "");
+        props.put("spring.flyway.url", "jdbc:postgresql://" + hostPort);
+        props.put("spring.flyway.user", "postgres");
+        props.put("spring.flyway.password", "");
+        props.put(ACTIVE, "true");
+
+        if (!StringUtils.hasText(env.getProperty("spring.mail.host"))) {
+            GreenMail mail = startSmtp(env.getProperty("idp.embedded.smtp-port", Integer.class, 0));
+            props.put("spring.mail.host", "localhost");
+            props.put("spring.mail.port", String.valueOf(mail.getSmtp().getPort()));
+            props.put("idp.embedded.smtp-active", "true");
+        }
+        env.getPropertySources().addFirst(new MapPropertySource("idp-embedded", props));
+        env.addActiveProfile(PROFILE);
+    }
+
+    /** The in-process SMTP server, when this JVM started one (for the development mailbox page). */
+    public static @Nullable GreenMail smtpServer() {
+        return smtp;
+    }
+
+    private EmbeddedPostgres startPostgres(Path dataDir, boolean clean) {
+        try {
+            log.info("No spring.r2dbc.url configured: starting embedded PostgreSQL with data in " + dataDir);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(clean)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("fsync", clean ? "off" : "on")
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Embedded PostgreSQL could not start in " + dataDir, e);
+        }
+    }
+
+    private static synchronized GreenMail startSmtp(int port) {
+        GreenMail running = smtp;
+        if (running != null) {
+            return running;
+        }
+        GreenMail mail = new GreenMail(new ServerSetup(port == 0 ? freePort() : port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        smtp = mail;
+        Runtime.getRuntime().addShutdownHook(new Thread(mail::stop, "embedded-smtp-stop"));
+        return mail;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package fr.ameli.idp;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The whole service on a random port, on the embedded PostgreSQL and SMTP the suite starts itself
+ * (one of each per test JVM), with the demo data of DEMO-DATA.md loaded.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // inline properties outrank ./config/application.yml, which a profile file on the classpath would not
+        "idp.embedded.data-dir=target/embedded-pg",
+        "idp.embedded.clean=true",
+        "idp.embedded.smtp-port=0",
+        "logging.level.root=WARN",
+        "logging.level.fr.ameli.idp=INFO"
+})
+@ActiveProfiles("test")
+public @interface IdpIntegrationTest {
+}

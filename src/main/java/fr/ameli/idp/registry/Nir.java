@@ -52,7 +52,7 @@ public final class Nir {
             if (isSpace(c)) {
                 continue;
             }
-            char upper = Character.toUpperCase(c);
+            char upper = c == 'a' || c == 'b' ? (char) (c - 'a' + 'A') : c;
             if (!(isAsciiDigit(upper) || upper == 'A' || upper == 'B')) {
                 throw new InvalidNirException(InvalidNirException.Reason.CHARACTERS);
             }

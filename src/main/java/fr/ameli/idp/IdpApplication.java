@@ -1,11 +1,22 @@
 package fr.ameli.idp;
 
+import fr.ameli.idp.registry.RegistryImportCommand;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class IdpApplication {
+
     public static void main(String[] args) {
-        SpringApplication.run(IdpApplication.class, args);
+        SpringApplication app = new SpringApplication(IdpApplication.class);
+        if (RegistryImportCommand.requested(args)) {
+            // Operator run mode: import, report, exit; no web server.
+            app.setWebApplicationType(WebApplicationType.NONE);
+            System.exit(SpringApplication.exit(app.run(args)));
+        }
+        app.run(args);
     }
 }

@@ -1,0 +1,80 @@
+package fr.ameli.idp.embedded;
+
+import fr.ameli.idp.account.AccountStatus;
+import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.registry.ImportReport;
+import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.RegistryImportCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.Resource;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+/**
+ * Loads the synthetic people of DEMO-DATA.md (registry CSV and accounts CSV under {@code config/demo/})
+ * before the service reports ready. Idempotent: restarting changes nothing, and an account that a
+ * person has since changed is left as it is.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+@ConditionalOnBooleanProperty("idp.demo.enabled")
+class DemoData implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoData.class);
+
+    private final Registry registry;
+    private final Accounts accounts;
+    private final Resource registryFile;
+    private final Resource accountsFile;
+
+    DemoData(Registry registry, Accounts accounts, @Value("${idp.demo.registry}") Resource registryFile,
+            @Value("${idp.demo.accounts}") Resource accountsFile) {
+        this.registry = registry;
+        this.accounts = accounts;
+        this.registryFile = registryFile;
+        this.accountsFile = accountsFile;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        if (args.containsOption(RegistryImportCommand.OPTION)) {
+            return;
+        }
+        ImportReport report = registry.importCsv(read(registryFile)).block();
+        if (report == null || !report.applied()) {
+            throw new IllegalStateException("Demo registry rejected: " + (report == null ? "" : report.errors()));
+        }
+        long created = Flux.fromArray(read(accountsFile).split("\r?\n"))
+                .skip(1)
+                .filter(line -> !line.isBlank())
+                .map(line -> line.split(";", -1))
+                .concatMap(cells -> accounts.provision(Nir.parse(cells[0]),
+                        AccountStatus.valueOf(cells[1].trim().toUpperCase(Locale.ROOT)),
+                        cells[2].isBlank() ? null : cells[2].trim(), cells[3].trim()))
+                .filter(Boolean::booleanValue)
+                .count()
+                .blockOptional().orElse(0L);
+        log.info("Demo data: registry {} inserted, {} updated, {} unchanged; {} account(s) created",
+                report.inserted(), report.updated(), report.unchanged(), created);
+    }
+
+    private static String read(Resource resource) {
+        try {
+            return resource.getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Demo data file missing: " + resource.getDescription(), e);
+        }
+    }
+}

@@ -6,14 +6,16 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole service on a random port, on the embedded PostgreSQL and SMTP the suite starts itself
- * (one of each per test JVM), with the demo data of DEMO-DATA.md loaded.
+ * (one of each per test JVM), with the demo data of DEMO-DATA.md loaded. Each application context gets
+ * a free port of its own, and the issuer that goes with it (the discovery document is built at start-up).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         // inline properties outrank ./config/application.yml, which a profile file on the classpath would not
         "idp.embedded.data-dir=target/embedded-pg",
         "idp.embedded.clean=true",
@@ -22,5 +24,6 @@ import org.springframework.test.context.ActiveProfiles;
         "logging.level.fr.ameli.idp=INFO"
 })
 @ActiveProfiles("test")
+@ContextConfiguration(initializers = FreePortInitializer.class)
 public @interface IdpIntegrationTest {
 }

@@ -13,6 +13,8 @@ class PlatformConfiguration {
 
     @Bean
     Clock clock() {
+        // Seeds the random generator here, on the main thread, rather than on the first request.
+        Secrets.newHandle();
         return Clock.systemUTC();
     }
 

@@ -119,7 +119,11 @@ public class Registry {
         return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
     }
 
-    static InsuredPerson person(Readable row) {
+    /** The columns {@link #person} reads, for queries of other capabilities that join the registry. */
+    public static final String PERSON_COLUMNS = "p." + COLUMNS.replace(", ", ", p.");
+
+    /** Reads an insured person from a row holding {@link #PERSON_COLUMNS}. */
+    public static InsuredPerson person(Readable row) {
         return new InsuredPerson(
                 Nir.parse(row.get("nir", String.class)),
                 row.get("birth_name", String.class),

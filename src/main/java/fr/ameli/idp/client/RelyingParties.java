@@ -1,0 +1,152 @@
+package fr.ameli.idp.client;
+
+import io.r2dbc.spi.Readable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The registered relying parties. PostgreSQL is the source of truth (so that a client registered through
+ * the operator API on one replica is known to all); each replica keeps an immutable in-memory copy,
+ * refreshed every 30 seconds and on a miss, so that the hot paths never wait for the database to find a client.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+public class RelyingParties implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(RelyingParties.class);
+    private static final String COLUMNS = "client_id, client_name, secret_hash, auth_methods, redirect_uris, "
+            + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce";
+
+    private final DatabaseClient db;
+    private final ClientRegistrationProperties config;
+    private volatile Map<String, RelyingParty> byId = Map.of();
+    private @Nullable Disposable refresher;
+
+    RelyingParties(DatabaseClient db, ClientRegistrationProperties config) {
+        this.db = db;
+        this.config = config;
+    }
+
+    /** Registers the clients of {@code config/}, loads all, then keeps the copy fresh. */
+    @Override
+    public void run(ApplicationArguments args) {
+        Flux.fromIterable(config.toRegister())
+                .concatMap(p -> register(p, "config"))
+                .then(reload())
+                .block(Duration.ofSeconds(60));
+        refresher = Flux.interval(Duration.ofSeconds(30), Schedulers.parallel())
+                .concatMap(tick -> reload().onErrorResume(e -> {
+                    log.warn("Relying party refresh failed: {}", e.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+    }
+
+    public Mono<RelyingParty> find(String clientId) {
+        RelyingParty known = byId.get(clientId);
+        if (known != null) {
+            return Mono.just(known);
+        }
+        return db.sql("select " + COLUMNS + " from relying_party where client_id = :id")
+                .bind("id", clientId)
+                .map(RelyingParties::properties)
+                .one()
+                .map(RelyingParty::from)
+                .doOnNext(this::remember);
+    }
+
+    /** Validates, then inserts or replaces the registration. IllegalArgumentException when invalid. */
+    public Mono<RelyingParty> register(ClientProperties p, String source) {
+        return Mono.fromCallable(() -> RelyingParty.from(p)).flatMap(rp -> {
+            DatabaseClient.GenericExecuteSpec spec = db.sql("insert into relying_party (" + COLUMNS + ", source, updated_at) "
+                            + "values (:client_id, :client_name, :secret_hash, :auth_methods, :redirect_uris, "
+                            + ":post_logout_redirect_uris, :scopes, :id_token_alg, :userinfo_alg, :sector, :jwks, "
+                            + ":require_pkce, :source, now()) on conflict (client_id) do update set "
+                            + "client_name = excluded.client_name, secret_hash = excluded.secret_hash, "
+                            + "auth_methods = excluded.auth_methods, redirect_uris = excluded.redirect_uris, "
+                            + "post_logout_redirect_uris = excluded.post_logout_redirect_uris, scopes = excluded.scopes, "
+                            + "id_token_alg = excluded.id_token_alg, userinfo_alg = excluded.userinfo_alg, "
+                            + "sector = excluded.sector, jwks = excluded.jwks, require_pkce = excluded.require_pkce, "
+                            + "source = excluded.source, updated_at = now()")
+                    .bind("client_id", rp.clientId())
+                    .bind("client_name", rp.name())
+                    .bind("auth_methods", (p.authMethods() == null || p.authMethods().isEmpty()
+                            ? List.of("client_secret_basic") : p.authMethods()).toArray(String[]::new))
+                    .bind("redirect_uris", p.redirectUris().toArray(String[]::new))
+                    .bind("post_logout_redirect_uris", (p.postLogoutRedirectUris() == null ? List.<String>of()
+                            : p.postLogoutRedirectUris()).toArray(String[]::new))
+                    .bind("scopes", p.scopes().toArray(String[]::new))
+                    .bind("id_token_alg", rp.idTokenAlg().getName())
+                    .bind("sector", rp.sector())
+                    .bind("require_pkce", Boolean.TRUE.equals(p.requirePkce()))
+                    .bind("source", source);
+            spec = nullable(spec, "secret_hash", p.clientSecretSha256());
+            spec = nullable(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());
+            spec = nullable(spec, "jwks", p.jwks());
+            return spec.then().thenReturn(rp).doOnNext(this::remember);
+        });
+    }
+
+    private Mono<Void> reload() {
+        return db.sql("select " + COLUMNS + " from relying_party")
+                .map(RelyingParties::properties)
+                .all()
+                .flatMap(p -> Mono.fromCallable(() -> RelyingParty.from(p)).onErrorResume(e -> {
+                    log.error("Relying party {} in the database is invalid: {}", p.clientId(), e.getMessage());
+                    return Mono.empty();
+                }))
+                .collectMap(RelyingParty::clientId)
+                .doOnNext(all -> byId = Map.copyOf(all))
+                .then();
+    }
+
+    private synchronized void remember(RelyingParty rp) {
+        Map<String, RelyingParty> copy = new HashMap<>(byId);
+        copy.put(rp.clientId(), rp);
+        byId = Map.copyOf(copy);
+    }
+
+    private static DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, String name,
+            @Nullable String value) {
+        return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
+    }
+
+    private static ClientProperties properties(Readable row) {
+        return new ClientProperties(
+                row.get("client_id", String.class),
+                row.get("client_name", String.class),
+                row.get("secret_hash", String.class),
+                Arrays.asList(row.get("auth_methods", String[].class)),
+                Arrays.asList(row.get("redirect_uris", String[].class)),
+                Arrays.asList(row.get("post_logout_redirect_uris", String[].class)),
+                Arrays.asList(row.get("scopes", String[].class)),
+                row.get("id_token_alg", String.class),
+                row.get("userinfo_alg", String.class),
+                row.get("sector", String.class),
+                row.get("jwks", String.class),
+                row.get("require_pkce", Boolean.class));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (refresher != null) {
+            refresher.dispose();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package fr.ameli.idp.client;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+
+/**
+ * A registered relying party: Spring Authorization Server's {@link RegisteredClient} (the protocol model)
+ * plus what FranceConnect conventions add: the pairwise sector and the userinfo signing choice. Immutable;
+ * every rule on redirect URIs and algorithms is checked when it is built.
+ */
+public record RelyingParty(RegisteredClient registration, String sector, @Nullable JWSAlgorithm userinfoAlg,
+        JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks, @Nullable byte[] secretSha256) {
+
+    public static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "profile", "email", "birth", "identite_pivot",
+            "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username");
+    private static final Set<JWSAlgorithm> SIGNING_ALGS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
+
+    public String clientId() {
+        return registration.getClientId();
+    }
+
+    public String name() {
+        return registration.getClientName();
+    }
+
+    public boolean allows(ClientAuthenticationMethod method) {
+        return registration.getClientAuthenticationMethods().contains(method);
+    }
+
+    public boolean requiresPkce() {
+        return registration.getClientSettings().isRequireProofKey();
+    }
+
+    public boolean hasRedirectUri(String uri) {
+        return registration.getRedirectUris().contains(uri);
+    }
+
+    public boolean hasPostLogoutRedirectUri(String uri) {
+        return registration.getPostLogoutRedirectUris().contains(uri);
+    }
+
+    public Set<String> scopes() {
+        return registration.getScopes();
+    }
+
+    /** Constant-time comparison of a presented secret with the stored SHA-256. */
+    public boolean secretMatches(String presented) {
+        return secretSha256 != null && MessageDigest.isEqual(secretSha256, sha256(presented));
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Builds and validates a registration; IllegalArgumentException names the offending setting. */
+    public static RelyingParty from(ClientProperties p) {
+        require(p.clientId() != null && p.clientId().matches("[A-Za-z0-9._:-]{1,128}"), "client_id");
+        List<String> methods = p.authMethods() == null || p.authMethods().isEmpty()
+                ? List.of("client_secret_basic") : p.authMethods();
+        boolean publicClient = methods.equals(List.of("none"));
+        byte[] secret = null;
+        if (p.clientSecretSha256() != null && !p.clientSecretSha256().isBlank()) {
+            secret = HexFormat.of().parseHex(p.clientSecretSha256().trim());
+            require(secret.length == 32, "client-secret-sha256 (64 hex characters)");
+        }
+        boolean needsSecret = methods.contains("client_secret_basic") || methods.contains("client_secret_post");
+        require(!needsSecret || secret != null, "client-secret-sha256 (required by client_secret_* methods)");
+        JWKSet jwks = null;
+        if (methods.contains("private_key_jwt")) {
+            require(p.jwks() != null, "jwks (required by private_key_jwt)");
+            try {
+                jwks = JWKSet.parse(p.jwks());
+            } catch (java.text.ParseException e) {
+                throw new IllegalArgumentException("jwks: not a JWK set");
+            }
+            require(jwks.getKeys().stream().noneMatch(k -> k.isPrivate()), "jwks (public keys only)");
+        }
+        require(p.redirectUris() != null && !p.redirectUris().isEmpty(), "redirect-uris");
+        p.redirectUris().forEach(RelyingParty::checkRedirectUri);
+        List<String> logoutUris = p.postLogoutRedirectUris() == null ? List.of() : p.postLogoutRedirectUris();
+        logoutUris.forEach(RelyingParty::checkRedirectUri);
+        require(p.scopes() != null && p.scopes().contains("openid") && SUPPORTED_SCOPES.containsAll(p.scopes()),
+                "scopes (openid required; supported: " + SUPPORTED_SCOPES + ")");
+        JWSAlgorithm idAlg = alg(p.idTokenAlg() == null ? "ES256" : p.idTokenAlg(), "id-token-alg");
+        JWSAlgorithm userinfoAlg = p.userinfoAlg() == null || p.userinfoAlg().isBlank() ? null
+                : alg(p.userinfoAlg(), "userinfo-alg");
+        String sector = p.sector() == null || p.sector().isBlank() ? defaultSector(p.redirectUris()) : p.sector();
+
+        RegisteredClient.Builder builder = RegisteredClient.withId(p.clientId())
+                .clientId(p.clientId())
+                .clientName(p.clientName() == null ? p.clientId() : p.clientName())
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .clientSettings(ClientSettings.builder()
+                        .requireProofKey(publicClient || Boolean.TRUE.equals(p.requirePkce()))
+                        .requireAuthorizationConsent(true)
+                        .build())
+                .tokenSettings(TokenSettings.builder()
+                        .idTokenSignatureAlgorithm(SignatureAlgorithm.from(idAlg.getName()))
+                        .build());
+        if (secret != null) {
+            builder.clientSecret("{sha256}" + HexFormat.of().formatHex(secret));
+        }
+        methods.forEach(m -> builder.clientAuthenticationMethod(method(m)));
+        p.redirectUris().forEach(builder::redirectUri);
+        logoutUris.forEach(builder::postLogoutRedirectUri);
+        p.scopes().forEach(builder::scope);
+        return new RelyingParty(builder.build(), sector, userinfoAlg, idAlg, jwks, secret);
+    }
+
+    private static ClientAuthenticationMethod method(String name) {
+        return switch (name) {
+            case "client_secret_basic" -> ClientAuthenticationMethod.CLIENT_SECRET_BASIC;
+            case "client_secret_post" -> ClientAuthenticationMethod.CLIENT_SECRET_POST;
+            case "private_key_jwt" -> ClientAuthenticationMethod.PRIVATE_KEY_JWT;
+            case "none" -> ClientAuthenticationMethod.NONE;
+            default -> throw new IllegalArgumentException("auth-methods: unsupported " + name);
+        };
+    }
+
+    private static JWSAlgorithm alg(String name, String setting) {
+        JWSAlgorithm alg = JWSAlgorithm.parse(name);
+        require(SIGNING_ALGS.contains(alg), setting + " (ES256 or RS256)");
+        return alg;
+    }
+
+    /** Absolute, no fragment (OAuth 2.0 §3.1.2); http only for localhost, as a development convenience. */
+    private static void checkRedirectUri(String uri) {
+        URI parsed;
+        try {
+            parsed = URI.create(uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("redirect URI is not a URI");
+        }
+        require(parsed.isAbsolute() && parsed.getFragment() == null && parsed.getHost() != null,
+                "redirect URI (absolute, without fragment)");
+        require("https".equals(parsed.getScheme())
+                || ("http".equals(parsed.getScheme()) && isLocal(parsed.getHost())), "redirect URI (https)");
+    }
+
+    private static boolean isLocal(String host) {
+        return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    }
+
+    private static String defaultSector(List<String> redirectUris) {
+        return URI.create(redirectUris.get(0)).getHost();
+    }
+
+    private static void require(boolean condition, String setting) {
+        if (!condition) {
+            throw new IllegalArgumentException("invalid client setting: " + setting);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RelyingParty[" + clientId() + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package fr.ameli.idp.oidc.authorize;
+
+import fr.ameli.idp.oidc.shared.Params;
+import org.jspecify.annotations.Nullable;
+
+/** The raw, untrusted parameters of an authorization request (OIDC Core 3.1.2.1), as converted from HTTP. */
+record AuthorizationRequest(
+        @Nullable String responseType,
+        @Nullable String clientId,
+        @Nullable String redirectUri,
+        @Nullable String scope,
+        @Nullable String state,
+        @Nullable String nonce,
+        @Nullable String codeChallenge,
+        @Nullable String codeChallengeMethod,
+        @Nullable String acrValues,
+        @Nullable String prompt,
+        @Nullable String maxAge,
+        @Nullable String claims,
+        @Nullable String uiLocales,
+        @Nullable String responseMode,
+        boolean hasRequestObject) {
+
+    static AuthorizationRequest from(Params p) {
+        return new AuthorizationRequest(p.get("response_type"), p.get("client_id"), p.get("redirect_uri"), p.get("scope"),
+                p.get("state"), p.get("nonce"), p.get("code_challenge"), p.get("code_challenge_method"),
+                p.get("acr_values"), p.get("prompt"), p.get("max_age"), p.get("claims"), p.get("ui_locales"),
+                p.get("response_mode"), p.get("request") != null || p.get("request_uri") != null);
+    }
+}

@@ -1,0 +1,126 @@
+package fr.ameli.idp.oidc.authorize;
+
+import fr.ameli.idp.session.LoginSession;
+import fr.ameli.idp.platform.Secrets;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** Pending authorizations, consents and authorization codes in PostgreSQL. */
+@Component
+class AuthorizationStore {
+
+    /** Consent given by a person to a client: which scopes, and when. */
+    record Consent(Set<String> scopes, Instant grantedAt) {
+    }
+
+    private static final String PENDING_COLUMNS = "id, client_id, redirect_uri, scope, state, nonce, code_challenge, acr, "
+            + "prompt, max_age, amr_requested, ui_locales, created_at, expires_at";
+
+    private final DatabaseClient db;
+
+    AuthorizationStore(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Mono<Void> save(PendingAuthorization p) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql("insert into pending_authorization (" + PENDING_COLUMNS + ") values "
+                        + "(:id, :client_id, :redirect_uri, :scope, :state, :nonce, :code_challenge, :acr, :prompt, "
+                        + ":max_age, :amr_requested, :ui_locales, :created_at, :expires_at) on conflict (id) do nothing")
+                .bind("id", p.id())
+                .bind("client_id", p.clientId())
+                .bind("redirect_uri", p.redirectUri())
+                .bind("scope", String.join(" ", p.scopes()))
+                .bind("state", p.state())
+                .bind("nonce", p.nonce())
+                .bind("acr", p.acr())
+                .bind("prompt", String.join(" ", p.prompt()))
+                .bind("amr_requested", p.amrRequested())
+                .bind("created_at", p.createdAt())
+                .bind("expires_at", p.expiresAt());
+        spec = p.codeChallenge() == null ? spec.bindNull("code_challenge", String.class) : spec.bind("code_challenge", p.codeChallenge());
+        spec = p.maxAge() == null ? spec.bindNull("max_age", Integer.class) : spec.bind("max_age", p.maxAge());
+        spec = p.uiLocales() == null ? spec.bindNull("ui_locales", String.class) : spec.bind("ui_locales", p.uiLocales());
+        return spec.then();
+    }
+
+    Mono<PendingAuthorization> find(String id, Instant now) {
+        return db.sql("select " + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now")
+                .bind("id", id)
+                .bind("now", now)
+                .map(AuthorizationStore::pending)
+                .one();
+    }
+
+    Mono<Consent> consent(UUID accountId, String clientId) {
+        return db.sql("select scopes, granted_at from consent where account_id = :account and client_id = :client")
+                .bind("account", accountId)
+                .bind("client", clientId)
+                .map(row -> new Consent(new HashSet<>(Arrays.asList(row.get("scopes", String[].class))),
+                        row.get("granted_at", OffsetDateTime.class).toInstant()))
+                .one();
+    }
+
+    Mono<Void> grant(UUID accountId, String clientId, Set<String> scopes, Instant now) {
+        return db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :now) "
+                        + "on conflict (account_id, client_id) do update set scopes = excluded.scopes, granted_at = excluded.granted_at")
+                .bind("account", accountId)
+                .bind("client", clientId)
+                .bind("scopes", scopes.toArray(String[]::new))
+                .bind("now", now)
+                .then();
+    }
+
+    /** Stores the code's hash with everything the token endpoint needs, and retires the pending request. */
+    Mono<String> issueCode(PendingAuthorization p, LoginSession session, Instant now, Instant expires) {
+        String code = Secrets.newHandle();
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with done as (delete from pending_authorization where id = :pending) "
+                        + "insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, nonce, "
+                        + "code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at) values (:code, :client, "
+                        + ":redirect_uri, :account, :scope, :nonce, :challenge, :auth_time, :acr, :amr, :amr_requested, "
+                        + ":now, :expires)")
+                .bind("pending", p.id())
+                .bind("code", Secrets.sha256(code))
+                .bind("client", p.clientId())
+                .bind("redirect_uri", p.redirectUri())
+                .bind("account", session.accountId())
+                .bind("scope", String.join(" ", p.scopes()))
+                .bind("nonce", p.nonce())
+                .bind("auth_time", session.authTime())
+                .bind("acr", p.acr())
+                .bind("amr", session.amr().toArray(String[]::new))
+                .bind("amr_requested", p.amrRequested())
+                .bind("now", now)
+                .bind("expires", expires);
+        spec = p.codeChallenge() == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", p.codeChallenge());
+        return spec.then().thenReturn(code);
+    }
+
+    private static PendingAuthorization pending(Readable row) {
+        String prompt = row.get("prompt", String.class);
+        return new PendingAuthorization(
+                row.get("id", String.class),
+                row.get("client_id", String.class),
+                row.get("redirect_uri", String.class),
+                new java.util.LinkedHashSet<>(Arrays.asList(row.get("scope", String.class).split(" "))),
+                row.get("state", String.class),
+                row.get("nonce", String.class),
+                row.get("code_challenge", String.class),
+                row.get("acr", String.class),
+                prompt == null || prompt.isBlank() ? Set.of() : Set.of(prompt.split(" ")),
+                row.get("max_age", Integer.class),
+                Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
+                row.get("ui_locales", String.class),
+                row.get("created_at", OffsetDateTime.class).toInstant(),
+                row.get("expires_at", OffsetDateTime.class).toInstant());
+    }
+
+}

@@ -1,0 +1,170 @@
+package fr.ameli.idp.oidc.shared;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import fr.ameli.idp.client.RelyingParties;
+import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.web.error.OAuthException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * Client authentication at the token and revocation endpoints: {@code client_secret_basic},
+ * {@code client_secret_post} and {@code private_key_jwt} (RFC 7523, OIDC Core §9), each only when the
+ * client is registered for it. Exactly one method per request (RFC 6749 §2.3). Every failure is
+ * {@code invalid_client}, with no hint of which part was wrong.
+ */
+@Component
+public class ClientAuthenticator {
+
+    static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    private static final Set<JWSAlgorithm> ASSERTION_ALGS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256,
+            JWSAlgorithm.PS256);
+    private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
+
+    private final RelyingParties clients;
+    private final DatabaseClient db;
+    private final Clock clock;
+    private final Set<String> audiences;
+
+    ClientAuthenticator(RelyingParties clients, DatabaseClient db, Clock clock, IdpProperties properties) {
+        this.clients = clients;
+        this.db = db;
+        this.clock = clock;
+        this.audiences = Set.of(properties.issuer(), properties.issuer() + "/token");
+    }
+
+    public Mono<RelyingParty> authenticate(ServerRequest request, Params params) {
+        return Mono.defer(() -> {
+            String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+            boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+            boolean post = params.get("client_secret") != null;
+            boolean assertion = params.get("client_assertion") != null || params.get("client_assertion_type") != null;
+            if ((basic ? 1 : 0) + (post ? 1 : 0) + (assertion ? 1 : 0) > 1) {
+                return Mono.error(OAuthException.invalidRequest("more than one client authentication method"));
+            }
+            if (basic) {
+                return basic(header.substring(6).trim(), params);
+            }
+            if (assertion) {
+                return privateKeyJwt(params);
+            }
+            String clientId = params.get("client_id");
+            if (clientId == null) {
+                return Mono.error(OAuthException.invalidClient("client authentication required"));
+            }
+            return known(clientId).flatMap(rp -> {
+                if (post) {
+                    return rp.allows(ClientAuthenticationMethod.CLIENT_SECRET_POST) && rp.secretMatches(params.required("client_secret"))
+                            ? Mono.just(rp) : failed();
+                }
+                return rp.allows(ClientAuthenticationMethod.NONE) ? Mono.just(rp) : failed();
+            });
+        });
+    }
+
+    private Mono<RelyingParty> basic(String encoded, Params params) {
+        String clientId;
+        String secret;
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return failed();
+            }
+            // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
+            clientId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+            secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return failed();
+        }
+        String bodyClientId = params.get("client_id");
+        if (bodyClientId != null && !bodyClientId.equals(clientId)) {
+            return failed();
+        }
+        return known(clientId).flatMap(rp -> rp.allows(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                && rp.secretMatches(secret) ? Mono.just(rp) : failed());
+    }
+
+    private Mono<RelyingParty> privateKeyJwt(Params params) {
+        if (!JWT_BEARER.equals(params.get("client_assertion_type")) || params.get("client_assertion") == null) {
+            return failed();
+        }
+        JWTClaimsSet unverified;
+        try {
+            unverified = com.nimbusds.jwt.SignedJWT.parse(params.required("client_assertion")).getJWTClaimsSet();
+        } catch (ParseException e) {
+            return failed();
+        }
+        String clientId = unverified.getIssuer();
+        if (clientId == null || (params.get("client_id") != null && !clientId.equals(params.get("client_id")))) {
+            return failed();
+        }
+        return known(clientId).flatMap(rp -> {
+            if (!rp.allows(ClientAuthenticationMethod.PRIVATE_KEY_JWT) || rp.jwks() == null) {
+                return failed();
+            }
+            JWTClaimsSet claims = verifyAssertion(params.required("client_assertion"), rp);
+            if (claims == null) {
+                return failed();
+            }
+            return db.sql("insert into client_assertion (client_id, jti, expires_at) values (:client, :jti, :exp) "
+                            + "on conflict do nothing")
+                    .bind("client", clientId)
+                    .bind("jti", claims.getJWTID())
+                    .bind("exp", claims.getExpirationTime().toInstant())
+                    .fetch().rowsUpdated()
+                    // zero rows: this jti was already used (RFC 7523 §3 item 7)
+                    .flatMap(inserted -> inserted > 0 ? Mono.just(rp) : failed());
+        });
+    }
+
+    private @Nullable JWTClaimsSet verifyAssertion(String assertion, RelyingParty rp) {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ASSERTION_ALGS, new ImmutableJWKSet<>(rp.jwks())));
+        processor.setJWTClaimsSetVerifier((claims, context) -> { });
+        try {
+            JWTClaimsSet claims = processor.process(assertion, null);
+            Instant now = clock.instant();
+            Date exp = claims.getExpirationTime();
+            boolean valid = rp.clientId().equals(claims.getIssuer()) && rp.clientId().equals(claims.getSubject())
+                    && claims.getAudience().stream().anyMatch(audiences::contains)
+                    && claims.getJWTID() != null && !claims.getJWTID().isBlank()
+                    && exp != null && exp.toInstant().isAfter(now.minusSeconds(30))
+                    && exp.toInstant().isBefore(now.plus(MAX_ASSERTION_LIFETIME))
+                    && (claims.getNotBeforeTime() == null || !claims.getNotBeforeTime().toInstant().isAfter(now.plusSeconds(30)));
+            return valid ? claims : null;
+        } catch (BadJOSEException | JOSEException | ParseException e) {
+            return null;
+        }
+    }
+
+    private Mono<RelyingParty> known(String clientId) {
+        return clients.find(clientId).switchIfEmpty(Mono.defer(this::failed));
+    }
+
+    private Mono<RelyingParty> failed() {
+        return Mono.error(OAuthException.invalidClient("client authentication failed"));
+    }
+}

@@ -1,0 +1,147 @@
+package fr.ameli.idp.oidc.token;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.PairwiseSubject;
+import fr.ameli.idp.oidc.shared.Params;
+import fr.ameli.idp.oidc.shared.Pkce;
+import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.token.TokenIssuer;
+import fr.ameli.idp.web.error.OAuthException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code grant_type=authorization_code} (RFC 6749 §4.1.3, OIDC Core 3.1.3). One statement consumes the code
+ * atomically, checks it against client, redirect URI, expiry and PKCE verifier, and stores the access
+ * token: a successful exchange costs one database round trip. A code that was already used is a replay:
+ * it is refused and the tokens its first use issued are revoked (RFC 6749 §4.1.2, RFC 9700 §4.5).
+ */
+@Component
+class AuthorizationCodeGrant {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthorizationCodeGrant.class);
+
+    private static final String EXCHANGE = """
+            with consumed as (
+                update authorization_code set consumed_at = :now
+                where code_hash = :code and consumed_at is null
+                returning code_hash, client_id, redirect_uri, account_id, scope, nonce, code_challenge, auth_time, acr,
+                          amr, amr_requested, expires_at
+            ), valid as (
+                select * from consumed
+                where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now
+                  and code_challenge is not distinct from :challenge
+            ), issued as (
+                insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at)
+                select :token, code_hash, client_id, account_id, scope, :token_expires from valid
+                returning account_id
+            )
+            select v.scope, v.nonce, v.auth_time, v.acr, v.amr, v.amr_requested, a.nir
+            from valid v join issued i on i.account_id = v.account_id join account a on a.id = v.account_id
+            """;
+
+    private final DatabaseClient db;
+    private final TokenIssuer tokens;
+    private final PairwiseSubject subjects;
+    private final Clock clock;
+    private final IdpProperties properties;
+
+    AuthorizationCodeGrant(DatabaseClient db, TokenIssuer tokens, PairwiseSubject subjects, Clock clock,
+            IdpProperties properties) {
+        this.db = db;
+        this.tokens = tokens;
+        this.subjects = subjects;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    Mono<Map<String, Object>> exchange(RelyingParty client, Params params) {
+        return Mono.defer(() -> {
+            String code = params.required("code");
+            String redirectUri = params.required("redirect_uri");
+            String verifier = params.get("code_verifier");
+            if (verifier != null && !Pkce.validVerifier(verifier)) {
+                return Mono.error(OAuthException.invalidGrant("code_verifier is malformed"));
+            }
+            Instant now = clock.instant();
+            String accessToken = Secrets.newHandle();
+            byte[] codeHash = Secrets.sha256(code);
+            DatabaseClient.GenericExecuteSpec spec = db.sql(EXCHANGE)
+                    .bind("now", now)
+                    .bind("code", codeHash)
+                    .bind("client", client.clientId())
+                    .bind("redirect_uri", redirectUri)
+                    .bind("token", Secrets.sha256(accessToken))
+                    .bind("token_expires", now.plus(properties.oidc().accessTokenTtl()));
+            spec = verifier == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", Pkce.s256(verifier));
+            return spec.map(row -> new Redeemed(
+                            row.get("scope", String.class),
+                            row.get("nonce", String.class),
+                            row.get("auth_time", OffsetDateTime.class).toInstant(),
+                            row.get("acr", String.class),
+                            Arrays.asList(row.get("amr", String[].class)),
+                            Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
+                            row.get("nir", String.class)))
+                    .one()
+                    .map(redeemed -> response(client, redeemed, accessToken, now))
+                    .switchIfEmpty(Mono.defer(() -> refuse(codeHash)));
+        });
+    }
+
+    private record Redeemed(String scope, String nonce, Instant authTime, String acr, List<String> amr,
+            boolean amrRequested, String nir) {
+    }
+
+    private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now) {
+        JWTClaimsSet.Builder idToken = new JWTClaimsSet.Builder()
+                .issuer(properties.issuer())
+                .subject(subjects.of(client.sector(), r.nir()))
+                .audience(client.clientId())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(properties.oidc().idTokenTtl())))
+                .claim("auth_time", r.authTime().getEpochSecond())
+                .claim("nonce", r.nonce())
+                .claim("acr", r.acr());
+        if (r.amrRequested()) {
+            idToken.claim("amr", r.amr());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", accessToken);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", properties.oidc().accessTokenTtl().toSeconds());
+        body.put("id_token", tokens.sign(idToken.build(), client.idTokenAlg()));
+        body.put("scope", r.scope());
+        return body;
+    }
+
+    /** Nothing was issued: tell a replay (revoke what the first use got) from an unknown or mismatched code. */
+    private Mono<Map<String, Object>> refuse(byte[] codeHash) {
+        return db.sql("with replayed as (select code_hash from authorization_code where code_hash = :code "
+                        + "and consumed_at is not null) update access_token set revoked_at = :now "
+                        + "where code_hash in (select code_hash from replayed) and revoked_at is null")
+                .bind("code", codeHash)
+                .bind("now", clock.instant())
+                .fetch().rowsUpdated()
+                .doOnNext(revoked -> {
+                    if (revoked > 0) {
+                        log.warn("Authorization code replayed: {} access token(s) revoked", revoked);
+                    }
+                })
+                .then(Mono.error(OAuthException.invalidGrant("invalid authorization code")));
+    }
+
+}

@@ -1,0 +1,116 @@
+package fr.ameli.idp.oidc.userinfo;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import fr.ameli.idp.client.RelyingParties;
+import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.PairwiseSubject;
+import fr.ameli.idp.oidc.shared.ScopeClaims;
+import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.registry.InsuredPerson;
+import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.token.TokenIssuer;
+import fr.ameli.idp.web.error.ErrorRenderer;
+import fr.ameli.idp.web.error.OAuthException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Userinfo (OIDC Core §5.3), GET and POST. One query reads the token with the person's registry entry;
+ * the claims are those the token's scopes grant. Answered as JSON, or as a JWT signed with the client's
+ * registered {@code userinfo_signed_response_alg} (with iss, aud, iat, exp, as FranceConnect expects).
+ */
+@Configuration(proxyBeanMethods = false)
+public class UserinfoRoutes {
+
+    static final MediaType APPLICATION_JWT = MediaType.parseMediaType("application/jwt");
+
+    private static final String QUERY = "select t.client_id, t.scope, t.expires_at, t.revoked_at, a.email as account_email, "
+            + Registry.PERSON_COLUMNS + " from access_token t join account a on a.id = t.account_id "
+            + "join insured_person p on p.nir = a.nir where t.token_hash = :hash";
+
+    @Bean
+    RouterFunction<ServerResponse> userinfoRouter(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects,
+            TokenIssuer tokens, Clock clock, IdpProperties properties, ErrorRenderer errors) {
+        Handler handler = new Handler(db, clients, subjects, tokens, clock, properties);
+        return RouterFunctions.route()
+                .GET("/userinfo", request -> handler.userinfo(request).onErrorResume(errors::json))
+                .POST("/userinfo", request -> handler.userinfo(request).onErrorResume(errors::json))
+                .build();
+    }
+
+    private record Grant(String clientId, String scope, Instant expiresAt, @Nullable OffsetDateTime revokedAt,
+            @Nullable String email, InsuredPerson person) {
+    }
+
+    private record Handler(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects, TokenIssuer tokens,
+            Clock clock, IdpProperties properties) {
+
+        Mono<ServerResponse> userinfo(ServerRequest request) {
+            return bearer(request)
+                    .flatMap(token -> db.sql(QUERY).bind("hash", Secrets.sha256(token))
+                            .map(row -> new Grant(row.get("client_id", String.class), row.get("scope", String.class),
+                                    row.get("expires_at", OffsetDateTime.class).toInstant(),
+                                    row.get("revoked_at", OffsetDateTime.class), row.get("account_email", String.class),
+                                    Registry.person(row)))
+                            .one())
+                    .filter(g -> g.revokedAt() == null && g.expiresAt().isAfter(clock.instant()))
+                    .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("access token invalid, expired or revoked")))
+                    .flatMap(g -> clients.find(g.clientId())
+                            .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("client no longer registered")))
+                            .flatMap(client -> render(g, client)));
+        }
+
+        private Mono<ServerResponse> render(Grant g, RelyingParty client) {
+            Map<String, Object> claims = new LinkedHashMap<>();
+            claims.put("sub", subjects.of(client.sector(), g.person().nir().value()));
+            claims.putAll(ScopeClaims.values(ScopeClaims.claims(Arrays.asList(g.scope().split(" "))), g.person(), g.email()));
+            ServerResponse.BodyBuilder ok = ServerResponse.ok().cacheControl(CacheControl.noStore());
+            if (client.userinfoAlg() == null) {
+                return ok.contentType(MediaType.APPLICATION_JSON).bodyValue(JSONObjectUtils.toJSONString(claims));
+            }
+            Instant now = clock.instant();
+            JWTClaimsSet.Builder jwt = new JWTClaimsSet.Builder()
+                    .issuer(properties.issuer())
+                    .audience(client.clientId())
+                    .issueTime(Date.from(now))
+                    .expirationTime(Date.from(now.plus(properties.oidc().idTokenTtl())));
+            claims.forEach(jwt::claim);
+            return ok.contentType(APPLICATION_JWT).bodyValue(tokens.sign(jwt.build(), client.userinfoAlg()));
+        }
+
+        /** RFC 6750: the Authorization header, or (POST only) the form body; never both, never the query. */
+        private Mono<String> bearer(ServerRequest request) {
+            String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+            Mono<String> fromBody = request.method() == HttpMethod.POST && request.headers().contentType()
+                    .map(t -> t.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED)).orElse(false)
+                    ? request.formData().mapNotNull(form -> form.getFirst("access_token")) : Mono.empty();
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                String token = header.substring(7).trim();
+                return fromBody.hasElement().flatMap(both -> both
+                        ? Mono.error(OAuthException.invalidRequest("token sent in more than one way"))
+                        : Mono.just(token));
+            }
+            return fromBody.switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("bearer token required")));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package fr.ameli.idp.session;
+
+import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.platform.Secrets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpCookie;
+import org.springframework.http.ResponseCookie;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
+
+/**
+ * Login sessions in PostgreSQL, referenced by an HttpOnly, SameSite=Lax cookie (Secure over https), so that
+ * any replica serves any request. Lax, not Strict: relying parties send people here by top-level GET
+ * navigations, which must carry the cookie for SSO.
+ */
+@Component
+public class LoginSessions {
+
+    public static final String COOKIE = "AMELI_SESSION";
+
+    private final DatabaseClient db;
+    private final Clock clock;
+    private final IdpProperties properties;
+
+    LoginSessions(DatabaseClient db, Clock clock, IdpProperties properties) {
+        this.db = db;
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /** A session just opened, and the cookie that carries it. */
+    public record Opened(LoginSession session, ResponseCookie cookie) {
+    }
+
+    /** Opens a session; emits it with the cookie to set. */
+    public Mono<Opened> open(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
+        return Mono.defer(() -> {
+            String handle = Secrets.newHandle();
+            Instant now = clock.instant();
+            Instant expires = now.plus(properties.oidc().sessionTtl());
+            DatabaseClient.GenericExecuteSpec insert = db.sql("insert into login_session (id_hash, account_id, auth_time, "
+                            + "amr, acr, federation_id_token, created_at, expires_at) values (:id, :account, :now, :amr, "
+                            + ":acr, :fed, :now, :expires)")
+                    .bind("id", Secrets.sha256(handle))
+                    .bind("account", accountId)
+                    .bind("now", now)
+                    .bind("amr", amr.toArray(String[]::new))
+                    .bind("acr", acr)
+                    .bind("expires", expires);
+            insert = federationIdToken == null ? insert.bindNull("fed", String.class) : insert.bind("fed", federationIdToken);
+            LoginSession session = new LoginSession(Secrets.sha256(handle), accountId, now, amr, acr, federationIdToken, expires);
+            return insert.then().thenReturn(new Opened(session, cookie(handle, properties.oidc().sessionTtl().toSeconds())));
+        });
+    }
+
+    /** The live session of this browser, or empty. */
+    public Mono<LoginSession> current(ServerRequest request) {
+        HttpCookie cookie = request.cookies().getFirst(COOKIE);
+        if (cookie == null || cookie.getValue().isBlank()) {
+            return Mono.empty();
+        }
+        return db.sql("select id_hash, account_id, auth_time, amr, acr, federation_id_token, expires_at "
+                        + "from login_session where id_hash = :id and expires_at > :now")
+                .bind("id", Secrets.sha256(cookie.getValue()))
+                .bind("now", clock.instant())
+                .map(row -> new LoginSession(
+                        row.get("id_hash", byte[].class),
+                        row.get("account_id", UUID.class),
+                        row.get("auth_time", OffsetDateTime.class).toInstant(),
+                        Arrays.asList(row.get("amr", String[].class)),
+                        row.get("acr", String.class),
+                        row.get("federation_id_token", String.class),
+                        row.get("expires_at", OffsetDateTime.class).toInstant()))
+                .one();
+    }
+
+    /** Ends the session of this browser (if any); emits the cookie that clears it. */
+    public Mono<ResponseCookie> end(ServerRequest request) {
+        HttpCookie cookie = request.cookies().getFirst(COOKIE);
+        Mono<Void> delete = cookie == null ? Mono.empty()
+                : db.sql("delete from login_session where id_hash = :id").bind("id", Secrets.sha256(cookie.getValue())).then();
+        return delete.thenReturn(cookie("", 0));
+    }
+
+    private ResponseCookie cookie(String value, long maxAgeSeconds) {
+        return ResponseCookie.from(COOKIE, value)
+                .httpOnly(true)
+                .secure(properties.secure())
+                .sameSite("Lax")
+                .path("/")
+                .maxAge(maxAgeSeconds)
+                .build();
+    }
+}

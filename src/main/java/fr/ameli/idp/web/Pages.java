@@ -1,0 +1,36 @@
+package fr.ameli.idp.web;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * Renders a French page with the CSRF token in its model ({@code _csrf}): Spring Security's reactive
+ * CSRF filter only offers a {@code Mono<CsrfToken>}, which has to be resolved before the template runs
+ * (resolving it also sets the token cookie). Pages are never cached: they may show personal data.
+ */
+public final class Pages {
+
+    private Pages() {
+    }
+
+    public static Mono<ServerResponse> render(ServerRequest request, String view, Map<String, ?> model) {
+        return render(request, HttpStatus.OK, view, model);
+    }
+
+    public static Mono<ServerResponse> render(ServerRequest request, HttpStatus status, String view, Map<String, ?> model) {
+        Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
+        Map<String, Object> full = new HashMap<>(model);
+        return (token == null ? Mono.<CsrfToken>empty() : token)
+                .doOnNext(t -> {
+                    full.put("_csrf", t);
+                    request.exchange().getAttributes().put("_csrf", t);
+                })
+                .then(Mono.defer(() -> ServerResponse.status(status).cacheControl(CacheControl.noStore()).render(view, full)));
+    }
+}

@@ -1,0 +1,105 @@
+package fr.ameli.idp.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
+import com.nimbusds.openid.connect.sdk.claims.ACR;
+import fr.ameli.idp.TestBrowser;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A relying party written with the Nimbus OAuth 2.0 / OIDC SDK (a stack independent of the provider's
+ * handlers), plus a person's browser. Used by the flow tests to drive the provider over real HTTP.
+ */
+final class OidcTestClient {
+
+    static final String DEMO_CLIENT = "demo-rp";
+    static final String DEMO_SECRET = "demo-rp-secret-0123456789abcdef0123456789";
+    static final String DEMO_REDIRECT = "http://localhost:9876/callback";
+    static final String MARTIN_NIR = "2 85 05 75 112 034 96";
+    static final String MARTIN_PASSWORD = "Ameli-Demo-2026";
+
+    final OIDCProviderMetadata metadata;
+    final TestBrowser browser;
+    final String base;
+
+    OidcTestClient(int port) throws Exception {
+        this.base = "http://localhost:" + port;
+        this.metadata = OIDCProviderMetadata.resolve(new Issuer(base));
+        this.browser = new TestBrowser(port);
+    }
+
+    record Started(State state, Nonce nonce, CodeVerifier verifier, URI uri) {
+    }
+
+    Started authorizationRequest(String clientId, String redirectUri, String scope, String prompt) {
+        try {
+            return buildRequest(clientId, redirectUri, scope, prompt);
+        } catch (com.nimbusds.oauth2.sdk.ParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private Started buildRequest(String clientId, String redirectUri, String scope, String prompt)
+            throws com.nimbusds.oauth2.sdk.ParseException {
+        State state = new State();
+        Nonce nonce = new Nonce();
+        CodeVerifier verifier = new CodeVerifier();
+        AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(new ResponseType("code"),
+                Scope.parse(scope), new ClientID(clientId), URI.create(redirectUri))
+                .endpointURI(metadata.getAuthorizationEndpointURI())
+                .state(state)
+                .nonce(nonce)
+                .acrValues(List.of(new ACR("eidas1")))
+                .codeChallenge(verifier, CodeChallengeMethod.S256)
+                .customParameter("claims", "{\"id_token\":{\"amr\":{\"essential\":true}}}");
+        if (prompt != null) {
+            request.prompt(com.nimbusds.openid.connect.sdk.Prompt.parse(prompt));
+        }
+        return new Started(state, nonce, verifier, request.build().toURI());
+    }
+
+    /** Login as a person on the page the authorization request led to; returns the response to the login POST. */
+    TestBrowser.Response login(TestBrowser.Response loginRedirect, String nir, String password) {
+        assertThat(loginRedirect.location().getPath()).isEqualTo("/login");
+        TestBrowser.Response page = browser.follow(loginRedirect);
+        assertThat(page.body()).contains("<label for=\"nir\"").contains("<label for=\"password\"");
+        return browser.post("/login", Map.of("nir", nir, "password", password, "auth", loginRedirect.query("auth")));
+    }
+
+    TestBrowser.Response consent(TestBrowser.Response consentRedirect) {
+        assertThat(consentRedirect.location().getPath()).isEqualTo("/consent");
+        browser.follow(consentRedirect);
+        return browser.post("/consent", Map.of("auth", consentRedirect.query("auth"), "decision", "accepter"));
+    }
+
+    HTTPResponse token(String code, ClientAuthentication auth, URI redirectUri, CodeVerifier verifier) throws Exception {
+        return new TokenRequest(metadata.getTokenEndpointURI(), auth,
+                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier)).toHTTPRequest().send();
+    }
+
+    TokenResponse demoToken(String code, CodeVerifier verifier) throws Exception {
+        return OIDCTokenResponseParser.parse(token(code, new ClientSecretBasic(new ClientID(DEMO_CLIENT),
+                new Secret(DEMO_SECRET)), URI.create(DEMO_REDIRECT), verifier));
+    }
+}

@@ -22,7 +22,8 @@ import org.springframework.test.context.ContextConfiguration;
         "idp.embedded.clean=true",
         "idp.embedded.smtp-port=0",
         "logging.level.root=WARN",
-        "logging.level.fr.ameli.idp=INFO"
+        "logging.level.fr.ameli.idp=INFO",
+        "idp.operator.token=test-operator-token"
 })
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = FreePortInitializer.class)

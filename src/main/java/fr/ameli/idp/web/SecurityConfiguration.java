@@ -3,6 +3,9 @@ package fr.ameli.idp.web;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Mono;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -25,7 +28,7 @@ class SecurityConfiguration {
 
     /** Endpoints called by relying parties or the app, protected by client or bearer authentication instead of CSRF. */
     private static final ServerWebExchangeMatcher NO_CSRF = ServerWebExchangeMatchers.pathMatchers(
-            "/token", "/userinfo", "/revoke", "/authorize", "/api/**", "/actuator/**");
+            "/token", "/userinfo", "/revoke", "/authorize", "/logout", "/api/**", "/operator/**", "/actuator/**");
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
@@ -36,6 +39,8 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())
+                        .accessDeniedHandler((exchange, denied) -> Mono.error(
+                                new ResponseStatusException(HttpStatus.FORBIDDEN, "CSRF token missing or invalid")))
                         .requireCsrfProtectionMatcher(
                                 new AndServerWebExchangeMatcher(formPosts, new NegatedServerWebExchangeMatcher(NO_CSRF))))
                 .headers(headers -> headers

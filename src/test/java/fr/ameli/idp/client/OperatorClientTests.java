@@ -1,0 +1,65 @@
+package fr.ameli.idp.client;
+
+import fr.ameli.idp.IdpIntegrationTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@IdpIntegrationTest
+class OperatorClientTests {
+
+    static final String METADATA = """
+            {"client_name": "Mairie (test)", "redirect_uris": ["https://mairie.example/cb"],
+             "token_endpoint_auth_method": "client_secret_post",
+             "client_secret_sha256": "064b949b39d0c8a1681b716f86064f2d1060b4a324db953e91dcf943051f99a7",
+             "scope": "openid profile", "sector": "mairie.example"}""";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RelyingParties clients;
+
+    WebTestClient http;
+
+    @BeforeEach
+    void setUp() {
+        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+    }
+
+    @Test
+    void putClientWhenOperatorTokenThenRegisteredAndUsableForAuthorization() {
+        http.put().uri("/operator/clients/mairie").headers(h -> h.setBearerAuth("test-operator-token"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.client_id").isEqualTo("mairie");
+
+        http.get().uri(uri -> uri.path("/authorize").queryParam("client_id", "mairie")
+                        .queryParam("redirect_uri", "https://mairie.example/cb").queryParam("response_type", "code")
+                        .queryParam("scope", "openid").queryParam("state", "s1").queryParam("nonce", "n".repeat(32)).build())
+                .exchange().expectStatus().isSeeOther()
+                .expectHeader().value("Location", l -> org.assertj.core.api.Assertions.assertThat(l).startsWith("/login?auth="));
+    }
+
+    @Test
+    void putClientWhenNoOrWrongTokenThenUnauthorized() {
+        http.put().uri("/operator/clients/intrus").contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
+                .exchange().expectStatus().isUnauthorized();
+        http.put().uri("/operator/clients/intrus").headers(h -> h.setBearerAuth("guess"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
+                .exchange().expectStatus().isUnauthorized();
+        org.assertj.core.api.Assertions.assertThat(clients.find("intrus").blockOptional()).isEmpty();
+    }
+
+    @Test
+    void putClientWhenMetadataInvalidThenInvalidClientMetadataAndNothingStored() {
+        http.put().uri("/operator/clients/bad-rp").headers(h -> h.setBearerAuth("test-operator-token"))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(METADATA.replace("https://mairie.example/cb", "http://mairie.example/cb"))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client_metadata");
+        org.assertj.core.api.Assertions.assertThat(clients.find("bad-rp").blockOptional()).isEmpty();
+    }
+}

@@ -2,6 +2,7 @@ package fr.ameli.idp.account;
 
 import fr.ameli.idp.registry.Nir;
 import io.r2dbc.spi.Readable;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +53,71 @@ public class Accounts {
         return insert.fetch()
                 .rowsUpdated()
                 .map(n -> n > 0);
+    }
+
+    /** What a new account is created with (SPEC 3.2.5–3.2.6). */
+    public record NewAccount(Nir nir, String passwordHash, EmailAddress email, @Nullable FrenchPhoneNumber mobile,
+            @Nullable FrenchPhoneNumber landline, boolean consentEmail, boolean consentPhone, boolean consentSms,
+            String cguVersion, Instant cguAcceptedAt, @Nullable String federationSub) {
+    }
+
+    /** Why a new account could not be created: the schema's uniqueness rules. */
+    public enum Conflict { NIR_TAKEN, EMAIL_TAKEN }
+
+    /** Thrown (inside the caller's transaction, which then rolls back) when a uniqueness rule forbids the account. */
+    public static final class ConflictException extends RuntimeException {
+        private final Conflict conflict;
+
+        ConflictException(Conflict conflict) {
+            super(conflict.name(), null, false, false);
+            this.conflict = conflict;
+        }
+
+        public Conflict conflict() {
+            return conflict;
+        }
+    }
+
+    /**
+     * Creates a PENDING account. The unique indexes decide races: of two concurrent creations with the same
+     * email (case-insensitive) or NIR, exactly one gets a row; the other gets a {@link ConflictException}.
+     */
+    public Mono<UUID> createPending(UUID id, NewAccount a) {
+        DatabaseClient.GenericExecuteSpec insert = db.sql("insert into account (id, nir, status, password_hash, email, "
+                        + "mobile_phone, landline_phone, consent_email, consent_phone, consent_sms, cgu_version, "
+                        + "cgu_accepted_at, federation_sub, created_at) values (:id, :nir, 'PENDING', :hash, :email, :mobile, "
+                        + ":landline, :consent_email, :consent_phone, :consent_sms, :cgu, :cgu_at, :fed, :cgu_at) "
+                        + "on conflict do nothing returning id")
+                .bind("id", id)
+                .bind("nir", a.nir().value())
+                .bind("hash", a.passwordHash())
+                .bind("email", a.email().normalized())
+                .bind("consent_email", a.consentEmail())
+                .bind("consent_phone", a.consentPhone())
+                .bind("consent_sms", a.consentSms())
+                .bind("cgu", a.cguVersion())
+                .bind("cgu_at", a.cguAcceptedAt());
+        insert = a.mobile() == null ? insert.bindNull("mobile", String.class) : insert.bind("mobile", a.mobile().e164());
+        insert = a.landline() == null ? insert.bindNull("landline", String.class) : insert.bind("landline", a.landline().e164());
+        insert = a.federationSub() == null ? insert.bindNull("fed", String.class) : insert.bind("fed", a.federationSub());
+        return insert.map(row -> row.get("id", UUID.class)).one()
+                .switchIfEmpty(Mono.defer(() -> findByNir(a.nir()).hasElement().flatMap(nirTaken -> Mono.error(
+                        new ConflictException(nirTaken ? Conflict.NIR_TAKEN : Conflict.EMAIL_TAKEN)))));
+    }
+
+    /** True when no account uses this address (case-insensitive). A hint for forms; the index decides. */
+    public Mono<Boolean> emailAvailable(EmailAddress email) {
+        return db.sql("select 1 from account where lower(email) = :email")
+                .bind("email", email.canonical())
+                .map(row -> 1).first().hasElement().map(taken -> !taken);
+    }
+
+    /** PENDING → ACTIVE, once. Emits true when this call activated it. */
+    public Mono<Boolean> activate(UUID id, Instant at) {
+        return db.sql("update account set status = 'ACTIVE', activated_at = :at where id = :id and status = 'PENDING'")
+                .bind("id", id)
+                .bind("at", at)
+                .fetch().rowsUpdated().map(n -> n > 0);
     }
 
     static Account account(Readable row) {

@@ -64,8 +64,17 @@ class OperatorClientRoutes {
                 method == null ? null : List.of(method), list(m, "redirect_uris"), list(m, "post_logout_redirect_uris"),
                 m.get("scope") == null ? List.of() : List.of(String.valueOf(m.get("scope")).split(" ")),
                 string(m, "id_token_signed_response_alg"), string(m, "userinfo_signed_response_alg"), string(m, "sector"),
-                m.get("jwks") == null ? null : JSONObjectUtils.toJSONString(JSONObjectUtils.getJSONObject(m, "jwks", Map.of())),
+                jwks(m),
                 Boolean.TRUE.equals(m.get("require_pkce")));
+    }
+
+    private static @Nullable String jwks(Map<String, Object> m) {
+        try {
+            Map<String, Object> jwks = JSONObjectUtils.getJSONObject(m, "jwks");
+            return jwks == null ? null : JSONObjectUtils.toJSONString(jwks);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("jwks must be a JSON object");
+        }
     }
 
     private static @Nullable String string(Map<String, Object> m, String name) {

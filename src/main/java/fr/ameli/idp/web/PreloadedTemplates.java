@@ -55,9 +55,14 @@ class PreloadedTemplates {
         return resolver;
     }
 
+    /** Also initialises the template engine, which reads its own resources on first use. */
     @Bean
-    SmartInitializingSingleton warmMessages(MessageSource messages) {
-        return () -> messages.getMessage("app.titre", null, Locale.FRANCE);
+    SmartInitializingSingleton warmTemplating(MessageSource messages, org.springframework.beans.factory.ObjectProvider<
+            org.thymeleaf.TemplateEngine> engines) {
+        return () -> {
+            messages.getMessage("app.titre", null, Locale.FRANCE);
+            engines.forEach(org.thymeleaf.TemplateEngine::getConfiguration);
+        };
     }
 
 }

@@ -32,9 +32,9 @@ class GlobalErrorHandler implements WebExceptionHandler {
 
     GlobalErrorHandler(ErrorRenderer renderer, List<ViewResolver> viewResolvers) {
         this.renderer = renderer;
-        HandlerStrategies strategies = HandlerStrategies.builder()
-                .viewResolvers(r -> viewResolvers.forEach(r::viewResolver))
-                .build();
+        HandlerStrategies.Builder builder = HandlerStrategies.builder();
+        viewResolvers.forEach(builder::viewResolver);
+        HandlerStrategies strategies = builder.build();
         List<HttpMessageWriter<?>> writers = strategies.messageWriters();
         this.context = new ServerResponse.Context() {
             @Override

@@ -1,0 +1,65 @@
+package fr.ameli.idp.enrollment;
+
+import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.EmailConfirmations;
+import fr.ameli.idp.mail.MailOutbox;
+import fr.ameli.idp.mail.MailTemplates;
+import fr.ameli.idp.platform.IdpProperties;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.util.UriComponentsBuilder;
+import reactor.core.publisher.Mono;
+
+/**
+ * The activation mail (SPEC 3.2.7): « Votre compte ameli - Confirmation de votre adresse mail », a
+ * single-use link under the public base URL, valid {@code activationLinkValidity}; following it activates
+ * the PENDING account. The link and the mail are written to the outbox in the caller's transaction.
+ */
+@Component
+public class AccountActivation {
+
+    static final String SUBJECT = "Votre compte ameli - Confirmation de votre adresse mail";
+
+    private final EmailConfirmations confirmations;
+    private final Accounts accounts;
+    private final MailTemplates templates;
+    private final MailOutbox outbox;
+    private final TransactionalOperator tx;
+    private final IdpProperties idp;
+    private final EnrollmentProperties properties;
+    private final Clock clock;
+
+    AccountActivation(EmailConfirmations confirmations, Accounts accounts, MailTemplates templates, MailOutbox outbox,
+            TransactionalOperator tx, IdpProperties idp, EnrollmentProperties properties, Clock clock) {
+        this.confirmations = confirmations;
+        this.accounts = accounts;
+        this.templates = templates;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.idp = idp;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Issues a new link (older ones die) and queues the mail; joins the caller's transaction. */
+    public Mono<Void> sendLink(UUID accountId, String email) {
+        return confirmations.issue(accountId, email, EmailConfirmations.Purpose.ACTIVATION, properties.activationLinkValidity())
+                .flatMap(token -> outbox.enqueue(templates.render("EMAIL_CONFIRMATION", email, SUBJECT, Map.of(
+                        "link", UriComponentsBuilder.fromUriString(idp.issuer()).path("/inscription/activation")
+                                .queryParam("jeton", token).build().toUriString(),
+                        "validityDays", properties.activationLinkValidity().toDays()))));
+    }
+
+    /** Follows a link: consumes it and activates the account, in one transaction. */
+    public Mono<EmailConfirmations.Result> activate(String token) {
+        return confirmations.consume(token)
+                .flatMap(result -> result.outcome() == EmailConfirmations.Outcome.CONFIRMED
+                        && result.purpose() == EmailConfirmations.Purpose.ACTIVATION
+                        ? accounts.activate(result.accountId(), clock.instant()).thenReturn(result)
+                        : Mono.just(result))
+                .as(tx::transactional);
+    }
+}

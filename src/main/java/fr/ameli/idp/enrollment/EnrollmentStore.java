@@ -28,7 +28,7 @@ class EnrollmentStore {
         return bind(db.sql("insert into enrollment (" + COLUMNS + ", step, updated_at) values (:id_hash, :channel, :path, "
                 + ":nir, :identity_verified_at, :identity_attempts, :proof_attempts, :locked_until, :proof_verified_at, "
                 + ":cgu_version, :cgu_accepted_at, :password_hash, :account_id, :federation_sub, :failure, "
-                + ":pending_authorization_id, :created_at, :expires_at, 0, :step, :created_at)"), e).then();
+                + ":pending_authorization_id, :created_at, :expires_at, :version, :step, :created_at)"), e).then();
     }
 
     Mono<Enrollment> find(byte[] idHash, Instant now) {
@@ -47,6 +47,7 @@ class EnrollmentStore {
                         + "cgu_accepted_at = :cgu_accepted_at, password_hash = :password_hash, account_id = :account_id, "
                         + "federation_sub = :federation_sub, failure = :failure, "
                         + "pending_authorization_id = :pending_authorization_id, step = :step, updated_at = :now, "
+                        + "channel = :channel, path = :path, created_at = :created_at, expires_at = :expires_at, "
                         + "version = version + 1 where id_hash = :id_hash and version = :version"), e)
                 .bind("now", now)
                 .fetch().rowsUpdated()

@@ -77,6 +77,10 @@ public final class TestBrowser {
         return cookies.get(name);
     }
 
+    public void setCookie(String name, String value) {
+        cookies.put(name, value);
+    }
+
     public void forget(String cookie) {
         cookies.remove(cookie);
     }

@@ -27,15 +27,18 @@ public class LoginRoutes {
 
     @Bean
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
-            ErrorRenderer errors) {
-        Handlers h = new Handlers(login, sessions, flow, errors);
+            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors) {
+        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors);
         return RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
+                .GET("/login/code", h::codePage)
+                .POST("/login/code", h::codeSubmit)
                 .build();
     }
 
-    private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, ErrorRenderer errors) {
+    private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,
+            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors) {
 
         Mono<ServerResponse> page(ServerRequest request) {
             String auth = request.queryParam("auth").orElse("");
@@ -55,12 +58,73 @@ public class LoginRoutes {
                     case INVALID -> form(request, auth, "connexion.identifiants_incorrects");
                     case PENDING -> form(request, auth, "connexion.compte_non_active");
                     case LOCKED -> form(request, auth, "connexion.compte_bloque");
-                    case OK -> sessions.open(result.account().id(), List.of("pwd"), "eidas1", null)
-                            .flatMap(opened -> (auth.isEmpty() ? Mono.just(URI.create("/"))
-                                    : flow.resume(auth, opened.session()))
-                                    .flatMap(target -> ServerResponse.seeOther(target).cookie(opened.cookie()).build()));
+                    case OK -> codes.knownDevice(request, result.account().id()).flatMap(known -> known
+                            ? loggedIn(result.account().id(), List.of("pwd"), auth, null)
+                            : codes.challenge(result.account(), auth.isEmpty() ? null : auth)
+                                    .flatMap(cookie -> ServerResponse.seeOther(URI.create("/login/code")).cookie(cookie).build()));
                 });
             }).onErrorResume(errors::browser);
+        }
+
+        /** « Code de sécurité »: the code sent by email to the account's address (shown masked). */
+        Mono<ServerResponse> codePage(ServerRequest request) {
+            return codeForm(request, null, request.queryParam("renvoye").isPresent() ? "code.renvoye" : null);
+        }
+
+        Mono<ServerResponse> codeSubmit(ServerRequest request) {
+            return request.formData().flatMap(form -> {
+                if ("renvoyer".equals(form.getFirst("action"))) {
+                    return codes.challengedAccount(request).flatMap(accounts::findById)
+                            .flatMap(account -> codes.resend(request, account.email()))
+                            .flatMap(sent -> sent ? ServerResponse.seeOther(URI.create("/login/code?renvoye")).build()
+                                    : codeForm(request, "code.trop_de_renvois", null))
+                            .switchIfEmpty(Mono.defer(() -> expiredCode(request)));
+                }
+                return codes.verify(request, value(form, "code")).flatMap(v -> switch (v.outcome()) {
+                    case ACCEPTED -> codes.rememberDevice(v.accountId()).flatMap(device -> loggedIn(v.accountId(),
+                            List.of("pwd", "mail"), v.pendingAuthorizationId() == null ? "" : v.pendingAuthorizationId(), device));
+                    case WRONG -> codeForm(request, "code.incorrect", null);
+                    case EXHAUSTED, EXPIRED -> expiredCode(request);
+                });
+            }).onErrorResume(errors::browser);
+        }
+
+        private Mono<ServerResponse> codeForm(ServerRequest request, @Nullable String errorKey, @Nullable String infoKey) {
+            return codes.challengedAccount(request).flatMap(accounts::findById)
+                    .flatMap(account -> {
+                        Map<String, Object> model = new HashMap<>();
+                        model.put("emailMasque", fr.ameli.idp.account.EmailAddress.parse(account.email()).masked());
+                        if (errorKey != null) {
+                            model.put("erreur", errorKey);
+                        }
+                        if (infoKey != null) {
+                            model.put("info", infoKey);
+                        }
+                        return Pages.render(request, "code-securite", model);
+                    })
+                    .switchIfEmpty(Mono.defer(() -> expiredCode(request)));
+        }
+
+        private Mono<ServerResponse> expiredCode(ServerRequest request) {
+            Map<String, Object> model = new HashMap<>();
+            model.put("auth", "");
+            model.put("erreur", "code.expire");
+            return Pages.render(request, "connexion", model)
+                    .doOnNext(r -> request.exchange().getResponse().addCookie(codes.clearChallenge()));
+        }
+
+        /** Opens the session and continues where the person was going (an RP's request, or the home page). */
+        private Mono<ServerResponse> loggedIn(java.util.UUID accountId, List<String> amr, String auth,
+                org.springframework.http.@Nullable ResponseCookie device) {
+            return sessions.open(accountId, amr, "eidas1", null)
+                    .flatMap(opened -> (auth.isEmpty() ? Mono.just(URI.create("/")) : flow.resume(auth, opened.session()))
+                            .flatMap(target -> {
+                                ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opened.cookie());
+                                if (device != null) {
+                                    redirect.cookie(device).cookie(codes.clearChallenge());
+                                }
+                                return redirect.build();
+                            }));
         }
 
         private Mono<ServerResponse> form(ServerRequest request, String auth, @Nullable String errorKey) {

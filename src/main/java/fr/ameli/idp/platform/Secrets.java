@@ -50,6 +50,15 @@ public final class Secrets {
         return B64.encodeToString(bytes);
     }
 
+    /** A string of {@code n} random decimal digits (one-time codes), uniformly drawn. */
+    public static String digits(int n) {
+        StringBuilder code = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            code.append(RANDOM.nextInt(10));
+        }
+        return code.toString();
+    }
+
     public static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));

@@ -181,8 +181,12 @@ public class SigningKeys implements SmartInitializingSingleton, DisposableBean {
         });
     }
 
-    /** Decides again under the advisory lock, on rows read after it, so concurrent instances do the work once. */
+    /**
+     * Decides again under the advisory lock, on rows read after it, so concurrent instances do the work once.
+     * What was done is logged after the commit.
+     */
     private Mono<Void> write(Map<JWSAlgorithm, NewKey> candidates, boolean force) {
+        List<String> done = new ArrayList<>();
         Mono<Void> locked = repository.lock()
                 .then(repository.findAll().collectList())
                 .flatMap(rows -> {
@@ -191,27 +195,28 @@ public class SigningKeys implements SmartInitializingSingleton, DisposableBean {
                     plan.create().forEach((alg, activateAt) -> {
                         NewKey key = candidates.get(alg);
                         if (key != null) { // otherwise needed since the first decision: next round
-                            writes.add(insert(key, plan.now(), activateAt));
+                            KeySchedule schedule = new KeySchedule(key.kid(), alg, plan.now(), activateAt, null, null);
+                            writes.add(repository.insert(new KeyRow(schedule, key.publicJwk(), key.privateJwkEncrypted()),
+                                    plan.now()));
+                            done.add("Signing key " + key.kid() + " created for " + alg + ": published " + plan.now()
+                                    + ", signs from " + activateAt);
                         }
                     });
+                    candidates.keySet().stream().filter(alg -> !plan.create().containsKey(alg)).forEach(alg ->
+                            done.add("A new " + alg + " key was no longer needed (another instance made it): discarded"));
                     for (RotationPlan.Retirement r : plan.retire()) {
-                        writes.add(repository.retire(r.kid(), r.retireAt(), r.expireAt())
-                                .doOnSuccess(v -> log.info("Signing key {} retired at {}, published until {}",
-                                        r.kid(), r.retireAt(), r.expireAt())));
+                        writes.add(repository.retire(r.kid(), r.retireAt(), r.expireAt()));
+                        done.add("Signing key " + r.kid() + " retired at " + r.retireAt() + ", published until "
+                                + r.expireAt());
                     }
                     for (String kid : plan.delete()) {
-                        writes.add(repository.delete(kid).doOnSuccess(v -> log.info("Signing key {} deleted", kid)));
+                        writes.add(repository.delete(kid));
+                        done.add("Signing key " + kid + " expired and deleted");
                     }
                     return Flux.concat(writes).then();
                 });
-        return locked.as(tx::transactional);
-    }
-
-    private Mono<Void> insert(NewKey key, Instant now, Instant activateAt) {
-        KeySchedule schedule = new KeySchedule(key.kid(), key.alg(), now, activateAt, null, null);
-        return repository.insert(new KeyRow(schedule, key.publicJwk(), key.privateJwkEncrypted()), now)
-                .doOnSuccess(v -> log.info("Signing key {} created for {}: published {}, signs from {}",
-                        key.kid(), key.alg(), now, activateAt));
+        return locked.as(tx::transactional)
+                .then(Mono.fromRunnable(() -> done.forEach(log::info)));
     }
 
     private Mono<Void> reload() {

@@ -20,6 +20,7 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.client.ClientProperties;
@@ -47,6 +48,9 @@ class OidcErrorTests {
     int port;
 
     @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Autowired
     RelyingParties relyingParties;
 
     @Autowired
@@ -57,6 +61,7 @@ class OidcErrorTests {
     @BeforeEach
     void setUp() throws Exception {
         rp = new OidcTestClient(port);
+        KnownDevices.remember(db, rp.browser, "2850575112034");
         if (clientKey == null) {
             clientKey = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
         }

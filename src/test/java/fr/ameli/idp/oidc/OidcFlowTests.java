@@ -20,6 +20,7 @@ import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.client.ClientProperties;
 import fr.ameli.idp.client.RelyingParties;
@@ -47,6 +48,9 @@ class OidcFlowTests {
     int port;
 
     @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Autowired
     RelyingParties relyingParties;
 
     OidcTestClient rp;
@@ -54,6 +58,7 @@ class OidcFlowTests {
     @BeforeEach
     void setUp() throws Exception {
         rp = new OidcTestClient(port);
+        KnownDevices.remember(db, rp.browser, "2850575112034");
         relyingParties.register(new ClientProperties(JSON_CLIENT, "Impôts (test)",
                 sha256(JSON_SECRET), List.of("client_secret_post"), List.of(JSON_REDIRECT), List.of(),
                 List.of("openid", "identite_pivot", "email"), "RS256", null, "impots.example", null, false), "test").block();

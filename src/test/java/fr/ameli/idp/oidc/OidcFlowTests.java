@@ -110,8 +110,8 @@ class OidcFlowTests {
         assertThat(idToken.getSubject().getValue()).doesNotContain("2850575112034").hasSize(64);
 
         // Userinfo: the demo RP is registered for ES256-signed userinfo.
-        HTTPResponse userinfo = new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
-                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send();
+        HTTPResponse userinfo = OidcTestClient.timed(new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
+                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest()).send();
         assertThat(userinfo.getStatusCode()).isEqualTo(200);
         assertThat(userinfo.getHeaderValue("Content-Type")).startsWith("application/jwt");
         JWTClaimsSet claims = verify(userinfo.getBody(), JWSAlgorithm.ES256);
@@ -154,8 +154,8 @@ class OidcFlowTests {
         OIDCTokenResponse tokens = (OIDCTokenResponse) com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser.parse(token)
                 .toSuccessResponse();
         assertThat(tokens.getOIDCTokens().getIDToken().getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-        HTTPResponse userinfo = new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
-                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send();
+        HTTPResponse userinfo = OidcTestClient.timed(new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
+                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest()).send();
         assertThat(userinfo.getHeaderValue("Content-Type")).startsWith("application/json");
         Map<String, Object> claims = userinfo.getContentAsJSONObject();
         assertThat(claims).containsOnlyKeys("sub", "given_name", "family_name", "birthdate", "gender", "birthplace",

@@ -27,6 +27,6 @@ import org.springframework.test.context.ContextConfiguration;
 })
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = FreePortInitializer.class)
-@Import(TestClockConfiguration.class)
+@Import({TestClockConfiguration.class, SentMails.class})
 public @interface IdpIntegrationTest {
 }

@@ -27,6 +27,7 @@ public final class TestBrowser {
 
     private final WebTestClient http;
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
     private String lastPage = "";
 
     private final URI base;
@@ -43,9 +44,16 @@ public final class TestBrowser {
         }
     }
 
+    /** Sends this header with every request from now on (e.g. {@code X-Forwarded-For}, a client address). */
+    public TestBrowser header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
     public Response get(String uri) {
         EntityExchangeResult<byte[]> result = http.get().uri(base.resolve(uri))
                 .cookies(c -> cookies.forEach(c::add))
+                .headers(h -> headers.forEach(h::set))
                 .exchange().expectBody().returnResult();
         return record(result);
     }
@@ -59,6 +67,7 @@ public final class TestBrowser {
         }
         EntityExchangeResult<byte[]> result = http.post().uri(base.resolve(uri))
                 .cookies(c -> cookies.forEach(c::add))
+                .headers(h -> headers.forEach(h::set))
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)
                 .body(BodyInserters.fromFormData(form))
                 .exchange().expectBody().returnResult();

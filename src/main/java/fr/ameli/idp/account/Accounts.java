@@ -120,6 +120,68 @@ public class Accounts {
                 .fetch().rowsUpdated().map(n -> n > 0);
     }
 
+    /** Phones and consents of an account (SPEC 3.2.6), for « Mes informations ». */
+    public record ContactDetails(@Nullable String mobile, @Nullable String landline, boolean consentEmail,
+            boolean consentPhone, boolean consentSms) {
+
+        @Override
+        public String toString() {
+            return "ContactDetails[consents=" + consentEmail + "/" + consentPhone + "/" + consentSms + "]";
+        }
+    }
+
+    public Mono<ContactDetails> contactDetails(UUID id) {
+        return db.sql("select mobile_phone, landline_phone, consent_email, consent_phone, consent_sms from account where id = :id")
+                .bind("id", id)
+                .map(row -> new ContactDetails(row.get("mobile_phone", String.class), row.get("landline_phone", String.class),
+                        Boolean.TRUE.equals(row.get("consent_email", Boolean.class)),
+                        Boolean.TRUE.equals(row.get("consent_phone", Boolean.class)),
+                        Boolean.TRUE.equals(row.get("consent_sms", Boolean.class))))
+                .one();
+    }
+
+    public Mono<Void> updatePhones(UUID id, @Nullable FrenchPhoneNumber mobile, @Nullable FrenchPhoneNumber landline) {
+        DatabaseClient.GenericExecuteSpec update = db.sql("update account set mobile_phone = :mobile, "
+                + "landline_phone = :landline, version = version + 1 where id = :id").bind("id", id);
+        update = mobile == null ? update.bindNull("mobile", String.class) : update.bind("mobile", mobile.e164());
+        update = landline == null ? update.bindNull("landline", String.class) : update.bind("landline", landline.e164());
+        return update.then();
+    }
+
+    public Mono<Void> updateConsents(UUID id, boolean email, boolean phone, boolean sms) {
+        return db.sql("update account set consent_email = :email, consent_phone = :phone, consent_sms = :sms, "
+                        + "version = version + 1 where id = :id")
+                .bind("id", id).bind("email", email).bind("phone", phone).bind("sms", sms)
+                .then();
+    }
+
+    /** Replaces the password hash (a new personal code, SPEC 3.5–3.6): from now on only the new one works. */
+    public Mono<Boolean> changePassword(UUID id, String passwordHash) {
+        return db.sql("update account set password_hash = :hash, version = version + 1 where id = :id")
+                .bind("id", id).bind("hash", passwordHash)
+                .fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /**
+     * Sets the account's address (a confirmed change, or a new address for a PENDING account); the unique
+     * index decides races: an address another account uses gives a {@link ConflictException} EMAIL_TAKEN.
+     */
+    public Mono<Void> changeEmail(UUID id, EmailAddress email) {
+        return db.sql("update account set email = :email, version = version + 1 where id = :id")
+                .bind("id", id).bind("email", email.normalized())
+                .then()
+                .onErrorMap(org.springframework.dao.DataIntegrityViolationException.class,
+                        e -> new ConflictException(Conflict.EMAIL_TAKEN));
+    }
+
+    /** Forgets the unconfirmed address of a PENDING account (seed 001: after 21 days). Emits true when it did. */
+    public Mono<Boolean> forgetPendingEmail(UUID id) {
+        return db.sql("update account set email = null, version = version + 1 where id = :id and status = 'PENDING' "
+                        + "and email is not null")
+                .bind("id", id)
+                .fetch().rowsUpdated().map(n -> n > 0);
+    }
+
     static Account account(Readable row) {
         OffsetDateTime activated = row.get("activated_at", OffsetDateTime.class);
         return new Account(

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -36,22 +37,62 @@ public class EmailConfirmations {
 
     /** Creates a link token for the account (older ones stop working); emits the token to put in the mail. */
     public Mono<String> issue(UUID accountId, String email, Purpose purpose, Duration validity) {
+        return issue(accountId, email, purpose, validity, null);
+    }
+
+    /**
+     * Same, for an activation link after which an unconfirmed address is forgotten ({@code forgetAfter}, counted
+     * from now like {@code validity}; null: never). Seed 001: 7 days valid, forgotten after 21.
+     */
+    public Mono<String> issue(UUID accountId, String email, Purpose purpose, Duration validity, @Nullable Duration forgetAfter) {
         return Mono.defer(() -> {
             String token = Secrets.newHandle();
             Instant now = clock.instant();
-            return db.sql("with superseded as (update email_confirmation set superseded_at = :now where account_id = :account "
-                            + "and used_at is null and superseded_at is null) insert into email_confirmation (token_hash, "
-                            + "account_id, email, purpose, created_at, expires_at) values (:hash, :account, :email, :purpose, "
-                            + ":now, :expires)")
+            DatabaseClient.GenericExecuteSpec insert = db.sql("with superseded as (update email_confirmation set superseded_at = :now "
+                            + "where account_id = :account and used_at is null and superseded_at is null) insert into "
+                            + "email_confirmation (token_hash, account_id, email, purpose, created_at, expires_at, forget_at) "
+                            + "values (:hash, :account, :email, :purpose, :now, :expires, :forget)")
                     .bind("now", now)
                     .bind("account", accountId)
                     .bind("hash", Secrets.sha256(token))
                     .bind("email", email)
                     .bind("purpose", purpose.name())
-                    .bind("expires", now.plus(validity))
-                    .then()
-                    .thenReturn(token);
+                    .bind("expires", now.plus(validity));
+            insert = forgetAfter == null ? insert.bindNull("forget", Instant.class) : insert.bind("forget", now.plus(forgetAfter));
+            return insert.then().thenReturn(token);
         });
+    }
+
+    /** The newest link of an account for a purpose, as issued (the token itself is never stored). */
+    public record Issued(String email, Instant createdAt, Instant expiresAt, @Nullable Instant forgetAt, boolean used) {
+
+        /** How long it was valid, and after how long its address is forgotten (null: never). */
+        public Duration validity() {
+            return Duration.between(createdAt, expiresAt);
+        }
+
+        public @Nullable Duration forgetAfter() {
+            return forgetAt == null ? null : Duration.between(createdAt, forgetAt);
+        }
+
+        @Override
+        public String toString() {
+            return "Issued[" + createdAt + ", used=" + used + "]";
+        }
+    }
+
+    public Mono<Issued> latest(UUID accountId, Purpose purpose) {
+        return db.sql("select email, created_at, expires_at, forget_at, used_at from email_confirmation "
+                        + "where account_id = :account and purpose = :purpose order by created_at desc limit 1")
+                .bind("account", accountId)
+                .bind("purpose", purpose.name())
+                .map(row -> {
+                    OffsetDateTime forget = row.get("forget_at", OffsetDateTime.class);
+                    return new Issued(row.get("email", String.class), row.get("created_at", OffsetDateTime.class).toInstant(),
+                            row.get("expires_at", OffsetDateTime.class).toInstant(), forget == null ? null : forget.toInstant(),
+                            row.get("used_at", OffsetDateTime.class) != null);
+                })
+                .one();
     }
 
     /** How many links were issued for this account since {@code since} (to limit resending). */

@@ -2,6 +2,7 @@ package fr.ameli.idp.embedded;
 
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.registry.ImportReport;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
@@ -9,6 +10,8 @@ import fr.ameli.idp.registry.RegistryImportCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Loads the synthetic people of DEMO-DATA.md (registry CSV and accounts CSV under {@code config/demo/})
@@ -38,13 +42,20 @@ class DemoData implements ApplicationRunner {
     private final Accounts accounts;
     private final Resource registryFile;
     private final Resource accountsFile;
+    private final ProvisionalCodes codes;
+    private final Resource codesFile;
+    private final Clock clock;
 
     DemoData(Registry registry, Accounts accounts, @Value("${idp.demo.registry}") Resource registryFile,
-            @Value("${idp.demo.accounts}") Resource accountsFile) {
+            @Value("${idp.demo.accounts}") Resource accountsFile, ProvisionalCodes codes,
+            @Value("${idp.demo.provisional-codes:file:config/demo/provisional-codes.csv}") Resource codesFile, Clock clock) {
         this.registry = registry;
         this.accounts = accounts;
         this.registryFile = registryFile;
         this.accountsFile = accountsFile;
+        this.codes = codes;
+        this.codesFile = codesFile;
+        this.clock = clock;
     }
 
     @Override
@@ -66,8 +77,23 @@ class DemoData implements ApplicationRunner {
                 .filter(Boolean::booleanValue)
                 .count()
                 .blockOptional().orElse(0L);
-        log.info("Demo data: registry {} inserted, {} updated, {} unchanged; {} account(s) created",
-                report.inserted(), report.updated(), report.unchanged(), created);
+        // Provisional codes of the demo (person 8's counter code): provisioned once, so that a code used or
+        // replaced since is not brought back by a restart.
+        long issued = Flux.fromArray(read(codesFile).split("\r?\n"))
+                .skip(1)
+                .filter(line -> !line.isBlank())
+                .map(line -> line.split(";", -1))
+                .concatMap(cells -> {
+                    Nir nir = Nir.parse(cells[0]);
+                    return codes.any(nir).flatMap(exists -> exists ? Mono.just(false)
+                            : codes.store(nir, ProvisionalCodes.Origin.valueOf(cells[1].trim()), cells[2].trim(),
+                                    clock.instant().plus(Duration.ofDays(Long.parseLong(cells[3].trim())))).thenReturn(true));
+                })
+                .filter(Boolean::booleanValue)
+                .count()
+                .blockOptional().orElse(0L);
+        log.info("Demo data: registry {} inserted, {} updated, {} unchanged; {} account(s) created, {} provisional code(s)",
+                report.inserted(), report.updated(), report.unchanged(), created, issued);
     }
 
     private static String read(Resource resource) {

@@ -15,8 +15,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The activation mail (SPEC 3.2.7): « Votre compte ameli - Confirmation de votre adresse mail », a
- * single-use link under the public base URL, valid {@code activationLinkValidity}; following it activates
- * the PENDING account. The link and the mail are written to the outbox in the caller's transaction.
+ * single-use link under the public base URL, valid for the {@link LinkWindows} of the path the account was
+ * created on; following it activates the PENDING account. The link and the mail are written to the outbox in
+ * the caller's transaction.
  */
 @Component
 public class AccountActivation {
@@ -44,13 +45,21 @@ public class AccountActivation {
         this.clock = clock;
     }
 
+    /** The windows of the activation link on each path (seed 001: 7/21 days with a provisional code; else 21 days). */
+    public LinkWindows windows(Enrollment.Path path) {
+        return path == Enrollment.Path.PROVISIONAL_CODE
+                ? new LinkWindows(properties.provisionalActivationLinkValidity(), properties.provisionalAddressRetention())
+                : new LinkWindows(properties.activationLinkValidity(), null);
+    }
+
     /** Issues a new link (older ones die) and queues the mail; joins the caller's transaction. */
-    public Mono<Void> sendLink(UUID accountId, String email) {
-        return confirmations.issue(accountId, email, EmailConfirmations.Purpose.ACTIVATION, properties.activationLinkValidity())
+    public Mono<Void> sendLink(UUID accountId, String email, LinkWindows windows) {
+        return confirmations.issue(accountId, email, EmailConfirmations.Purpose.ACTIVATION, windows.validity(),
+                        windows.forgetAfter())
                 .flatMap(token -> outbox.enqueue(templates.render("EMAIL_CONFIRMATION", email, SUBJECT, Map.of(
                         "link", UriComponentsBuilder.fromUriString(idp.issuer()).path("/inscription/activation")
                                 .queryParam("jeton", token).build().toUriString(),
-                        "validityDays", properties.activationLinkValidity().toDays()))));
+                        "validityDays", windows.validity().toDays()))));
     }
 
     /** Follows a link: consumes it and activates the account, in one transaction. */

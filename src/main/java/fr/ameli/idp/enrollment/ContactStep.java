@@ -81,7 +81,8 @@ class ContactStep implements StepHandler {
                 .onErrorMap(Accounts.ConflictException.class, e -> new StepOutcome.Rejected(
                         e.conflict() == Accounts.Conflict.EMAIL_TAKEN ? Map.of("email", "inscription.email.deja_utilise")
                                 : Map.of("_global", "inscription.echec.account_exists")))
-                .flatMap(created -> activation.sendLink(created, account.email().normalized()));
+                .flatMap(created -> activation.sendLink(created, account.email().normalized(),
+                        activation.windows(enrollment.path())));
         return new StepOutcome.Advanced(enrollment.withAccount(id), effect);
     }
 

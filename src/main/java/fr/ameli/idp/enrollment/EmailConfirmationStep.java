@@ -54,7 +54,8 @@ class EmailConfirmationStep implements StepHandler {
             return confirmations.issuedSince(account.id(), clock.instant().minus(Duration.ofHours(1)))
                     .map(count -> count >= MAX_LINKS_PER_HOUR
                             ? new StepOutcome.Invalid(Map.of("_global", "inscription.email.trop_de_renvois"))
-                            : new StepOutcome.Advanced(enrollment, activation.sendLink(account.id(), account.email())));
+                            : new StepOutcome.Advanced(enrollment, activation.sendLink(account.id(), account.email(),
+                                    activation.windows(enrollment.path()))));
         });
     }
 }

@@ -32,7 +32,11 @@ public record Enrollment(
 
     public enum Channel { WEB, APP }
 
-    public enum Path { CARTE_VITALE, FEDERATION }
+    /**
+     * How the person proved who they are: carte Vitale + IBAN, the federated provider, or a provisional code
+     * given at a CPAM counter (seed 001: the code login stands for identity and proof).
+     */
+    public enum Path { CARTE_VITALE, FEDERATION, PROVISIONAL_CODE }
 
     public EnrollmentStep step() {
         return EnrollmentFlow.next(this);
@@ -90,6 +94,13 @@ public record Enrollment(
     Enrollment withFederatedIdentity(Nir verified, String sub, Instant at) {
         return new Enrollment(idHash, channel, path, verified, at, identityAttempts, proofAttempts, lockedUntil, at,
                 cguVersion, cguAcceptedAt, passwordHash, accountId, sub, failure, pendingAuthorizationId, createdAt,
+                expiresAt, version);
+    }
+
+    /** The provisional-code path: logging in with a counter code established both identity and proof. */
+    Enrollment withProvisionalCode(Nir verified, Instant at) {
+        return new Enrollment(idHash, channel, path, verified, at, identityAttempts, proofAttempts, lockedUntil, at,
+                cguVersion, cguAcceptedAt, passwordHash, accountId, federationSub, failure, pendingAuthorizationId, createdAt,
                 expiresAt, version);
     }
 

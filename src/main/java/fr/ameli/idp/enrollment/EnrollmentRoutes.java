@@ -32,8 +32,8 @@ public class EnrollmentRoutes {
 
     @Bean
     RouterFunction<ServerResponse> enrollmentRouter(EnrollmentService service, AccountActivation activation,
-            IdpProperties idp, EnrollmentProperties properties, ErrorRenderer errors) {
-        Handlers h = new Handlers(service, activation, idp, properties);
+            IdpProperties idp, EnrollmentProperties properties, ErrorRenderer errors, ActivationRecovery recovery) {
+        Handlers h = new Handlers(service, activation, idp, properties, recovery);
         return RouterFunctions.route()
                 .GET("/inscription", h::start)
                 .GET("/inscription/activation", h::activate)
@@ -44,8 +44,14 @@ public class EnrollmentRoutes {
                 .build();
     }
 
+    /** The cookie that refers to an attempt, for an attempt started elsewhere (the federated path). */
+    public static ResponseCookie cookie(String handle, IdpProperties idp, EnrollmentProperties properties) {
+        return ResponseCookie.from(COOKIE, handle).httpOnly(true).secure(idp.secure()).sameSite("Lax")
+                .path("/inscription").maxAge(properties.ttl()).build();
+    }
+
     private record Handlers(EnrollmentService service, AccountActivation activation, IdpProperties idp,
-            EnrollmentProperties properties) {
+            EnrollmentProperties properties, ActivationRecovery recovery) {
 
         Mono<ServerResponse> start(ServerRequest request) {
             return current(request)
@@ -87,9 +93,18 @@ public class EnrollmentRoutes {
 
         Mono<ServerResponse> activate(ServerRequest request) {
             String token = request.queryParam("jeton").orElse("");
-            return activation.activate(token).flatMap(result -> Pages.render(request,
-                    result.outcome() == EmailConfirmations.Outcome.CONFIRMED ? HttpStatus.OK : HttpStatus.GONE,
-                    "inscription/activation", Map.of("resultat", result.outcome().name().toLowerCase())));
+            return activation.activate(token).flatMap(result -> {
+                Mono<ServerResponse> page = Pages.render(request,
+                        result.outcome() == EmailConfirmations.Outcome.CONFIRMED ? HttpStatus.OK : HttpStatus.GONE,
+                        "inscription/activation", Map.of("resultat", result.outcome().name().toLowerCase()));
+                // A dead link of a PENDING account: a new one can be asked for (seed 001, « lien plus actif »).
+                return result.outcome() == EmailConfirmations.Outcome.EXPIRED && result.accountId() != null
+                        && result.purpose() == EmailConfirmations.Purpose.ACTIVATION
+                        ? recovery.open(result.accountId())
+                                .flatMap(cookie -> ServerResponse.seeOther(URI.create(ActivationRecovery.PATH)).cookie(cookie).build())
+                                .switchIfEmpty(page)
+                        : page;
+            });
         }
 
         Mono<ServerResponse> restart(ServerRequest request) {
@@ -168,8 +183,7 @@ public class EnrollmentRoutes {
         }
 
         private ResponseCookie setCookie(String handle) {
-            return ResponseCookie.from(COOKIE, handle).httpOnly(true).secure(idp.secure()).sameSite("Lax")
-                    .path("/inscription").maxAge(properties.ttl()).build();
+            return EnrollmentRoutes.cookie(handle, idp, properties);
         }
 
         private ResponseCookie clearCookie() {

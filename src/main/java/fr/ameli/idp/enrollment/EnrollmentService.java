@@ -98,6 +98,22 @@ public class EnrollmentService {
         });
     }
 
+    /**
+     * Starts an attempt on the provisional-code path (SPEC 3.4): the person logged in with a code given at a CPAM
+     * counter, which stands for identity and proof; the attempt goes on at the CGU.
+     */
+    public Mono<Started> startProvisional(Enrollment.Channel channel, fr.ameli.idp.registry.Nir nir,
+            @Nullable String pendingAuthorizationId) {
+        return Mono.defer(() -> {
+            String handle = Secrets.newHandle();
+            Instant now = clock.instant();
+            Enrollment e = new Enrollment(Secrets.sha256(handle), channel, Enrollment.Path.PROVISIONAL_CODE, null, null, 0, 0,
+                    null, null, null, null, null, null, null, null, pendingAuthorizationId, now, now.plus(properties.ttl()), 0)
+                    .withProvisionalCode(nir, now);
+            return store.insert(e).thenReturn(new Started(handle, e));
+        });
+    }
+
     private Mono<Result> apply(Enrollment current, StepOutcome outcome) {
         if (outcome instanceof StepOutcome.Invalid invalid) {
             Mono<Boolean> counted = invalid.counted() == null ? Mono.just(true) : store.save(invalid.counted(), clock.instant());

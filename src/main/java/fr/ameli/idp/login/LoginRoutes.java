@@ -27,8 +27,8 @@ public class LoginRoutes {
 
     @Bean
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
-            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors) {
-        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors);
+            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
+        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional);
         return RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
@@ -38,7 +38,7 @@ public class LoginRoutes {
     }
 
     private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,
-            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors) {
+            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
 
         Mono<ServerResponse> page(ServerRequest request) {
             String auth = request.queryParam("auth").orElse("");
@@ -56,7 +56,15 @@ public class LoginRoutes {
                 }
                 return login.check(nir, password).flatMap(result -> switch (result.outcome()) {
                     case INVALID -> form(request, auth, "connexion.identifiants_incorrects");
-                    case PENDING -> form(request, auth, "connexion.compte_non_active");
+                    case PENDING -> provisional.pending(result.account())
+                            .flatMap(cookie -> ServerResponse.seeOther(URI.create(cookie.getPath())).cookie(cookie).build())
+                            .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.compte_non_active")));
+                    case CODE_WITHOUT_ACCOUNT -> provisional.enroll(result.nir(), result.codeId(), auth)
+                            .flatMap(cookie -> ServerResponse.seeOther(URI.create("/inscription/cgu")).cookie(cookie).build())
+                            .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
+                    case CODE_OF_ACCOUNT -> provisional.startReset(result.codeId(), auth)
+                            .flatMap(cookie -> ServerResponse.seeOther(URI.create(NewCodeRoutes.PATH)).cookie(cookie).build())
+                            .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
                     case LOCKED -> form(request, auth, "connexion.compte_bloque");
                     case OK -> codes.knownDevice(request, result.account().id()).flatMap(known -> known
                             ? loggedIn(result.account().id(), List.of("pwd"), auth, null)

@@ -59,6 +59,15 @@ public final class Secrets {
         return code.toString();
     }
 
+    /** A string of {@code n} characters uniformly drawn from {@code alphabet} (captcha challenges). */
+    public static String characters(String alphabet, int n) {
+        StringBuilder out = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
+
     public static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));

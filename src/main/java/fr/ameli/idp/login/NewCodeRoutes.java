@@ -1,0 +1,103 @@
+package fr.ameli.idp.login;
+
+import fr.ameli.idp.account.AccountStatus;
+import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.account.PasswordPolicy;
+import fr.ameli.idp.account.PasswordViolation;
+import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
+import fr.ameli.idp.provisional.ProvisionalCodes;
+import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.session.LoginSessions;
+import fr.ameli.idp.web.Pages;
+import fr.ameli.idp.web.error.ErrorRenderer;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * « Modifier mon code personnel » (seed 003, steps 6–8): after logging in with a provisional code, an account
+ * holder must choose a new personal code (twice, the rules of SPEC 3.2.5) before anything else; no session is
+ * opened until it is set. Until then the old password still works; from then on only the new one does. Then
+ * « Votre nouveau code est enregistré », and the person is logged in (or goes back to the relying party).
+ */
+@Configuration(proxyBeanMethods = false)
+class NewCodeRoutes {
+
+    static final String PATH = "/login/nouveau-code";
+
+    @Bean
+    RouterFunction<ServerResponse> newCodeRouter(ProvisionalCodes codes, ProvisionalLogin provisional, Registry registry,
+            Accounts accounts, PasswordHasher hasher, TransactionalOperator tx, LoginSessions sessions, SecurityCodes devices,
+            AuthorizationFlow flow, ErrorRenderer errors) {
+        return RouterFunctions.route()
+                .GET(PATH, request -> codes.reset(ProvisionalLogin.resetHandle(request))
+                        .flatMap(reset -> page(request, Map.of()))
+                        .switchIfEmpty(Mono.defer(() -> expired(errors))))
+                .POST(PATH, request -> request.formData().flatMap(form -> codes.reset(ProvisionalLogin.resetHandle(request))
+                        .flatMap(reset -> registry.findByNir(reset.nir()).zipWith(accounts.findByNir(reset.nir()))
+                                .filter(found -> found.getT2().status() == AccountStatus.ACTIVE)
+                                .flatMap(found -> {
+                                    String password = valueOf(form.getFirst("motDePasse"));
+                                    List<PasswordViolation> violations = PasswordPolicy.check(password,
+                                            valueOf(form.getFirst("confirmation")), found.getT1().nir(), found.getT1().birthDate());
+                                    if (!violations.isEmpty()) {
+                                        Map<String, Object> model = new HashMap<>();
+                                        model.put("violations", violations.stream()
+                                                .map(v -> "mdp." + v.name().toLowerCase(Locale.ROOT)).toList());
+                                        model.put("force", PasswordPolicy.strength(password).name().toLowerCase(Locale.ROOT));
+                                        return page(request, model);
+                                    }
+                                    java.util.UUID accountId = found.getT2().id();
+                                    return hasher.hash(password)
+                                            .flatMap(hash -> codes.finishReset(reset.codeId())
+                                                    .filter(Boolean::booleanValue)
+                                                    .flatMap(done -> accounts.changePassword(accountId, hash))
+                                                    .as(tx::transactional))
+                                            .flatMap(changed -> loggedIn(request, accountId, reset, sessions, devices, flow,
+                                                    provisional));
+                                }))
+                        .switchIfEmpty(Mono.defer(() -> expired(errors)))))
+                .GET(PATH + "/enregistre", request -> Pages.render(request, "nouveau-code-enregistre", Map.of()))
+                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
+                .build();
+    }
+
+    /**
+     * Opens the session: the code proved the person received it (by mail, or in person at the counter), so this
+     * browser is also remembered like after a security code. Back to the relying party if one was waiting.
+     */
+    private static Mono<ServerResponse> loggedIn(ServerRequest request, java.util.UUID accountId, ProvisionalCodes.Reset reset,
+            LoginSessions sessions, SecurityCodes devices, AuthorizationFlow flow, ProvisionalLogin provisional) {
+        List<String> amr = reset.origin() == ProvisionalCodes.Origin.FORGOTTEN ? List.of("pwd", "mail") : List.of("pwd");
+        return sessions.open(accountId, amr, "eidas1", null).flatMap(opened -> devices.rememberDevice(accountId)
+                .flatMap(device -> (reset.pendingAuthorizationId() == null
+                        ? Mono.just(URI.create(PATH + "/enregistre"))
+                        : flow.resume(reset.pendingAuthorizationId(), opened.session()))
+                        .flatMap(target -> ServerResponse.seeOther(target).cookie(opened.cookie()).cookie(device)
+                                .cookie(provisional.clearReset()).build())));
+    }
+
+    private static Mono<ServerResponse> page(ServerRequest request, Map<String, Object> model) {
+        return Pages.render(request, "nouveau-code", model);
+    }
+
+    private static Mono<ServerResponse> expired(ErrorRenderer errors) {
+        return errors.page("nouveau_code.expire", HttpStatus.GONE);
+    }
+
+    private static String valueOf(String v) {
+        return v == null ? "" : v;
+    }
+}

@@ -1,0 +1,162 @@
+package fr.ameli.idp.selfservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
+import fr.ameli.idp.SentMails;
+import fr.ameli.idp.TestBrowser;
+import fr.ameli.idp.account.AccountStatus;
+import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.mail.Mail;
+import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.registry.Registry;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** « Mes informations » (SPEC 3.6) for a logged-in person, through the French pages. */
+@IdpIntegrationTest
+class MyInformationTests {
+
+    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
+            + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    Registry registry;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    TestBrowser browser;
+
+    @BeforeEach
+    void setUp() {
+        browser = new TestBrowser(port);
+    }
+
+    /** A test person with an active account, logged in on {@link #browser}. */
+    void loggedIn(String nir13, String name, String email) {
+        registry.importCsv(HEADER + nir13 + ";" + name + ";EPOUSE;Jeanne Marie;female;1991-02-03;44109;99100;44000;;"
+                + "REGIME_GENERAL;true;;true;;;false\n").block();
+        accounts.provision(Nir.parse(nir13), AccountStatus.ACTIVE, email, hasher.hash("Compte-Ameli!").block()).block();
+        KnownDevices.remember(db, browser, nir13);
+        browser.get("/login");
+        assertThat(browser.post("/login", Map.of("nir", nir13, "password", "Compte-Ameli!")).location().getPath()).isEqualTo("/");
+    }
+
+    @Test
+    void myInformationWhenNotLoggedInThenLoginPage() {
+        TestBrowser.Response page = browser.get("/compte/mes-informations");
+        assertThat(page.status()).isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(page.location().getPath()).isEqualTo("/login");
+        browser.get("/login");
+        assertThat(browser.post("/compte/mes-informations/telephones", Map.of("mobile", "0612345678")).location().getPath())
+                .isEqualTo("/login");
+    }
+
+    @Test
+    void myInformationWhenLoggedInThenIdentityFromRegistryReadOnlyAndLinkFromHome() {
+        loggedIn("2910244109061", "IDENTITE", "identite@example.org");
+        assertThat(browser.get("/").body()).contains("href=\"/compte/mes-informations\"");
+        TestBrowser.Response page = browser.get("/compte/mes-informations");
+        assertThat(page.status()).isEqualTo(HttpStatus.OK);
+        assertThat(page.body()).contains("IDENTITE").contains("EPOUSE").contains("Jeanne Marie").contains("03/02/1991")
+                .contains("2 91 02 44 109 061").contains("identite@example.org")
+                .doesNotContain("name=\"nomNaissance\"");
+    }
+
+    @Test
+    void emailChangeWhenLinkFollowedThenNewAddressTakesEffectAndOldOneIsTold() {
+        loggedIn("2910244109062", "CHANGE", "ancienne@example.org");
+        browser.get("/compte/mes-informations");
+        TestBrowser.Response mismatch = browser.post("/compte/mes-informations/email",
+                Map.of("email", "nouvelle.adresse@example.org", "emailConfirmation", "nouvelle.adress@example.org"));
+        assertThat(mismatch.body()).contains("Les deux adresses mail saisies sont différentes");
+        TestBrowser.Response taken = browser.post("/compte/mes-informations/email",
+                Map.of("email", "claire.martin@example.fr", "emailConfirmation", "claire.martin@example.fr"));
+        assertThat(taken.body()).contains("déjà utilisée par un autre compte");
+
+        TestBrowser.Response requested = browser.post("/compte/mes-informations/email",
+                Map.of("email", "Nouvelle.Adresse@example.org", "emailConfirmation", "nouvelle.adresse@example.org"));
+        assertThat(requested.status()).isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(browser.follow(requested).body()).contains("Un lien de confirmation a été envoyé")
+                .contains("N****@example.org");
+        // Not before the link is followed.
+        assertThat(accounts.findByNir(Nir.parse("2910244109062")).block().email()).isEqualTo("ancienne@example.org");
+
+        Mail confirmation = SentMails.last("Nouvelle.Adresse@example.org", "EMAIL_CONFIRMATION");
+        String link = SentMails.link(confirmation);
+        assertThat(link).startsWith("/compte/email/confirmation?jeton=");
+        TestBrowser anyBrowser = new TestBrowser(port);
+        TestBrowser.Response confirmed = anyBrowser.get(link);
+        assertThat(confirmed.status()).isEqualTo(HttpStatus.OK);
+        assertThat(confirmed.body()).contains("Votre nouvelle adresse mail est confirmée");
+        assertThat(accounts.findByNir(Nir.parse("2910244109062")).block().email()).isEqualTo("Nouvelle.Adresse@example.org");
+
+        Mail told = SentMails.last("ancienne@example.org", "EMAIL_CHANGED");
+        assertThat(told.subject()).isEqualTo("Votre compte ameli - Modification de votre adresse mail");
+        assertThat(told.textBody()).contains("N****@example.org");
+        assertThat(anyBrowser.get(link).status()).isEqualTo(HttpStatus.GONE);
+    }
+
+    @Test
+    void phonesAndConsentsWhenChangedThenStoredAndShown() {
+        loggedIn("2910244109063", "TELEPHONE", "telephone@example.org");
+        browser.get("/compte/mes-informations");
+        TestBrowser.Response wrong = browser.post("/compte/mes-informations/telephones", Map.of("mobile", "01 23 45 67 89"));
+        assertThat(wrong.body()).contains("commençant par 06 ou 07");
+        assertThat(browser.post("/compte/mes-informations/telephones", Map.of("mobile", "06 12 34 56 78", "fixe", "0240000000"))
+                .status()).isEqualTo(HttpStatus.SEE_OTHER);
+        browser.get("/compte/mes-informations");
+        assertThat(browser.post("/compte/mes-informations/consentements", Map.of("consentementEmail", "oui",
+                "consentementTelephone", "non", "consentementSms", "oui")).status()).isEqualTo(HttpStatus.SEE_OTHER);
+
+        Accounts.ContactDetails stored = accounts.contactDetails(accounts.findByNir(Nir.parse("2910244109063")).block().id()).block();
+        assertThat(stored.mobile()).isEqualTo("+33612345678");
+        assertThat(stored.landline()).isEqualTo("+33240000000");
+        assertThat(stored.consentEmail()).isTrue();
+        assertThat(stored.consentPhone()).isFalse();
+        assertThat(stored.consentSms()).isTrue();
+        assertThat(browser.get("/compte/mes-informations").body()).contains("06 12 34 56 78");
+    }
+
+    @Test
+    void passwordChangeWhenCurrentRightThenOnlyNewOneWorks() {
+        loggedIn("2910244109064", "SECRET", "secret@example.org");
+        browser.get("/compte/mes-informations");
+        TestBrowser.Response wrongCurrent = browser.post("/compte/mes-informations/mot-de-passe",
+                Map.of("actuel", "Pas-Le-Bon!", "motDePasse", "Nouveau-Compte!", "confirmation", "Nouveau-Compte!"));
+        assertThat(wrongCurrent.body()).contains("Le code personnel actuel est incorrect.");
+        TestBrowser.Response weak = browser.post("/compte/mes-informations/mot-de-passe",
+                Map.of("actuel", "Compte-Ameli!", "motDePasse", "court", "confirmation", "court"));
+        assertThat(weak.body()).contains("Comporter au moins 8 caractères");
+        TestBrowser.Response changed = browser.post("/compte/mes-informations/mot-de-passe",
+                Map.of("actuel", "Compte-Ameli!", "motDePasse", "Nouveau-Compte!", "confirmation", "Nouveau-Compte!"));
+        assertThat(changed.status()).isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(browser.follow(changed).body()).contains("Votre nouveau code personnel est enregistré");
+
+        TestBrowser other = new TestBrowser(port);
+        KnownDevices.remember(db, other, "2910244109064");
+        other.get("/login");
+        assertThat(other.post("/login", Map.of("nir", "2910244109064", "password", "Compte-Ameli!")).status())
+                .isEqualTo(HttpStatus.OK);
+        other.get("/login");
+        assertThat(other.post("/login", Map.of("nir", "2910244109064", "password", "Nouveau-Compte!")).location().getPath())
+                .isEqualTo("/");
+    }
+}

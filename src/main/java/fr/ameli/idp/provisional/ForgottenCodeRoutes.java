@@ -79,8 +79,10 @@ class ForgottenCodeRoutes {
                     fieldErrors.put("captcha", "oubli.captcha.obligatoire");
                 }
                 if (!fieldErrors.isEmpty() || nir == null || birthDate == null) {
-                    // Nothing was checked: the same challenge stays valid.
-                    return form(request, typed, fieldErrors, HttpStatus.OK, handle(request));
+                    // Nothing was checked: the same challenge stays valid (a browser without one gets one).
+                    String handle = handle(request);
+                    return handle == null ? form(request, typed, fieldErrors, HttpStatus.OK)
+                            : form(request, typed, fieldErrors, HttpStatus.OK, handle);
                 }
                 return forgotten.allowAddress(clientAddress(request)).flatMap(allowed -> !allowed ? limited(request)
                         : captcha.check(handle(request), value(form, "captcha")).flatMap(outcome -> switch (outcome) {

@@ -186,6 +186,28 @@ class ForgottenCodeTests {
     }
 
     @Test
+    void forgottenCodeWhenFieldsMalformedThenFieldMessagesAndSameChallenge() {
+        browser.get("/code-oublie");
+        String challenge = browser.cookie("AMELI_CAPTCHA");
+        TestBrowser.Response response = browser.post("/code-oublie",
+                Map.of("nir", "1 23", "dateNaissance", "31/02/1985", "captcha", ""));
+        assertThat(response.status()).isEqualTo(HttpStatus.OK);
+        assertThat(response.body()).contains("n&#39;est pas valide").contains("date valide")
+                .contains("Veuillez recopier les caractères de l&#39;image");
+        assertThat(browser.cookie("AMELI_CAPTCHA")).isEqualTo(challenge);
+    }
+
+    @Test
+    void captchaWhenOtherCharactersAskedThenNewChallengeAndTypedValuesKept() {
+        browser.get("/code-oublie");
+        String first = browser.cookie("AMELI_CAPTCHA");
+        TestBrowser.Response refreshed = browser.post("/code-oublie",
+                Map.of("nir", PERSON_1, "dateNaissance", "14/05/1985", "action", "nouvelle-image"));
+        assertThat(refreshed.body()).contains("value=\"" + PERSON_1 + "\"").contains("value=\"14/05/1985\"");
+        assertThat(browser.cookie("AMELI_CAPTCHA")).isNotEqualTo(first);
+    }
+
+    @Test
     void captchaWhenImageAndAudioRequestedThenPngAndFrenchWavOffTheEventLoop() {
         browser.get("/code-oublie");
         WebTestClient http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)

@@ -4,21 +4,25 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.text.ParseException;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
-/** Interim signer (replaced by the persisted, rotating implementation). */
+/**
+ * Signs JWTs with the active key of {@link SigningKeys} and verifies JWTs signed by any published key.
+ * Both run inline on the caller's thread: the keys, their Nimbus signers and verifiers are in memory and
+ * were first used when loaded, so nothing here blocks or touches the database.
+ *
+ * <p>Only ES256 and RS256: the algorithm of a JWT to verify comes from its header, which the sender chose,
+ * so {@code none}, HMAC and anything else are refused before any key is looked up (RFC 8725 §3.1), and the
+ * header's algorithm must be the one the key was made for (§2.1).
+ */
 @Component
 public class TokenIssuer {
+
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
     private final SigningKeys keys;
 
@@ -26,26 +30,70 @@ public class TokenIssuer {
         this.keys = keys;
     }
 
+    /** A compact JWS with header {@code alg}, {@code kid} and {@code typ: JWT}. */
     public String sign(JWTClaimsSet claims, JWSAlgorithm alg) {
-        JWK key = keys.signingKey(alg);
+        return sign(claims, alg, JOSEObjectType.JWT);
+    }
+
+    /** A compact JWS with header {@code alg}, {@code kid} and the given {@code typ}. */
+    public String sign(JWTClaimsSet claims, JWSAlgorithm alg, JOSEObjectType type) {
+        if (!ALGORITHMS.contains(alg)) {
+            throw new IllegalArgumentException("Unsupported signing algorithm " + alg + ": ES256 or RS256");
+        }
+        LoadedKey key = keys.active(alg);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.kid()).type(type).build(), claims);
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
-            jwt.sign(JWSAlgorithm.ES256.equals(alg) ? new ECDSASigner(key.toECKey()) : new RSASSASigner(key.toRSAKey()));
-            return jwt.serialize();
+            jwt.sign(key.signer());
         } catch (JOSEException e) {
-            throw new IllegalStateException("signing failed", e);
+            throw new IllegalStateException("Signing with key " + key.kid() + " failed", e);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * Checks the signature of a JWT against the keys published now, chosen by its {@code kid}. Only the
+     * signature: the caller checks the claims ({@code iss}, {@code aud}, {@code exp}...).
+     *
+     * @throws InvalidJwtException when the JWT is malformed, names an algorithm other than ES256 or RS256,
+     *         names no published key, or its signature does not verify
+     */
+    public JWTClaimsSet verify(String jwt) {
+        SignedJWT parsed;
+        try {
+            parsed = SignedJWT.parse(jwt); // refuses "alg": "none", which is not a JWS algorithm
+        } catch (ParseException e) {
+            throw new InvalidJwtException("not a signed JWT", e);
+        }
+        JWSHeader header = parsed.getHeader();
+        if (!ALGORITHMS.contains(header.getAlgorithm())) {
+            throw new InvalidJwtException("algorithm " + header.getAlgorithm() + " is not accepted", null);
+        }
+        String kid = header.getKeyID();
+        LoadedKey key = kid == null ? null : keys.published(kid);
+        if (key == null) {
+            throw new InvalidJwtException("no published key has this kid", null);
+        }
+        if (!key.schedule().alg().equals(header.getAlgorithm())) {
+            throw new InvalidJwtException("algorithm does not match the key", null);
+        }
+        try {
+            if (!parsed.verify(key.verifier())) {
+                throw new InvalidJwtException("signature does not verify", null);
+            }
+            return parsed.getJWTClaimsSet();
+        } catch (JOSEException | ParseException e) {
+            throw new InvalidJwtException("signature does not verify", e);
         }
     }
 
-    public JWTClaimsSet verify(String jwt) {
-        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256),
-                new ImmutableJWKSet<>(keys.publishedKeys())));
-        processor.setJWTClaimsSetVerifier((claims, context) -> { });
-        try {
-            return processor.process(jwt, null);
-        } catch (Exception e) {
-            throw new IllegalArgumentException("invalid token");
+    /**
+     * A JWT this OP did not sign, or cannot be read. The caller's fault: translate it at the boundary (for
+     * an {@code id_token_hint}, into {@code invalid_request}). The message never holds the token.
+     */
+    public static final class InvalidJwtException extends RuntimeException {
+
+        InvalidJwtException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
+            super(message, cause);
         }
     }
 }

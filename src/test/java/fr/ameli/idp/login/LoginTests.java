@@ -3,6 +3,7 @@ package fr.ameli.idp.login;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
@@ -25,6 +26,9 @@ class LoginTests {
     int port;
 
     @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Autowired
     Registry registry;
 
     @Autowired
@@ -38,6 +42,7 @@ class LoginTests {
     @BeforeEach
     void setUp() {
         browser = new TestBrowser(port);
+        KnownDevices.remember(db, browser, "2850575112034");
         registry.importCsv("nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
                 + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n"
                 + PENDING_NIR + ";ATTENTE;;Paul;male;1993-07-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n").block();

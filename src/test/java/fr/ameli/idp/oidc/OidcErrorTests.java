@@ -20,6 +20,7 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.client.ClientProperties;
@@ -47,6 +48,9 @@ class OidcErrorTests {
     int port;
 
     @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Autowired
     RelyingParties relyingParties;
 
     @Autowired
@@ -57,6 +61,7 @@ class OidcErrorTests {
     @BeforeEach
     void setUp() throws Exception {
         rp = new OidcTestClient(port);
+        KnownDevices.remember(db, rp.browser, "2850575112034");
         if (clientKey == null) {
             clientKey = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
         }
@@ -207,7 +212,7 @@ class OidcErrorTests {
         request.setContentType("application/x-www-form-urlencoded");
         request.setAuthorization(demoAuth().toHTTPAuthorizationHeader());
         request.setBody("grant_type=client_credentials");
-        assertTokenError(request.send(), "unsupported_grant_type");
+        assertTokenError(OidcTestClient.timed(request).send(), "unsupported_grant_type");
     }
 
     // --- tokens and userinfo ----------------------------------------------------------------------
@@ -228,8 +233,8 @@ class OidcErrorTests {
         Code code = code();
         OIDCTokenResponse tokens = success(rp.token(code.value, demoAuth(), URI.create(OidcTestClient.DEMO_REDIRECT), code.verifier));
         clock.advance(Duration.ofSeconds(61));
-        HTTPResponse response = new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
-                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send();
+        HTTPResponse response = OidcTestClient.timed(new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
+                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest()).send();
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(response.getHeaderValue("WWW-Authenticate")).contains("error=\"invalid_token\"");
     }
@@ -238,8 +243,8 @@ class OidcErrorTests {
     void userinfoWhenTokenRevokedThenInvalidToken() throws Exception {
         Code code = code();
         OIDCTokenResponse tokens = success(rp.token(code.value, demoAuth(), URI.create(OidcTestClient.DEMO_REDIRECT), code.verifier));
-        HTTPResponse revoke = new com.nimbusds.oauth2.sdk.TokenRevocationRequest(rp.metadata.getRevocationEndpointURI(),
-                demoAuth(), tokens.getOIDCTokens().getAccessToken()).toHTTPRequest().send();
+        HTTPResponse revoke = OidcTestClient.timed(new com.nimbusds.oauth2.sdk.TokenRevocationRequest(rp.metadata.getRevocationEndpointURI(),
+                demoAuth(), tokens.getOIDCTokens().getAccessToken()).toHTTPRequest()).send();
         assertThat(revoke.getStatusCode()).isEqualTo(200);
         assertThat(userinfoStatus(tokens)).isEqualTo(401);
     }
@@ -248,7 +253,7 @@ class OidcErrorTests {
     void userinfoWhenNoTokenThenUnauthorized() throws Exception {
         com.nimbusds.oauth2.sdk.http.HTTPRequest request = new com.nimbusds.oauth2.sdk.http.HTTPRequest(
                 com.nimbusds.oauth2.sdk.http.HTTPRequest.Method.GET, rp.metadata.getUserInfoEndpointURI());
-        assertThat(request.send().getStatusCode()).isEqualTo(401);
+        assertThat(OidcTestClient.timed(request).send().getStatusCode()).isEqualTo(401);
     }
 
     // --- helpers ----------------------------------------------------------------------------------
@@ -310,8 +315,8 @@ class OidcErrorTests {
     }
 
     private int userinfoStatus(OIDCTokenResponse tokens) throws Exception {
-        return new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(), tokens.getOIDCTokens().getBearerAccessToken())
-                .toHTTPRequest().send().getStatusCode();
+        return OidcTestClient.timed(new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(), tokens.getOIDCTokens().getBearerAccessToken())
+                .toHTTPRequest()).send().getStatusCode();
     }
 
     private static ClientSecretBasic demoAuth() {

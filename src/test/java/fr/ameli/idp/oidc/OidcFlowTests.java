@@ -20,6 +20,7 @@ import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.client.ClientProperties;
 import fr.ameli.idp.client.RelyingParties;
@@ -47,6 +48,9 @@ class OidcFlowTests {
     int port;
 
     @Autowired
+    org.springframework.r2dbc.core.DatabaseClient db;
+
+    @Autowired
     RelyingParties relyingParties;
 
     OidcTestClient rp;
@@ -54,6 +58,7 @@ class OidcFlowTests {
     @BeforeEach
     void setUp() throws Exception {
         rp = new OidcTestClient(port);
+        KnownDevices.remember(db, rp.browser, "2850575112034");
         relyingParties.register(new ClientProperties(JSON_CLIENT, "Impôts (test)",
                 sha256(JSON_SECRET), List.of("client_secret_post"), List.of(JSON_REDIRECT), List.of(),
                 List.of("openid", "identite_pivot", "email"), "RS256", null, "impots.example", null, false), "test").block();
@@ -105,8 +110,8 @@ class OidcFlowTests {
         assertThat(idToken.getSubject().getValue()).doesNotContain("2850575112034").hasSize(64);
 
         // Userinfo: the demo RP is registered for ES256-signed userinfo.
-        HTTPResponse userinfo = new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
-                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send();
+        HTTPResponse userinfo = OidcTestClient.timed(new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
+                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest()).send();
         assertThat(userinfo.getStatusCode()).isEqualTo(200);
         assertThat(userinfo.getHeaderValue("Content-Type")).startsWith("application/jwt");
         JWTClaimsSet claims = verify(userinfo.getBody(), JWSAlgorithm.ES256);
@@ -149,8 +154,8 @@ class OidcFlowTests {
         OIDCTokenResponse tokens = (OIDCTokenResponse) com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser.parse(token)
                 .toSuccessResponse();
         assertThat(tokens.getOIDCTokens().getIDToken().getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
-        HTTPResponse userinfo = new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
-                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest().send();
+        HTTPResponse userinfo = OidcTestClient.timed(new UserInfoRequest(rp.metadata.getUserInfoEndpointURI(),
+                tokens.getOIDCTokens().getBearerAccessToken()).toHTTPRequest()).send();
         assertThat(userinfo.getHeaderValue("Content-Type")).startsWith("application/json");
         Map<String, Object> claims = userinfo.getContentAsJSONObject();
         assertThat(claims).containsOnlyKeys("sub", "given_name", "family_name", "birthdate", "gender", "birthplace",

@@ -45,7 +45,7 @@ final class OidcTestClient {
 
     OidcTestClient(int port) throws Exception {
         this.base = "http://localhost:" + port;
-        this.metadata = OIDCProviderMetadata.resolve(new Issuer(base));
+        this.metadata = OIDCProviderMetadata.resolve(new Issuer(base), 5_000, 15_000);
         this.browser = new TestBrowser(port);
     }
 
@@ -94,8 +94,15 @@ final class OidcTestClient {
     }
 
     HTTPResponse token(String code, ClientAuthentication auth, URI redirectUri, CodeVerifier verifier) throws Exception {
-        return new TokenRequest(metadata.getTokenEndpointURI(), auth,
-                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier)).toHTTPRequest().send();
+        return timed(new TokenRequest(metadata.getTokenEndpointURI(), auth,
+                new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier)).toHTTPRequest()).send();
+    }
+
+    /** Nimbus waits forever by default: a lost response must fail the test, not hang it. */
+    static com.nimbusds.oauth2.sdk.http.HTTPRequest timed(com.nimbusds.oauth2.sdk.http.HTTPRequest request) {
+        request.setConnectTimeout(5_000);
+        request.setReadTimeout(15_000);
+        return request;
     }
 
     TokenResponse demoToken(String code, CodeVerifier verifier) throws Exception {

@@ -2,6 +2,7 @@ package fr.ameli.idp.mail;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import java.util.Objects;
 
 /**
  * One mail to send: a single recipient, a subject, a plain-text and an HTML body with the same content,
@@ -13,6 +14,8 @@ import jakarta.mail.internet.InternetAddress;
 public record Mail(String recipient, String subject, String textBody, String htmlBody, String kind) {
 
     public Mail {
+        Objects.requireNonNull(textBody, "textBody");
+        Objects.requireNonNull(htmlBody, "htmlBody");
         if (recipient.isBlank() || subject.isBlank() || kind.isBlank()) {
             throw new IllegalArgumentException("recipient, subject and kind are required");
         }

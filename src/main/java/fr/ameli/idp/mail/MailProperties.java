@@ -11,9 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param from           sender of every mail, display name included
  * @param pollInterval   how often each instance looks for due mails
  * @param batchSize      how many due mails one poll claims at most
- * @param lease          how long a claimed mail is reserved for the instance that claimed it; must exceed
- *                       the time one batch can take (SMTP timeouts are 5 s each), else another instance
- *                       may send the same mail again
+ * @param lease          how long a claimed mail is reserved for the instance that claimed it. A mail is
+ *                       sent only while at least half of its lease remains, so half the lease must exceed
+ *                       one SMTP exchange (its timeouts are 5 s each); mails of a batch that wait longer
+ *                       are left for the next poll
  * @param initialBackoff delay before the first retry; doubled at each failure
  * @param maxBackoff     longest delay between two attempts
  * @param maxAttempts    attempts after which the mail is no longer retried: it stays in the table, unsent,

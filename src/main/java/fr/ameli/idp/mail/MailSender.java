@@ -88,6 +88,8 @@ class MailSender implements ApplicationListener<ApplicationReadyEvent>, Disposab
     private static final String MARK_FAILED = "update mail_outbox set attempts = attempts + 1, "
             + "next_attempt_at = :next, last_error = :error, locked_until = null where id = :id returning attempts";
 
+    private static final String RELEASE = "update mail_outbox set locked_until = null where id = :id and sent_at is null";
+
     private static final String BACKLOG = "select count(*) filter (where attempts < :max_attempts) as pending, "
             + "count(*) filter (where attempts >= :max_attempts) as parked, "
             + "min(created_at) filter (where attempts < :max_attempts) as oldest "
@@ -225,16 +227,23 @@ class MailSender implements ApplicationListener<ApplicationReadyEvent>, Disposab
     }
 
     Flux<Claimed> claim(Instant now) {
+        Instant leaseEnd = now.plus(props.lease());
         return db.sql(CLAIM)
-                .bind("lease_end", now.plus(props.lease()))
+                .bind("lease_end", leaseEnd)
                 .bind("now", now)
                 .bind("max_attempts", props.maxAttempts())
                 .bind("n", props.batchSize())
-                .map(MailSender::claimed)
+                .map(row -> claimed(row, leaseEnd))
                 .all();
     }
 
-    private Mono<Void> deliver(Claimed mail) {
+    Mono<Void> deliver(Claimed mail) {
+        // A batch waits for SMTP threads: a mail whose lease is half gone when its turn comes is handed back
+        // for the next claim rather than sent so late that another instance may take it over meanwhile.
+        if (clock.instant().isAfter(mail.leaseEnd().minus(props.lease().dividedBy(2)))) {
+            log.debug("Mail {} ({}) handed back: its lease is running out", mail.id(), mail.kind());
+            return db.sql(RELEASE).bind("id", mail.id()).fetch().rowsUpdated().then();
+        }
         return Mono.fromRunnable(() -> transport(mail))
                 .subscribeOn(smtpScheduler)
                 .then(Mono.defer(() -> markSent(mail)))
@@ -348,13 +357,14 @@ class MailSender implements ApplicationListener<ApplicationReadyEvent>, Disposab
         return String.join(" < ", names);
     }
 
-    private static Claimed claimed(Readable row) {
+    private static Claimed claimed(Readable row, Instant leaseEnd) {
         return new Claimed(row.get("id", UUID.class), row.get("recipient", String.class), row.get("subject", String.class),
                 row.get("text_body", String.class), row.get("html_body", String.class), row.get("kind", String.class),
-                row.get("attempts", Integer.class));
+                row.get("attempts", Integer.class), leaseEnd);
     }
 
-    record Claimed(UUID id, String recipient, String subject, String textBody, String htmlBody, String kind, int attempts) {
+    record Claimed(UUID id, String recipient, String subject, String textBody, String htmlBody, String kind, int attempts,
+            Instant leaseEnd) {
 
         @Override
         public String toString() {

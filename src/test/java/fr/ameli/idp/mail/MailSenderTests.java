@@ -147,6 +147,32 @@ class MailSenderTests {
     }
 
     @Test
+    void deliverWhenHalfTheLeaseIsGoneThenNotSentAndHandedBack() {
+        applicationSender.stop();
+        String recipient = newRecipient("tardif");
+        outbox.enqueue(confirmation(recipient)).block();
+        UUID id = row(db, recipient).id();
+        MailSender sender = new MailSender(db, javaMailSender, clock,
+                properties(Duration.ofSeconds(1), 1000, 50, Duration.ofSeconds(5)), new SimpleMeterRegistry());
+        try {
+            MailSender.Claimed claimed = sender.claim(clock.instant()).filter(c -> c.id().equals(id)).blockFirst();
+            clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+
+            sender.deliver(claimed).block();
+
+            MailTestSupport.OutboxRow row = row(db, recipient);
+            assertThat(row.lockedUntil()).isNull();
+            assertThat(row.sentAt()).isNull();
+            assertThat(row.attempts()).isZero();
+            assertThat(messagesTo(recipient)).isEmpty();
+        } finally {
+            sender.destroy();
+            releaseLeases();
+        }
+        // Handed back, it goes with the next poll of the application's sender (restarted after each test).
+    }
+
+    @Test
     void pollWhenMaxAttemptsReachedThenMailKeptUnsentAndNoLongerClaimed() throws IOException {
         applicationSender.stop();
         String recipient = newRecipient("abandon");

@@ -44,6 +44,12 @@ public class EnrollmentRoutes {
                 .build();
     }
 
+    /** The cookie that refers to an attempt, for an attempt started elsewhere (the federated path). */
+    public static ResponseCookie cookie(String handle, IdpProperties idp, EnrollmentProperties properties) {
+        return ResponseCookie.from(COOKIE, handle).httpOnly(true).secure(idp.secure()).sameSite("Lax")
+                .path("/inscription").maxAge(properties.ttl()).build();
+    }
+
     private record Handlers(EnrollmentService service, AccountActivation activation, IdpProperties idp,
             EnrollmentProperties properties) {
 
@@ -168,8 +174,7 @@ public class EnrollmentRoutes {
         }
 
         private ResponseCookie setCookie(String handle) {
-            return ResponseCookie.from(COOKIE, handle).httpOnly(true).secure(idp.secure()).sameSite("Lax")
-                    .path("/inscription").maxAge(properties.ttl()).build();
+            return EnrollmentRoutes.cookie(handle, idp, properties);
         }
 
         private ResponseCookie clearCookie() {

@@ -23,7 +23,9 @@ import org.springframework.test.context.ContextConfiguration;
         "idp.embedded.smtp-port=0",
         "logging.level.root=WARN",
         "logging.level.fr.ameli.idp=INFO",
-        "idp.operator.token=test-operator-token"
+        "idp.operator.token=test-operator-token",
+        // mail outbox: tests wait for delivery, so the sender polls more often than the 2 s default
+        "idp.mail.poll-interval=250ms"
 })
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = FreePortInitializer.class)

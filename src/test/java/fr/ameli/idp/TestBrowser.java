@@ -26,13 +26,18 @@ public final class TestBrowser {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
     private final WebTestClient http;
-    private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final Map<String, String> cookies;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String lastPage = "";
 
     private final URI base;
 
     public TestBrowser(int port) {
+        this(port, new LinkedHashMap<>());
+    }
+
+    private TestBrowser(int port, Map<String, String> cookies) {
+        this.cookies = cookies;
         this.base = URI.create("http://localhost:" + port + "/");
         this.http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                 .responseTimeout(Duration.ofSeconds(30)).build();
@@ -84,6 +89,16 @@ public final class TestBrowser {
 
     public String cookie(String name) {
         return cookies.get(name);
+    }
+
+    /**
+     * The same browser talking to another instance of the service (another port, one shared cookie jar), as
+     * when a load balancer sends its next request to another replica.
+     */
+    public TestBrowser on(int otherPort) {
+        TestBrowser other = new TestBrowser(otherPort, cookies);
+        other.lastPage = lastPage;
+        return other;
     }
 
     public void setCookie(String name, String value) {

@@ -36,6 +36,29 @@ public class Accounts {
                 .one();
     }
 
+    /** The account linked to this subject of the federated provider (SPEC 3.3), or empty. */
+    public Mono<Account> findByFederationSub(String sub) {
+        return db.sql("select " + COLUMNS + " from account where federation_sub = :sub")
+                .bind("sub", sub)
+                .map(Accounts::account)
+                .one();
+    }
+
+    /**
+     * Links an account to a subject of the federated provider, once: emits true when this call set it, false
+     * when the account is already linked or the subject belongs to another account (the unique index decides
+     * races). The caller must have proved that the account is the person's (never on email alone).
+     */
+    public Mono<Boolean> linkFederation(UUID accountId, String sub) {
+        return db.sql("update account set federation_sub = :sub, version = version + 1 where id = :id "
+                        + "and federation_sub is null")
+                .bind("id", accountId)
+                .bind("sub", sub)
+                .fetch().rowsUpdated()
+                .map(n -> n > 0)
+                .onErrorResume(org.springframework.dao.DataIntegrityViolationException.class, e -> Mono.just(false));
+    }
+
     /**
      * Provisions an account as it is (demo data, migrations from another system); an account that
      * already exists for the NIR is left untouched. Emits true when a row was written.

@@ -27,6 +27,9 @@ import org.springframework.util.StringUtils;
  * PostgreSQL from Maven Central binaries whose data persists under {@code idp.embedded.data-dir}, and,
  * when no mail server is configured ({@code spring.mail.host} unset), an in-process SMTP server.
  *
+ * <p>With the embedded database, {@code idp.federation.*} defaults to the development provider that this
+ * process serves under {@code /dev/federation}, unless {@code idp.federation.issuer-uri} is set.
+ *
  * <p>Runs after the config files are read so that a URL given in {@code config/application.yml}, in the
  * environment ({@code SPRING_R2DBC_URL}) or on the command line switches the embedded server off. The
  * servers live as long as the JVM: tests share one PostgreSQL per JVM (keyed by data directory).
@@ -77,6 +80,14 @@ public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, O
             props.put("idp.embedded.smtp-active", "true");
         }
         env.getPropertySources().addFirst(new MapPropertySource("idp-embedded", props));
+        if (!StringUtils.hasText(env.getProperty("idp.federation.issuer-uri"))) {
+            // The development FranceConnect-like provider served by this very process (/dev/federation), as the
+            // lowest-precedence defaults: any idp.federation.* set elsewhere still wins.
+            env.getPropertySources().addLast(new MapPropertySource("idp-embedded-federation", Map.of(
+                    "idp.federation.issuer-uri", "${idp.issuer}/dev/federation",
+                    "idp.federation.client-id", "ameli-dev",
+                    "idp.federation.client-secret", "dev-only-federation-secret-0123456789abcdef")));
+        }
         env.addActiveProfile(PROFILE);
     }
 

@@ -78,6 +78,14 @@ public class EnrollmentService {
         });
     }
 
+    /**
+     * Whether a person the federated provider vouched for, and who has no account here, may create one
+     * (the exclusions of the federated path: scheme, NIR, an account elsewhere); the reason when not.
+     */
+    public java.util.Optional<EnrollmentFailure> federatedEligibility(fr.ameli.idp.registry.InsuredPerson person) {
+        return EligibilityCheck.federatedPath(person, false);
+    }
+
     /** The live attempt behind a handle, or empty (unknown or expired). */
     public Mono<Enrollment> find(String handle) {
         return store.find(Secrets.sha256(handle), clock.instant());

@@ -1,6 +1,8 @@
 package fr.ameli.idp.web;
 
+import fr.ameli.idp.federation.FederationLogout;
 import fr.ameli.idp.session.LoginSessions;
+import java.net.URI;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,12 +15,17 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 class HomeRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> homeRouter(LoginSessions sessions) {
+    RouterFunction<ServerResponse> homeRouter(LoginSessions sessions, FederationLogout federation) {
+        URI home = URI.create("/");
         return RouterFunctions.route()
                 .GET("/", request -> sessions.current(request).hasElement()
                         .flatMap(connected -> Pages.render(request, "accueil", Map.of("connecte", connected))))
-                .POST("/deconnexion", request -> sessions.end(request)
-                        .flatMap(cleared -> ServerResponse.seeOther(java.net.URI.create("/")).cookie(cleared).build()))
+                // A session opened through the provider is ended there too, then the browser comes back home.
+                .POST("/deconnexion", request -> sessions.current(request)
+                        .flatMap(session -> federation.endAtProvider(session, home))
+                        .defaultIfEmpty(home)
+                        .flatMap(target -> sessions.end(request)
+                                .flatMap(cleared -> ServerResponse.seeOther(target).cookie(cleared).build())))
                 .build();
     }
 }

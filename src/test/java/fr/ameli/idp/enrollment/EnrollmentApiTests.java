@@ -129,6 +129,46 @@ class EnrollmentApiTests {
                 .map(r -> r.get(0, Long.class)).one().block()).isEqualTo(1);
     }
 
+    @Autowired
+    fr.ameli.idp.MutableClock clock;
+
+    @Test
+    void creationWhenSmtpDownThenAccountCreatedAndMailDeliveredAfterRecovery() throws Exception {
+        registry.importCsv(EnrollmentWebTests.HEADER + EnrollmentWebTests.person("1800144109043", "PANNE")).block();
+        String id = atContact("PANNE", "1800144109043");
+        com.icegreen.greenmail.util.GreenMail smtp = fr.ameli.idp.embedded.EmbeddedInfrastructure.smtpServer();
+        smtp.stop();
+        try {
+            post(id, "coordonnees", Map.of("email", "panne.smtp@example.fr", "emailConfirmation", "panne.smtp@example.fr",
+                    "consentementEmail", "non"))
+                    .expectStatus().isOk().expectBody().jsonPath("$.step").isEqualTo("confirmation-email");
+            assertThat(accounts.findByNir(Nir.parse("1800144109043")).block().status().name()).isEqualTo("PENDING");
+            // The sender tries, fails, and keeps the mail for later.
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+            while (attempts("panne.smtp@example.fr") == 0 && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertThat(attempts("panne.smtp@example.fr")).isPositive();
+        } finally {
+            smtp.start();
+        }
+        clock.advance(java.time.Duration.ofMinutes(11));
+        try {
+            jakarta.mail.internet.MimeMessage mail = fr.ameli.idp.Mailbox.await("panne.smtp@example.fr",
+                    "Votre compte ameli - Confirmation de votre adresse mail", 0);
+            assertThat(fr.ameli.idp.Mailbox.find(mail, "(/inscription/activation\\?jeton=[A-Za-z0-9_-]+)")).isNotBlank();
+            assertThat(fr.ameli.idp.Mailbox.messages("panne.smtp@example.fr",
+                    "Votre compte ameli - Confirmation de votre adresse mail")).hasSize(1);
+        } finally {
+            clock.reset();
+        }
+    }
+
+    private int attempts(String recipient) {
+        return db.sql("select coalesce(max(attempts), 0) from mail_outbox where recipient = :r").bind("r", recipient)
+                .map(r -> r.get(0, Integer.class)).one().block();
+    }
+
     private String atContact(String name, String nir) {
         String id = start();
         post(id, "identite", Map.of("nom", name, "nir", nir, "dateNaissance", "01/01/1980", "codePostal", "44000"))

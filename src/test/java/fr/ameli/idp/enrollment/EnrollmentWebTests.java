@@ -3,6 +3,8 @@ package fr.ameli.idp.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.Mailbox;
+import jakarta.mail.internet.MimeMessage;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.registry.Nir;
@@ -66,7 +68,7 @@ class EnrollmentWebTests {
     }
 
     @Test
-    void venturiWhenEachStepSubmittedThenPendingAccountAndConfirmationPage() {
+    void venturiWhenEachStepSubmittedThenActivatedByMailAndFirstLoginAsksForEmailedCode() throws Exception {
         assertThat(browser.get("/inscription").body()).contains("<label for=\"nom\">").contains("Étape 1");
         TestBrowser.Response identity = browser.post("/inscription/identite",
                 identity("venturi", "1 62 12 28 010 001", "18/12/1962", "28000"));
@@ -107,6 +109,42 @@ class EnrollmentWebTests {
         var account = accounts.findByNir(Nir.parse("1621228010001")).block();
         assertThat(account.status().name()).isEqualTo("PENDING");
         assertThat(account.passwordHash()).startsWith("$argon2id$").doesNotContain("Venturi-Ameli-2026");
+
+        // A pending account cannot log in yet.
+        TestBrowser other = new TestBrowser(port);
+        other.get("/login");
+        assertThat(other.post("/login", Map.of("nir", "1621228010001", "password", "Venturi-Ameli-2026")).body())
+                .contains("pas encore activé");
+
+        // The confirmation mail, through the real SMTP server: French subject and sender, a link under the issuer.
+        MimeMessage mail = Mailbox.await("Marc.Venturi@example.fr", "Votre compte ameli - Confirmation de votre adresse mail", 0);
+        assertThat(mail.getFrom()[0].toString()).contains("Votre Assurance Maladie");
+        String link = Mailbox.find(mail, "(http://localhost:" + port + "/inscription/activation\\?jeton=[A-Za-z0-9_-]+)");
+        TestBrowser.Response activated = browser.get(link);
+        assertThat(activated.status()).isEqualTo(HttpStatus.OK);
+        assertThat(activated.body()).contains("Votre compte est activé");
+        TestBrowser.Response again = browser.get(link);
+        assertThat(again.status()).isEqualTo(HttpStatus.GONE);
+        assertThat(again.body()).contains("déjà été utilisé");
+        assertThat(accounts.findByNir(Nir.parse("1621228010001")).block().active()).isTrue();
+
+        // First login on this browser: NIR + password, then the security code sent by email.
+        TestBrowser.Response toCode = other.post("/login", Map.of("nir", "1 62 12 28 010 001", "password", "Venturi-Ameli-2026"));
+        assertThat(toCode.location().getPath()).isEqualTo("/login/code");
+        assertThat(other.follow(toCode).body()).contains("M****@example.fr");
+        String code = Mailbox.find(Mailbox.await("Marc.Venturi@example.fr", "Votre code de sécurité ameli", 0),
+                "\\b([0-9]{6})\\b");
+        TestBrowser.Response wrongCode = other.post("/login/code", Map.of("code", code.equals("000000") ? "111111" : "000000"));
+        assertThat(wrongCode.body()).contains("Le code saisi est incorrect");
+        TestBrowser.Response loggedIn = other.post("/login/code", Map.of("code", code));
+        assertThat(loggedIn.location().getPath()).isEqualTo("/");
+        assertThat(other.cookie("AMELI_DEVICE")).isNotBlank();
+
+        // The browser is remembered: the next login needs no code.
+        other.forget("AMELI_SESSION");
+        other.get("/login");
+        assertThat(other.post("/login", Map.of("nir", "1621228010001", "password", "Venturi-Ameli-2026"))
+                .location().getPath()).isEqualTo("/");
     }
 
     @ParameterizedTest(name = "person {0} excluded: {5}")

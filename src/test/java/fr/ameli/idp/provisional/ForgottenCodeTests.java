@@ -40,6 +40,8 @@ class ForgottenCodeTests {
     static final String PERSON_1_EMAIL = "claire.martin@example.fr";
     static final String LIMITED_NIR = "2900144109051";
     static final String LIMITED_EMAIL = "limite@example.org";
+    /** In the registry, with an email on file there, but no account: nothing to send a code to. */
+    static final String NO_ACCOUNT_NIR = "1900144109052";
     private static final AtomicInteger ADDRESSES = new AtomicInteger(10);
 
     @LocalServerPort
@@ -71,7 +73,9 @@ class ForgottenCodeTests {
         browser = newBrowser();
         person1Hash = accounts.findByNir(Nir.parse(PERSON_1)).block().passwordHash();
         registry.importCsv(ProvisionalCodeEnrollmentTests.HEADER + LIMITED_NIR
-                + ";LIMITE;;Alice;female;1990-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n").block();
+                + ";LIMITE;;Alice;female;1990-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n"
+                + NO_ACCOUNT_NIR + ";SANSCOMPTE;;Paul;male;1990-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;"
+                + "paul@example.org;false\n").block();
         accounts.provision(Nir.parse(LIMITED_NIR), AccountStatus.ACTIVE, LIMITED_EMAIL, hasher.hash("Limite-Ameli!").block())
                 .block();
     }
@@ -228,7 +232,7 @@ class ForgottenCodeTests {
     void forgottenCodeWhenNoMatchOrNoAccountThenCall3646AndNoMail() {
         TestBrowser.Response wrongDate = request(browser, PERSON_1, "15/05/1985");
         assertThat(wrongDate.body()).contains("Appelez le 3646").doesNotContain("****");
-        TestBrowser.Response noAccount = request(browser, "1 62 12 28 010 001 24", "18/12/1962");
+        TestBrowser.Response noAccount = request(browser, NO_ACCOUNT_NIR, "01/01/1990");
         assertThat(noAccount.body()).contains("Appelez le 3646");
         TestBrowser.Response unknown = request(browser, "1 90 01 44 109 960", "01/01/1990");
         // Nothing tells an unknown person from a person without an account.

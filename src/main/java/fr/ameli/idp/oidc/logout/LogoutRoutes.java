@@ -2,6 +2,7 @@ package fr.ameli.idp.oidc.logout;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.ameli.idp.client.RelyingParties;
+import fr.ameli.idp.federation.FederationLogout;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.session.LoginSessions;
@@ -10,6 +11,7 @@ import fr.ameli.idp.web.error.ErrorRenderer;
 import fr.ameli.idp.web.error.PageException;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.CacheControl;
@@ -31,15 +33,16 @@ public class LogoutRoutes {
 
     @Bean
     RouterFunction<ServerResponse> logoutRouter(TokenIssuer tokens, RelyingParties clients, LoginSessions sessions,
-            IdpProperties properties, ErrorRenderer errors) {
-        Handler h = new Handler(tokens, clients, sessions, properties);
+            IdpProperties properties, ErrorRenderer errors, FederationLogout federation) {
+        Handler h = new Handler(tokens, clients, sessions, properties, federation);
         return RouterFunctions.route()
                 .GET("/logout", request -> h.endSession(request).onErrorResume(errors::browser))
                 .POST("/logout", request -> h.endSession(request).onErrorResume(errors::browser))
                 .build();
     }
 
-    private record Handler(TokenIssuer tokens, RelyingParties clients, LoginSessions sessions, IdpProperties properties) {
+    private record Handler(TokenIssuer tokens, RelyingParties clients, LoginSessions sessions, IdpProperties properties,
+            FederationLogout federation) {
 
         Mono<ServerResponse> endSession(ServerRequest request) {
             return Params.of(request).flatMap(params -> {
@@ -67,10 +70,17 @@ public class LogoutRoutes {
                             if (target != null && !client.hasPostLogoutRedirectUri(target)) {
                                 return Mono.error(bad("erreur.post_logout_redirect_uri"));
                             }
-                            return sessions.end(request).flatMap(cleared -> target == null
-                                    ? ServerResponse.ok().cookie(cleared).cacheControl(CacheControl.noStore())
-                                            .render("deconnexion", Map.of())
-                                    : ServerResponse.seeOther(redirect(target, params.get("state"))).cookie(cleared).build());
+                            URI back = target == null ? null : redirect(target, params.get("state"));
+                            // A session opened through the provider is ended there too before coming back.
+                            return sessions.current(request)
+                                    .flatMap(session -> federation.endAtProvider(session, back))
+                                    .map(Optional::of).defaultIfEmpty(Optional.empty())
+                                    .flatMap(provider -> sessions.end(request).flatMap(cleared -> provider.isPresent()
+                                            ? ServerResponse.seeOther(provider.get()).cookie(cleared).build()
+                                            : back == null
+                                            ? ServerResponse.ok().cookie(cleared).cacheControl(CacheControl.noStore())
+                                                    .render("deconnexion", Map.of())
+                                            : ServerResponse.seeOther(back).cookie(cleared).build()));
                         });
             });
         }

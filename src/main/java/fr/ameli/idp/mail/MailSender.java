@@ -1,0 +1,382 @@
+package fr.ameli.idp.mail;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.Readable;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The outbox's background sender: every {@code idp.mail.poll-interval} it claims due mails, sends them
+ * over SMTP and records the outcome. Started when the application is ready, drained on shutdown.
+ *
+ * <p><b>Several instances.</b> A poll claims rows with one atomic statement: the inner
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED} skips rows another instance is claiming at the same moment,
+ * and the {@code locked_until} lease it sets keeps them out of every other claim until this instance
+ * has recorded the outcome (then the lease is cleared) or has died (then the lease runs out and the mail
+ * is retried). When a competing claim commits first, PostgreSQL re-checks the row against the new
+ * {@code locked_until}, so no row is ever held by two instances. Delivery is at least once: a mail can be
+ * sent twice only if recording its outcome fails or takes longer than the lease. The {@code Message-ID}
+ * is the outbox id, stable across attempts, so mail clients can recognise such a duplicate. Instances
+ * compare leases with their own clocks, assumed synchronised (NTP): the lease, minutes long, dwarfs any skew.
+ *
+ * <p><b>Blocking.</b> Jakarta Mail is a blocking client: it runs only on this class's own bounded
+ * scheduler ({@code smtp-*} threads), never on an event loop (STYLE 6).
+ *
+ * <p><b>Failures.</b> A failed attempt increments {@code attempts}, stores the exception class names (never
+ * the message: it may quote an address) and schedules the next attempt with exponential backoff. After
+ * {@code idp.mail.max-attempts} the mail is no longer retried; it stays in the table, unsent, and an ERROR
+ * is logged. An operator re-queues it with {@code update mail_outbox set attempts = 0, next_attempt_at =
+ * now() where id = ...}.
+ */
+@Component("mailOutboxSender") // "mailSender" is Spring Boot's JavaMailSender
+class MailSender implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(MailSender.class);
+
+    private static final String COLUMNS = "id, recipient, subject, text_body, html_body, kind, attempts";
+
+    static final String CLAIM = "update mail_outbox set locked_until = :lease_end where id in ("
+            + "select id from mail_outbox where sent_at is null and next_attempt_at <= :now "
+            + "and (locked_until is null or locked_until < :now) and attempts < :max_attempts "
+            + "order by next_attempt_at limit :n for update skip locked) "
+            + "returning " + COLUMNS;
+
+    /** Bodies hold one-time links and codes: once delivered they are of no use to anyone, so they go. */
+    private static final String MARK_SENT = "update mail_outbox set sent_at = :now, locked_until = null, "
+            + "text_body = null, html_body = null where id = :id";
+
+    private static final String MARK_FAILED = "update mail_outbox set attempts = attempts + 1, "
+            + "next_attempt_at = :next, last_error = :error, locked_until = null where id = :id returning attempts";
+
+    private static final String RELEASE = "update mail_outbox set locked_until = null where id = :id and sent_at is null";
+
+    private static final String BACKLOG = "select count(*) filter (where attempts < :max_attempts) as pending, "
+            + "count(*) filter (where attempts >= :max_attempts) as parked, "
+            + "min(created_at) filter (where attempts < :max_attempts) as oldest "
+            + "from mail_outbox where sent_at is null";
+
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    private final DatabaseClient db;
+    private final @Nullable JavaMailSender smtp;
+    private final Clock clock;
+    private final MailProperties props;
+    private final InternetAddress from;
+    private final String messageIdDomain;
+    private final Scheduler smtpScheduler;
+    private final MeterRegistry meters;
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong oldestAgeSeconds = new AtomicLong();
+
+    private @Nullable Disposable loop;
+    private Sinks.@Nullable Empty<Void> stopSignal;
+    private @Nullable CompletableFuture<Void> stopped;
+
+    @Autowired
+    MailSender(DatabaseClient db, ObjectProvider<JavaMailSender> smtp, Clock clock, MailProperties props,
+            MeterRegistry meters) {
+        this(db, smtp.getIfAvailable(), clock, props, meters);
+    }
+
+    MailSender(DatabaseClient db, @Nullable JavaMailSender smtp, Clock clock, MailProperties props, MeterRegistry meters) {
+        this.db = db;
+        this.smtp = smtp;
+        this.clock = clock;
+        this.props = props;
+        this.from = parseFrom(props.from());
+        this.messageIdDomain = from.getAddress().substring(from.getAddress().indexOf('@') + 1);
+        this.smtpScheduler = Schedulers.newBoundedElastic(props.smtpThreads(), 1000, "smtp", 60, true);
+        this.meters = meters;
+        Gauge.builder("idp.mail.outbox.backlog", backlog, AtomicLong::get)
+                .description("Mails waiting to be sent (retries included, parked mails excluded)").register(meters);
+        Gauge.builder("idp.mail.outbox.parked", parked, AtomicLong::get)
+                .description("Mails no longer retried after idp.mail.max-attempts: an operator must look").register(meters);
+        Gauge.builder("idp.mail.outbox.oldest.age", oldestAgeSeconds, AtomicLong::get).baseUnit("seconds")
+                .description("Age of the oldest mail waiting to be sent").register(meters);
+    }
+
+    private static InternetAddress parseFrom(String from) {
+        try {
+            InternetAddress address = new InternetAddress(from, true);
+            if (address.getPersonal() != null) {
+                address.setPersonal(address.getPersonal(), StandardCharsets.UTF_8.name());
+            }
+            return address;
+        } catch (AddressException | UnsupportedEncodingException e) {
+            throw new IllegalArgumentException("idp.mail.from is not a valid address", e);
+        }
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        start();
+    }
+
+    /** Starts polling; does nothing when already started, disabled, or when no SMTP server is configured. */
+    synchronized void start() {
+        if (loop != null) {
+            return;
+        }
+        if (!props.senderEnabled()) {
+            log.info("Mail sender disabled on this instance (idp.mail.sender-enabled=false): mails wait in mail_outbox");
+            return;
+        }
+        if (smtp == null) {
+            log.warn("No SMTP server configured (spring.mail.host): mails wait in mail_outbox until one is");
+            return;
+        }
+        if (smtp instanceof JavaMailSenderImpl impl) {
+            log.info("Mail sender started: SMTP {}:{}, polling every {}", impl.getHost(), impl.getPort(), props.pollInterval());
+        }
+        Sinks.Empty<Void> stop = Sinks.empty();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stopSignal = stop;
+        stopped = done;
+        loop = Flux.interval(Duration.ZERO, props.pollInterval())
+                .onBackpressureDrop()
+                // Before concatMap: on stop no new poll starts, and the batch in flight completes.
+                .takeUntilOther(stop.asMono())
+                .concatMap(tick -> pollOnce().onErrorResume(e -> {
+                    log.warn("Mail outbox poll failed: {}", errorClasses(e));
+                    return Mono.empty();
+                }), 1)
+                .doFinally(signal -> done.complete(null))
+                .subscribe();
+    }
+
+    /** Stops polling and waits (bounded) for the batch in flight, so that its outcomes are recorded. */
+    synchronized void stop() {
+        Disposable running = loop;
+        Sinks.Empty<Void> stop = stopSignal;
+        CompletableFuture<Void> done = stopped;
+        if (running == null || stop == null || done == null) {
+            return;
+        }
+        stop.tryEmitEmpty();
+        try {
+            done.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Mail sender: batch still in flight after {}; its mails are retried when their lease ends",
+                    DRAIN_TIMEOUT);
+        } catch (ExecutionException e) {
+            log.warn("Mail sender stopped with {}", errorClasses(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.dispose();
+        loop = null;
+        stopSignal = null;
+        stopped = null;
+    }
+
+    @Override
+    public void destroy() {
+        stop();
+        smtpScheduler.dispose();
+    }
+
+    /** One poll: claim the due mails, send them (a few at a time), record each outcome, refresh the gauges. */
+    Mono<Void> pollOnce() {
+        return Mono.defer(() -> {
+            Instant now = clock.instant();
+            return claim(now)
+                    .flatMap(this::deliver, props.smtpThreads())
+                    .then(Mono.defer(this::refreshGauges));
+        });
+    }
+
+    Flux<Claimed> claim(Instant now) {
+        Instant leaseEnd = now.plus(props.lease());
+        return db.sql(CLAIM)
+                .bind("lease_end", leaseEnd)
+                .bind("now", now)
+                .bind("max_attempts", props.maxAttempts())
+                .bind("n", props.batchSize())
+                .map(row -> claimed(row, leaseEnd))
+                .all();
+    }
+
+    Mono<Void> deliver(Claimed mail) {
+        // A batch waits for SMTP threads: a mail whose lease is half gone when its turn comes is handed back
+        // for the next claim rather than sent so late that another instance may take it over meanwhile.
+        if (clock.instant().isAfter(mail.leaseEnd().minus(props.lease().dividedBy(2)))) {
+            log.debug("Mail {} ({}) handed back: its lease is running out", mail.id(), mail.kind());
+            return db.sql(RELEASE).bind("id", mail.id()).fetch().rowsUpdated().then();
+        }
+        return Mono.fromRunnable(() -> transport(mail))
+                .subscribeOn(smtpScheduler)
+                .then(Mono.defer(() -> markSent(mail)))
+                .onErrorResume(SmtpFailure.class, failure -> markFailed(mail, failure.getCause()))
+                .onErrorResume(e -> {
+                    // The outcome could not be recorded: the lease runs out and the mail is tried again.
+                    log.warn("Mail {} ({}): outbox update failed: {}", mail.id(), mail.kind(), errorClasses(e));
+                    return Mono.empty();
+                });
+    }
+
+    /** Blocking: runs on the SMTP scheduler only. */
+    private void transport(Claimed mail) {
+        JavaMailSender sender = smtp;
+        if (sender == null) {
+            throw new SmtpFailure(new IllegalStateException("no SMTP server configured"));
+        }
+        try {
+            MimeMessage message = sender.createMimeMessage();
+            message.setFrom(from);
+            message.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.recipient(), true));
+            message.setSubject(mail.subject(), StandardCharsets.UTF_8.name());
+            message.setSentDate(Date.from(clock.instant()));
+            // RFC 3834: an automatic message; the seeds' « ne pas utiliser la fonctionnalité répondre à ».
+            message.setHeader("Auto-Submitted", "auto-generated");
+            message.setHeader("Content-Language", "fr");
+            // Kept by JavaMailSenderImpl; the same on every attempt.
+            message.setHeader("Message-ID", "<" + mail.id() + "@" + messageIdDomain + ">");
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText(mail.textBody(), StandardCharsets.UTF_8.name(), "plain");
+            MimeBodyPart html = new MimeBodyPart();
+            html.setText(mail.htmlBody(), StandardCharsets.UTF_8.name(), "html");
+            MimeMultipart alternative = new MimeMultipart("alternative");
+            alternative.addBodyPart(text);
+            alternative.addBodyPart(html);
+            message.setContent(alternative);
+            sender.send(message);
+        } catch (MessagingException | RuntimeException e) {
+            throw new SmtpFailure(e);
+        }
+    }
+
+    private Mono<Void> markSent(Claimed mail) {
+        return db.sql(MARK_SENT)
+                .bind("now", clock.instant())
+                .bind("id", mail.id())
+                .fetch()
+                .rowsUpdated()
+                .doOnNext(n -> {
+                    Counter.builder("idp.mail.sent").description("Mails accepted by the SMTP server")
+                            .tag("kind", mail.kind()).register(meters).increment();
+                    log.debug("Mail {} ({}) sent", mail.id(), mail.kind());
+                })
+                .then();
+    }
+
+    private Mono<Void> markFailed(Claimed mail, Throwable error) {
+        int attempts = mail.attempts() + 1;
+        Duration backoff = props.backoff(attempts);
+        String errors = errorClasses(error);
+        Counter.builder("idp.mail.failures").description("Failed SMTP attempts (each is retried)")
+                .tag("kind", mail.kind()).register(meters).increment();
+        return db.sql(MARK_FAILED)
+                .bind("next", clock.instant().plus(backoff))
+                .bind("error", errors)
+                .bind("id", mail.id())
+                .map(row -> row.get("attempts", Integer.class))
+                .one()
+                .doOnNext(n -> {
+                    if (n >= props.maxAttempts()) {
+                        Counter.builder("idp.mail.parked").description("Mails given up after idp.mail.max-attempts")
+                                .tag("kind", mail.kind()).register(meters).increment();
+                        log.error("Mail {} ({}) not sent after {} attempts ({}): no longer retried, kept in mail_outbox "
+                                + "for an operator", mail.id(), mail.kind(), n, errors);
+                    } else {
+                        log.warn("Mail {} ({}) not sent, attempt {} of {} ({}); next attempt in {}", mail.id(),
+                                mail.kind(), n, props.maxAttempts(), errors, backoff);
+                    }
+                })
+                .then();
+    }
+
+    private Mono<Void> refreshGauges() {
+        return db.sql(BACKLOG)
+                .bind("max_attempts", props.maxAttempts())
+                .map(row -> {
+                    backlog.set(number(row, "pending"));
+                    parked.set(number(row, "parked"));
+                    OffsetDateTime oldest = row.get("oldest", OffsetDateTime.class);
+                    oldestAgeSeconds.set(oldest == null ? 0
+                            : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).toSeconds()));
+                    return true;
+                })
+                .one()
+                .then();
+    }
+
+    private static long number(Readable row, String column) {
+        Long n = row.get(column, Long.class);
+        return n == null ? 0 : n.longValue();
+    }
+
+    /** Class names along the cause chain, outermost first: no message, which may quote an address. */
+    static String errorClasses(Throwable error) {
+        List<String> names = new ArrayList<>();
+        for (Throwable t = error; t != null && names.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
+            if (!(t instanceof SmtpFailure)) {
+                names.add(t.getClass().getName());
+            }
+        }
+        return String.join(" < ", names);
+    }
+
+    private static Claimed claimed(Readable row, Instant leaseEnd) {
+        return new Claimed(row.get("id", UUID.class), row.get("recipient", String.class), row.get("subject", String.class),
+                row.get("text_body", String.class), row.get("html_body", String.class), row.get("kind", String.class),
+                row.get("attempts", Integer.class), leaseEnd);
+    }
+
+    record Claimed(UUID id, String recipient, String subject, String textBody, String htmlBody, String kind, int attempts,
+            Instant leaseEnd) {
+
+        @Override
+        public String toString() {
+            return "Claimed[id=" + id + ", kind=" + kind + ", attempts=" + attempts + "]";
+        }
+    }
+
+    /** Marks a failure of the SMTP exchange itself, as opposed to a failure to record its outcome. */
+    private static final class SmtpFailure extends RuntimeException {
+
+        SmtpFailure(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+}

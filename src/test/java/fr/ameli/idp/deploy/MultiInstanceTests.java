@@ -1,0 +1,206 @@
+package fr.ameli.idp.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import fr.ameli.idp.IdpApplication;
+import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
+import fr.ameli.idp.TestBrowser;
+import fr.ameli.idp.token.SigningKeys;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * Two instances of the service on different ports against one PostgreSQL, as replicas behind one URL:
+ * every piece of state must be in the database, so any request may land on either.
+ */
+@IdpIntegrationTest
+class MultiInstanceTests {
+
+    @LocalServerPort
+    int portA;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    SigningKeys keysA;
+
+    static ConfigurableApplicationContext instanceB;
+    static int portB;
+
+    TestBrowser browser;
+
+    @BeforeEach
+    void startSecondInstance() throws IOException {
+        if (instanceB == null) {
+            portB = freePort();
+            instanceB = replica(portB, "--idp.keys.refresh-interval=1s");
+        }
+        browser = new TestBrowser(portA);
+    }
+
+    /**
+     * Stops serving, like a killed pod. The context itself is not closed: closing a Boot context disposes
+     * Reactor Netty's JVM-wide event loops, which the other instances of this test JVM still use.
+     */
+    static void kill(ConfigurableApplicationContext instance) {
+        ((org.springframework.boot.web.server.context.WebServerApplicationContext) instance).getWebServer().stop();
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        if (instanceB != null) {
+            kill(instanceB);
+            instanceB = null;
+        }
+    }
+
+    @Test
+    void enrollmentWhenStartedOnOneInstanceThenFinishedOnTheOther() {
+        importPerson("1800144109051", "REPLIQUE");
+        browser.get("/inscription");
+        browser.post("/inscription/identite", Map.of("nom", "Replique", "nir", "1800144109051",
+                "dateNaissance", "01/01/1980", "codePostal", "44000"));
+        TestBrowser onB = browser.on(portB);
+        onB.get("/inscription/verification");
+        assertThat(onB.post("/inscription/verification", Map.of("iban7", "3024474", "carteVitale11", "80014410900"))
+                .location().getPath()).isEqualTo("/inscription/cgu");
+        browser.get("/inscription/cgu");
+        assertThat(browser.post("/inscription/cgu", Map.of("decision", "accepter")).location().getPath())
+                .isEqualTo("/inscription/mot-de-passe");
+        // A stale form posted to the other replica for an already passed step is sent to the current one.
+        onB.get("/inscription/mot-de-passe");
+        assertThat(onB.post("/inscription/cgu", Map.of("decision", "accepter")).location().getPath())
+                .isEqualTo("/inscription/mot-de-passe");
+    }
+
+    @Test
+    void enrollmentWhenOneInstanceIsStoppedMidwayThenTheOtherCarriesOn() throws IOException {
+        importPerson("1800144109052", "SURVIVANT");
+        int portC = freePort();
+        ConfigurableApplicationContext instanceC = replica(portC);
+        TestBrowser onC = browser.on(portC);
+        onC.get("/inscription");
+        onC.post("/inscription/identite", Map.of("nom", "Survivant", "nir", "1800144109052",
+                "dateNaissance", "01/01/1980", "codePostal", "44000"));
+        onC.get("/inscription/verification");
+        onC.post("/inscription/verification", Map.of("iban7", "3024474", "carteVitale11", "80014410900"));
+        kill(instanceC);
+
+        TestBrowser.Response page = browser.get("/inscription/cgu");
+        assertThat(page.status()).isEqualTo(HttpStatus.OK);
+        assertThat(browser.post("/inscription/cgu", Map.of("decision", "accepter")).location().getPath())
+                .isEqualTo("/inscription/mot-de-passe");
+    }
+
+    @Test
+    void loginWhenDoneOnOneInstanceThenSsoOnTheOtherAndCodeRedeemedThere() throws Exception {
+        KnownDevices.remember(db, browser, "2850575112034");
+        URI authorize = URI.create("/authorize?response_type=code&client_id=demo-rp&redirect_uri=http://localhost:9876/callback"
+                + "&scope=openid&state=replica-state&nonce=" + "n".repeat(32));
+        TestBrowser.Response toLogin = browser.get(authorize.toString());
+        browser.follow(toLogin);
+        TestBrowser.Response afterLogin = browser.post("/login", Map.of("nir", "2850575112034",
+                "password", "Ameli-Demo-2026", "auth", toLogin.query("auth")));
+        if ("/consent".equals(afterLogin.location().getPath())) {
+            browser.follow(afterLogin);
+            browser.post("/consent", Map.of("auth", afterLogin.query("auth"), "decision", "accepter"));
+        }
+
+        TestBrowser onB = browser.on(portB);
+        TestBrowser.Response sso = onB.get(authorize.toString());
+        assertThat(sso.location().toString()).as("SSO on the other replica").startsWith("http://localhost:9876/callback?code=");
+
+        // The code issued by B is redeemed on A.
+        com.nimbusds.oauth2.sdk.http.HTTPRequest token = new com.nimbusds.oauth2.sdk.TokenRequest(
+                URI.create("http://localhost:" + portA + "/token"),
+                new ClientSecretBasic(new ClientID("demo-rp"), new Secret("demo-rp-secret-0123456789abcdef0123456789")),
+                new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(new com.nimbusds.oauth2.sdk.AuthorizationCode(sso.query("code")),
+                        URI.create("http://localhost:9876/callback"))).toHTTPRequest();
+        token.setReadTimeout(15_000);
+        assertThat(OIDCTokenResponseParser.parse(token.send()).indicatesSuccess()).isTrue();
+    }
+
+    @Test
+    void keyWhenRotatedByOneInstanceThenPublishedByBoth() throws Exception {
+        keysA.rotate().block(Duration.ofSeconds(30));
+        Set<String> onA = kids(portA);
+        Instant deadline = Instant.now().plusSeconds(20);
+        Set<String> onB = kids(portB);
+        while (!onB.containsAll(onA) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            onB = kids(portB);
+        }
+        assertThat(onB).containsAll(onA);
+        assertThat(onA.size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void proofLockoutWhenCountedAcrossInstancesThenHoldsOnBoth() {
+        importPerson("1800144109053", "VERROU");
+        browser.get("/inscription");
+        browser.post("/inscription/identite", Map.of("nom", "Verrou", "nir", "1800144109053",
+                "dateNaissance", "01/01/1980", "codePostal", "44000"));
+        TestBrowser onB = browser.on(portB);
+        for (TestBrowser replica : new TestBrowser[] {browser, onB, browser}) {
+            replica.get("/inscription/verification");
+            replica.post("/inscription/verification", Map.of("iban7", "0000000", "carteVitale11", "00000000000"));
+        }
+        onB.get("/inscription/verification");
+        TestBrowser.Response locked = onB.post("/inscription/verification",
+                Map.of("iban7", "3024474", "carteVitale11", "80014410900"));
+        assertThat(locked.body()).contains("trop d&#39;erreurs");
+    }
+
+    private static Set<String> kids(int port) throws Exception {
+        return JWKSet.load(new URL("http://localhost:" + port + "/jwks"), 5_000, 15_000, 0).getKeys().stream()
+                .map(k -> k.getKeyID()).collect(Collectors.toSet());
+    }
+
+    private void importPerson(String nir13, String name) {
+        String header = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
+                + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
+        String row = nir13 + ";" + name + ";;Test;male;1980-01-01;44109;99100;44000;;REGIME_GENERAL;true;80250099"
+                + nir13.substring(0, 10) + "00;true;FR76 2004 1010 0503 4780 3024 474;;false\n";
+        instanceB.getBean(fr.ameli.idp.registry.Registry.class).importCsv(header + row).block();
+    }
+
+    /** Another replica: same database, same public URL (issuer), its own port. Arguments outrank config/. */
+    private ConfigurableApplicationContext replica(int port, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=" + port,
+                "--idp.issuer=http://localhost:" + portA, "--idp.embedded.data-dir=target/embedded-pg",
+                "--idp.embedded.smtp-port=0", "--logging.level.root=WARN", "--idp.operator.token=test-operator-token",
+                "--server.shutdown=immediate", "--spring.main.register-shutdown-hook=false"));
+        args.addAll(java.util.List.of(extra));
+        return new SpringApplicationBuilder(IdpApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+}

@@ -1,0 +1,266 @@
+package fr.ameli.idp.mail;
+
+import static fr.ameli.idp.mail.MailTestSupport.await;
+import static fr.ameli.idp.mail.MailTestSupport.messagesTo;
+import static fr.ameli.idp.mail.MailTestSupport.newRecipient;
+import static fr.ameli.idp.mail.MailTestSupport.row;
+import static fr.ameli.idp.mail.MailTestSupport.sent;
+import static fr.ameli.idp.mail.MailTestSupport.smtp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Flux;
+
+@IdpIntegrationTest
+class MailSenderTests {
+
+    static final Duration DELIVERY = Duration.ofSeconds(20);
+
+    @Autowired
+    MailOutbox outbox;
+
+    @Autowired
+    MailTemplates templates;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    JavaMailSender javaMailSender;
+
+    @Autowired
+    MailSender applicationSender;
+
+    @Autowired
+    MutableClock clock;
+
+    @LocalServerPort
+    int port;
+
+    @AfterEach
+    void restore() {
+        GreenMail server = smtp();
+        if (!server.isRunning()) {
+            server.start();
+        }
+        clock.reset();
+        applicationSender.start();
+    }
+
+    @Test
+    void pollWhenSmtpDownThenMailKeptAndRetriedThenDeliveredOnceAfterRecovery() {
+        String recipient = newRecipient("panne");
+        GreenMail server = smtp();
+        server.stop();
+
+        Instant enqueuedAt = clock.instant();
+        outbox.enqueue(confirmation(recipient)).block();
+        await(DELIVERY, () -> row(db, recipient).attempts() > 0);
+
+        MailTestSupport.OutboxRow failed = row(db, recipient);
+        assertThat(failed.sentAt()).isNull();
+        assertThat(failed.textBody()).contains("Pour activer votre compte ameli");
+        assertThat(failed.lastError()).contains("org.springframework.mail.MailSendException")
+                .doesNotContain("@", "example.org");
+        assertThat(failed.nextAttemptAt()).isAfterOrEqualTo(enqueuedAt.plusSeconds(5));
+
+        server.start();
+        // Past any backoff (at most idp.mail.max-backoff, 10 min): the next poll retries at once.
+        clock.advance(Duration.ofMinutes(11));
+        await(DELIVERY, () -> sent(db, recipient));
+
+        assertThat(messagesTo(recipient)).hasSize(1);
+        MailTestSupport.OutboxRow delivered = row(db, recipient);
+        assertThat(delivered.attempts()).isEqualTo(failed.attempts());
+        assertThat(delivered.lockedUntil()).isNull();
+    }
+
+    @Test
+    void pollWhenTwoSendersShareTheTableThenEachMailSentExactlyOnce() {
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            recipients.add(newRecipient("concurrent" + i));
+        }
+        Flux.fromIterable(recipients).concatMap(r -> outbox.enqueue(confirmation(r))).blockLast();
+        MailProperties fast = properties(Duration.ofMillis(20), 3, 50, Duration.ofSeconds(5));
+        MailSender first = new MailSender(db, javaMailSender, clock, fast, new SimpleMeterRegistry());
+        MailSender second = new MailSender(db, javaMailSender, clock, fast, new SimpleMeterRegistry());
+
+        first.start();
+        second.start();
+        try {
+            await(Duration.ofSeconds(60), () -> recipients.stream().allMatch(r -> sent(db, r)));
+        } finally {
+            first.destroy();
+            second.destroy();
+        }
+
+        // The application's own sender polled the table too: three senders, still one mail each.
+        for (String r : recipients) {
+            assertThat(messagesTo(r)).as("mails to %s", r).hasSize(1);
+        }
+    }
+
+    @Test
+    void claimWhenLeaseHeldThenSkippedAndWhenLeaseOverThenClaimedAgain() {
+        applicationSender.stop();
+        String recipient = newRecipient("bail");
+        outbox.enqueue(confirmation(recipient)).block();
+        UUID id = row(db, recipient).id();
+        MailProperties props = properties(Duration.ofSeconds(1), 1000, 50, Duration.ofSeconds(5));
+        MailSender first = new MailSender(db, javaMailSender, clock, props, new SimpleMeterRegistry());
+        MailSender second = new MailSender(db, javaMailSender, clock, props, new SimpleMeterRegistry());
+        try {
+            List<UUID> claimedByFirst = ids(first, Duration.ZERO);
+            List<UUID> claimedBySecond = ids(second, Duration.ZERO);
+            // An instance that dies keeps the lease until it ends; then another instance takes the mail over.
+            List<UUID> afterLease = ids(second, props.lease().plusSeconds(1));
+
+            assertThat(claimedByFirst).contains(id);
+            assertThat(claimedBySecond).doesNotContain(id);
+            assertThat(afterLease).contains(id);
+        } finally {
+            first.destroy();
+            second.destroy();
+            db.sql("delete from mail_outbox where id = :id").bind("id", id).fetch().rowsUpdated().block();
+            releaseLeases();
+        }
+    }
+
+    @Test
+    void deliverWhenHalfTheLeaseIsGoneThenNotSentAndHandedBack() {
+        applicationSender.stop();
+        String recipient = newRecipient("tardif");
+        outbox.enqueue(confirmation(recipient)).block();
+        UUID id = row(db, recipient).id();
+        MailSender sender = new MailSender(db, javaMailSender, clock,
+                properties(Duration.ofSeconds(1), 1000, 50, Duration.ofSeconds(5)), new SimpleMeterRegistry());
+        try {
+            MailSender.Claimed claimed = sender.claim(clock.instant()).filter(c -> c.id().equals(id)).blockFirst();
+            clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+
+            sender.deliver(claimed).block();
+
+            MailTestSupport.OutboxRow row = row(db, recipient);
+            assertThat(row.lockedUntil()).isNull();
+            assertThat(row.sentAt()).isNull();
+            assertThat(row.attempts()).isZero();
+            assertThat(messagesTo(recipient)).isEmpty();
+        } finally {
+            sender.destroy();
+            releaseLeases();
+        }
+        // Handed back, it goes with the next poll of the application's sender (restarted after each test).
+    }
+
+    @Test
+    void pollWhenMaxAttemptsReachedThenMailKeptUnsentAndNoLongerClaimed() throws IOException {
+        applicationSender.stop();
+        String recipient = newRecipient("abandon");
+        outbox.enqueue(confirmation(recipient)).block();
+        JavaMailSenderImpl unreachable = new JavaMailSenderImpl();
+        unreachable.setHost("127.0.0.1");
+        unreachable.setPort(closedPort());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MailSender sender = new MailSender(db, unreachable, clock,
+                properties(Duration.ofSeconds(1), 1000, 2, Duration.ZERO), meters);
+        try {
+            sender.pollOnce().block();
+            sender.pollOnce().block();
+            sender.pollOnce().block();
+
+            MailTestSupport.OutboxRow parked = row(db, recipient);
+            assertThat(parked.attempts()).isEqualTo(2);
+            assertThat(parked.sentAt()).isNull();
+            assertThat(parked.textBody()).isNotNull();
+            assertThat(meters.get("idp.mail.parked").counter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("idp.mail.outbox.parked").gauge().value()).isGreaterThanOrEqualTo(1);
+        } finally {
+            sender.destroy();
+            db.sql("delete from mail_outbox where recipient = :r").bind("r", recipient).fetch().rowsUpdated().block();
+        }
+    }
+
+    @Test
+    void prometheusWhenMailSentThenOutboxGaugesAndCountersExposed() {
+        String recipient = newRecipient("metriques");
+        outbox.enqueue(confirmation(recipient)).block();
+        await(DELIVERY, () -> sent(db, recipient));
+
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class)
+                .value(body -> assertThat(body)
+                        .contains("idp_mail_outbox_backlog")
+                        .contains("idp_mail_outbox_parked")
+                        .contains("idp_mail_outbox_oldest_age_seconds")
+                        .contains("idp_mail_sent_total{")
+                        .doesNotContain(recipient));
+    }
+
+    @Test
+    void backoffWhenAttemptsGrowThenDoublesFromInitialUpToMax() {
+        MailProperties defaults = properties(Duration.ofSeconds(2), 20, 50, Duration.ofSeconds(5));
+
+        assertThat(defaults.backoff(1)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.backoff(2)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.backoff(3)).isEqualTo(Duration.ofSeconds(20));
+        assertThat(defaults.backoff(7)).isEqualTo(Duration.ofSeconds(320));
+        assertThat(defaults.backoff(8)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(defaults.backoff(50)).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void errorClassesWhenCauseChainThenClassNamesOnlyNeverMessages() {
+        Exception error = new IllegalStateException("refused for marie@example.org",
+                new IOException("550 marie@example.org unknown"));
+
+        assertThat(MailSender.errorClasses(error))
+                .isEqualTo("java.lang.IllegalStateException < java.io.IOException");
+    }
+
+    /** The claims above may have leased other tests' mails too; the application's sender is stopped, so no lease is live. */
+    private void releaseLeases() {
+        db.sql("update mail_outbox set locked_until = null where sent_at is null").fetch().rowsUpdated().block();
+    }
+
+    private List<UUID> ids(MailSender sender, Duration later) {
+        return sender.claim(clock.instant().plus(later)).map(MailSender.Claimed::id).collectList().block();
+    }
+
+    private Mail confirmation(String recipient) {
+        return templates.render(MailTemplates.EMAIL_CONFIRMATION, recipient,
+                Map.of("givenName", "Éloïse", "link", templates.link("/inscription/activation?jeton=t"), "validityDays", 21));
+    }
+
+    private static MailProperties properties(Duration pollInterval, int batchSize, int maxAttempts, Duration initialBackoff) {
+        return new MailProperties("Votre Assurance Maladie <ne-pas-repondre@assurance-maladie.example>", pollInterval,
+                batchSize, Duration.ofMinutes(2), initialBackoff, Duration.ofMinutes(10), maxAttempts, 2, true);
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -60,7 +60,9 @@ class EmailChange {
                         CONFIRMATION_SUBJECT, Map.of(
                                 "link", UriComponentsBuilder.fromUriString(idp.issuer()).path(CONFIRM_PATH)
                                         .queryParam("jeton", token).build().toUriString(),
-                                "validityDays", properties.emailChangeLinkValidity().toDays()))))
+                                "validityDays", properties.emailChangeLinkValidity().toDays(),
+                                // the same mail as the activation one, worded for a change of address
+                                "changement", true))))
                 .as(tx::transactional);
     }
 

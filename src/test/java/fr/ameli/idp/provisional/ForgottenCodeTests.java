@@ -98,6 +98,7 @@ class ForgottenCodeTests {
         assertThat(form.body()).contains("J&#39;ai oublié mon code").contains("<label for=\"captcha\"")
                 .contains("/code-oublie/captcha.png").contains("/code-oublie/captcha.wav").contains("nouvelle-image");
         int before = codeMails(PERSON_1_EMAIL);
+        int delivered = fr.ameli.idp.Mailbox.messages(PERSON_1_EMAIL, "Votre code provisoire ameli").size();
 
         TestBrowser.Response sent = request(browser, PERSON_1, "14/05/1985");
         assertThat(sent.status()).isEqualTo(HttpStatus.OK);
@@ -108,6 +109,11 @@ class ForgottenCodeTests {
         assertThat(mail.subject()).isEqualTo("Votre code provisoire ameli");
         assertThat(mail.textBody()).contains("2850575112034");
         assertThat(code(mail)).hasSize(4).containsOnlyDigits();
+        // And it really went out through the SMTP server, with the seed's wording and the same code.
+        jakarta.mail.internet.MimeMessage smtp = fr.ameli.idp.Mailbox.await(PERSON_1_EMAIL, "Votre code provisoire ameli", delivered);
+        assertThat(fr.ameli.idp.Mailbox.find(smtp, "(2850575112034)")).isNotBlank();
+        assertThat(fr.ameli.idp.Mailbox.find(smtp, "(strictement personnel)")).isNotBlank();
+        assertThat(fr.ameli.idp.Mailbox.find(smtp, "\\b(" + code(mail) + ")\\b")).isEqualTo(code(mail));
     }
 
     @Test

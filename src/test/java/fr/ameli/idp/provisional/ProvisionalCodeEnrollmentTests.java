@@ -103,6 +103,9 @@ class ProvisionalCodeEnrollmentTests {
         Account pending = accounts.findByNir(Nir.parse(PERSON_8)).block();
         assertThat(pending.status()).isEqualTo(AccountStatus.PENDING);
         Mail mail = activationMail("hugo.lambert@example.fr");
+        // The same mail through the real SMTP server, with this path's 7-day validity.
+        assertThat(fr.ameli.idp.Mailbox.find(fr.ameli.idp.Mailbox.await("hugo.lambert@example.fr",
+                "Votre compte ameli - Confirmation de votre adresse mail", 0), "(valable 7 jours)")).isNotBlank();
         assertThat(mail.subject()).isEqualTo("Votre compte ameli - Confirmation de votre adresse mail");
         assertThat(validityDays(mail)).isEqualTo("7");
 

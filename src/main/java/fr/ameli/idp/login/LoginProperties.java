@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The security code of a first login on an unknown browser (SPEC 3.2.8): 6 digits by email, valid 10 minutes,
- * 3 attempts, a few resends; the browser is then remembered for {@code deviceTtl}.
+ * 3 attempts, a few resends; the browser is then remembered for {@code deviceTtl}. Wrong passwords are counted per
+ * NIR across instances: after {@code maxFailuresPerNir} in {@code failureWindow} the NIR is refused until the window ends.
  */
 @ConfigurationProperties("idp.login")
 public record LoginProperties(
@@ -14,5 +15,7 @@ public record LoginProperties(
         @DefaultValue("10m") Duration securityCodeValidity,
         @DefaultValue("3") int securityCodeAttempts,
         @DefaultValue("3") int securityCodeResends,
-        @DefaultValue("180d") Duration deviceTtl) {
+        @DefaultValue("180d") Duration deviceTtl,
+        @DefaultValue("10") int maxFailuresPerNir,
+        @DefaultValue("15m") Duration failureWindow) {
 }

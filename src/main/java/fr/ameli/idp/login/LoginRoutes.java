@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import fr.ameli.idp.ratelimit.FixedWindow;
+import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.web.Pages;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.MultiValueMap;
@@ -27,8 +29,9 @@ public class LoginRoutes {
 
     @Bean
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
-            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
-        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional);
+            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional,
+            RateLimiter limiter, LoginProperties properties) {
+        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional, limiter, properties);
         return RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
@@ -38,7 +41,8 @@ public class LoginRoutes {
     }
 
     private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,
-            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
+            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional,
+            RateLimiter limiter, LoginProperties properties) {
 
         Mono<ServerResponse> page(ServerRequest request) {
             String auth = request.queryParam("auth").orElse("");
@@ -54,8 +58,14 @@ public class LoginRoutes {
                 if (nir.isBlank() || password.isEmpty()) {
                     return form(request, auth, "connexion.champs_obligatoires");
                 }
-                return login.check(nir, password).flatMap(result -> switch (result.outcome()) {
-                    case INVALID -> form(request, auth, "connexion.identifiants_incorrects");
+                String subject = nir.replaceAll("\\s", "").toUpperCase(java.util.Locale.ROOT);
+                String key = subject.length() > 13 ? subject.substring(0, 13) : subject;
+                FixedWindow window = new FixedWindow(properties.failureWindow(), properties.maxFailuresPerNir());
+                return limiter.counted("login-failure", key, window).flatMap(failures -> failures >= properties.maxFailuresPerNir()
+                        ? form(request, auth, "connexion.trop_de_tentatives")
+                        : login.check(nir, password).flatMap(result -> switch (result.outcome()) {
+                    case INVALID -> limiter.acquire("login-failure", key, window)
+                            .then(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
                     case PENDING -> provisional.pending(result.account())
                             .flatMap(cookie -> ServerResponse.seeOther(URI.create(cookie.getPath())).cookie(cookie).build())
                             .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.compte_non_active")));
@@ -70,7 +80,7 @@ public class LoginRoutes {
                             ? loggedIn(result.account().id(), List.of("pwd"), auth, null)
                             : codes.challenge(result.account(), auth.isEmpty() ? null : auth)
                                     .flatMap(cookie -> ServerResponse.seeOther(URI.create("/login/code")).cookie(cookie).build()));
-                });
+                }));
             }).onErrorResume(errors::browser);
         }
 

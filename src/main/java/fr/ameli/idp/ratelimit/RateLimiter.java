@@ -49,6 +49,19 @@ public class RateLimiter {
         });
     }
 
+    /** How many requests of {@code bucket} for {@code subject} the current window has counted (nothing is counted here). */
+    public Mono<Integer> counted(String bucket, String subject, FixedWindow window) {
+        return Mono.defer(() -> {
+            Instant now = clock.instant();
+            return db.sql("select count from rate_limit where key_hash = :key and window_start = :start")
+                    .bind("key", key(bucket, subject))
+                    .bind("start", window.start(now))
+                    .map(row -> row.get("count", Integer.class))
+                    .one()
+                    .defaultIfEmpty(0);
+        });
+    }
+
     private byte[] key(String bucket, String subject) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -174,6 +174,31 @@ class MultiInstanceTests {
         assertThat(locked.body()).contains("trop d&#39;erreurs");
     }
 
+    @Test
+    void passwordFailuresWhenSpreadOverInstancesThenCountedTogetherAndNirRefused() {
+        importPerson("1800144109054", "ESSAIS");
+        fr.ameli.idp.account.PasswordHasher hasher = instanceB.getBean(fr.ameli.idp.account.PasswordHasher.class);
+        instanceB.getBean(fr.ameli.idp.account.Accounts.class).provision(fr.ameli.idp.registry.Nir.parse("1800144109054"),
+                fr.ameli.idp.account.AccountStatus.ACTIVE, "essais@example.org", hasher.hash("Essais-Ameli-2026").block()).block();
+        KnownDevices.remember(db, browser, "1800144109054");
+        TestBrowser onB = browser.on(portB);
+        for (int i = 0; i < 10; i++) {
+            TestBrowser replica = i % 2 == 0 ? browser : onB;
+            replica.get("/login");
+            assertThat(replica.post("/login", Map.of("nir", "1800144109054", "password", "Wrong-" + i)).body())
+                    .contains("incorrect");
+        }
+        browser.get("/login");
+        TestBrowser.Response refused = browser.post("/login", Map.of("nir", "1800144109054", "password", "Essais-Ameli-2026"));
+        assertThat(refused.status()).isEqualTo(HttpStatus.OK);
+        assertThat(refused.body()).contains("Trop de tentatives");
+        // Another person is not affected.
+        KnownDevices.remember(db, browser, "2850575112034");
+        browser.get("/login");
+        assertThat(browser.post("/login", Map.of("nir", "2850575112034", "password", "Ameli-Demo-2026")).status())
+                .isEqualTo(HttpStatus.SEE_OTHER);
+    }
+
     private static Set<String> kids(int port) throws Exception {
         return JWKSet.load(new URL("http://localhost:" + port + "/jwks"), 5_000, 15_000, 0).getKeys().stream()
                 .map(k -> k.getKeyID()).collect(Collectors.toSet());

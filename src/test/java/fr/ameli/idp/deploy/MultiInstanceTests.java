@@ -199,6 +199,24 @@ class MultiInstanceTests {
                 .isEqualTo(HttpStatus.SEE_OTHER);
     }
 
+    /** The run command's settings: no operator token (the operator APIs then do not exist), demo data, dev pages. */
+    @Test
+    void instanceWhenStartedWithConfigDefaultsThenServesWithoutOperatorApis() throws IOException {
+        int portD = freePort();
+        ConfigurableApplicationContext instanceD = replica(portD, "--idp.operator.token=");
+        try {
+            TestBrowser d = new TestBrowser(portD);
+            assertThat(d.get("/actuator/health/readiness").status()).isEqualTo(HttpStatus.OK);
+            assertThat(d.get("/login").status()).isEqualTo(HttpStatus.OK);
+            org.springframework.test.web.reactive.server.WebTestClient.bindToServer().baseUrl("http://localhost:" + portD).build()
+                    .put().uri("/operator/clients/x").headers(h -> h.setBearerAuth(""))
+                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue("{}")
+                    .exchange().expectStatus().isNotFound();
+        } finally {
+            kill(instanceD);
+        }
+    }
+
     private static Set<String> kids(int port) throws Exception {
         return JWKSet.load(new URL("http://localhost:" + port + "/jwks"), 5_000, 15_000, 0).getKeys().stream()
                 .map(k -> k.getKeyID()).collect(Collectors.toSet());
@@ -218,7 +236,11 @@ class MultiInstanceTests {
                 "--idp.issuer=http://localhost:" + portA, "--idp.embedded.data-dir=target/embedded-pg",
                 "--idp.embedded.smtp-port=0", "--logging.level.root=WARN", "--idp.operator.token=test-operator-token",
                 "--server.shutdown=immediate", "--spring.main.register-shutdown-hook=false"));
-        args.addAll(java.util.List.of(extra));
+        for (String e : extra) {
+            String key = e.substring(0, e.indexOf('=') + 1);
+            args.removeIf(a -> a.startsWith(key));
+            args.add(e);
+        }
         return new SpringApplicationBuilder(IdpApplication.class).run(args.toArray(String[]::new));
     }
 

@@ -1,5 +1,6 @@
 package fr.ameli.idp.client;
 
+import fr.ameli.idp.platform.Sql;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.util.Arrays;
@@ -96,9 +97,9 @@ public class RelyingParties implements ApplicationRunner {
                     .bind("sector", rp.sector())
                     .bind("require_pkce", Boolean.TRUE.equals(p.requirePkce()))
                     .bind("source", source);
-            spec = nullable(spec, "secret_hash", p.clientSecretSha256());
-            spec = nullable(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());
-            spec = nullable(spec, "jwks", p.jwks());
+            spec = Sql.bind(spec, "secret_hash", p.clientSecretSha256());
+            spec = Sql.bind(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());
+            spec = Sql.bind(spec, "jwks", p.jwks());
             return spec.then().thenReturn(rp).doOnNext(this::remember);
         });
     }
@@ -122,10 +123,6 @@ public class RelyingParties implements ApplicationRunner {
         byId = Map.copyOf(copy);
     }
 
-    private static DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, String name,
-            @Nullable String value) {
-        return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
-    }
 
     private static ClientProperties properties(Readable row) {
         return new ClientProperties(

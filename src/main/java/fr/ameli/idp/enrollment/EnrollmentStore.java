@@ -1,5 +1,6 @@
 package fr.ameli.idp.enrollment;
 
+import fr.ameli.idp.platform.Sql;
 import fr.ameli.idp.registry.Nir;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -64,24 +65,20 @@ class EnrollmentStore {
                 .bind("expires_at", e.expiresAt())
                 .bind("version", e.version())
                 .bind("step", e.step().name());
-        spec = nullable(spec, "nir", e.nir() == null ? null : e.nir().value(), String.class);
-        spec = nullable(spec, "identity_verified_at", e.identityVerifiedAt(), Instant.class);
-        spec = nullable(spec, "locked_until", e.lockedUntil(), Instant.class);
-        spec = nullable(spec, "proof_verified_at", e.proofVerifiedAt(), Instant.class);
-        spec = nullable(spec, "cgu_version", e.cguVersion(), String.class);
-        spec = nullable(spec, "cgu_accepted_at", e.cguAcceptedAt(), Instant.class);
-        spec = nullable(spec, "password_hash", e.passwordHash(), String.class);
-        spec = nullable(spec, "account_id", e.accountId(), UUID.class);
-        spec = nullable(spec, "federation_sub", e.federationSub(), String.class);
-        spec = nullable(spec, "failure", e.failure() == null ? null : e.failure().name(), String.class);
-        spec = nullable(spec, "pending_authorization_id", e.pendingAuthorizationId(), String.class);
+        spec = Sql.bind(spec, "nir", e.nir() == null ? null : e.nir().value(), String.class);
+        spec = Sql.bind(spec, "identity_verified_at", e.identityVerifiedAt(), Instant.class);
+        spec = Sql.bind(spec, "locked_until", e.lockedUntil(), Instant.class);
+        spec = Sql.bind(spec, "proof_verified_at", e.proofVerifiedAt(), Instant.class);
+        spec = Sql.bind(spec, "cgu_version", e.cguVersion(), String.class);
+        spec = Sql.bind(spec, "cgu_accepted_at", e.cguAcceptedAt(), Instant.class);
+        spec = Sql.bind(spec, "password_hash", e.passwordHash(), String.class);
+        spec = Sql.bind(spec, "account_id", e.accountId(), UUID.class);
+        spec = Sql.bind(spec, "federation_sub", e.federationSub(), String.class);
+        spec = Sql.bind(spec, "failure", e.failure() == null ? null : e.failure().name(), String.class);
+        spec = Sql.bind(spec, "pending_authorization_id", e.pendingAuthorizationId(), String.class);
         return spec;
     }
 
-    private static <T> DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, String name,
-            @Nullable T value, Class<T> type) {
-        return value == null ? spec.bindNull(name, type) : spec.bind(name, value);
-    }
 
     private static Enrollment enrollment(Readable row) {
         String nir = row.get("nir", String.class);

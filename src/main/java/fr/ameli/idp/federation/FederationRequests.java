@@ -1,5 +1,6 @@
 package fr.ameli.idp.federation;
 
+import fr.ameli.idp.platform.Sql;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.UUID;
@@ -58,7 +59,7 @@ class FederationRequests {
                 .bind("verifier", codeVerifier)
                 .bind("now", now)
                 .bind("expires", expiresAt);
-        return bindNullable(insert, "pending", pendingAuthorizationId).then();
+        return Sql.bind(insert, "pending", pendingAuthorizationId).then();
     }
 
     /** Consumes the authorization of this state, if this browser started it, unexpired and unused; else empty. */
@@ -80,7 +81,7 @@ class FederationRequests {
                 .bind("state", stateHash)
                 .bind("now", now)
                 .bind("expires", expiresAt);
-        return bindNullable(insert, "target", target).then();
+        return Sql.bind(insert, "target", target).then();
     }
 
     Mono<Logout> consumeLogout(byte[] stateHash, Instant now) {
@@ -103,7 +104,7 @@ class FederationRequests {
                 .bind("purpose", link.purpose().name())
                 .bind("now", now)
                 .bind("expires", expiresAt);
-        return bindNullable(insert, "pending", link.pendingAuthorizationId()).then();
+        return Sql.bind(insert, "pending", link.pendingAuthorizationId()).then();
     }
 
     /** The live link behind a cookie, or empty (unknown, expired, used, or out of attempts). */
@@ -145,8 +146,4 @@ class FederationRequests {
                 row.get("attempts", Integer.class));
     }
 
-    private static DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec, String name,
-            @Nullable String value) {
-        return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
-    }
 }

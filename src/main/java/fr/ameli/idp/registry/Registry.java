@@ -1,5 +1,6 @@
 package fr.ameli.idp.registry;
 
+import fr.ameli.idp.platform.Sql;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -106,18 +107,14 @@ public class Registry {
                 .bind("account_elsewhere", p.accountElsewhere())
                 .bind("birth_name_key", NameNormalizer.normalize(p.birthName()))
                 .bind("given_names_key", NameNormalizer.normalize(p.givenNames()));
-        spec = bindNullable(spec, "usage_name", p.usageName());
-        spec = bindNullable(spec, "usage_name_key", p.usageName() == null ? null : NameNormalizer.normalize(p.usageName()));
-        spec = bindNullable(spec, "birthplace", p.birthplace());
-        spec = bindNullable(spec, "carte_vitale_serial", p.carteVitaleSerial());
-        spec = bindNullable(spec, "email", p.email());
+        spec = Sql.bind(spec, "usage_name", p.usageName());
+        spec = Sql.bind(spec, "usage_name_key", p.usageName() == null ? null : NameNormalizer.normalize(p.usageName()));
+        spec = Sql.bind(spec, "birthplace", p.birthplace());
+        spec = Sql.bind(spec, "carte_vitale_serial", p.carteVitaleSerial());
+        spec = Sql.bind(spec, "email", p.email());
         return spec.map(row -> Boolean.TRUE.equals(row.get("inserted", Boolean.class))).all();
     }
 
-    private static DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec, String name,
-            @org.jspecify.annotations.Nullable String value) {
-        return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
-    }
 
     /** The columns {@link #person} reads, for queries of other capabilities that join the registry. */
     public static final String PERSON_COLUMNS = "p." + COLUMNS.replace(", ", ", p.");

@@ -1,10 +1,13 @@
 package fr.ameli.idp.account;
 
+import fr.ameli.idp.mail.MailOutbox;
+import fr.ameli.idp.mail.MailTemplates;
 import fr.ameli.idp.platform.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -30,9 +33,28 @@ public class EmailConfirmations {
     private final DatabaseClient db;
     private final Clock clock;
 
-    EmailConfirmations(DatabaseClient db, Clock clock) {
+    private final MailTemplates templates;
+    private final MailOutbox outbox;
+
+    EmailConfirmations(DatabaseClient db, Clock clock, MailTemplates templates, MailOutbox outbox) {
         this.db = db;
         this.clock = clock;
+        this.templates = templates;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Issues a link and queues the confirmation mail (« Votre compte ameli - Confirmation de votre adresse mail »,
+     * worded for an activation or a change of address) in the caller's transaction. {@code path} is the page that
+     * follows the link, under the public base URL.
+     */
+    public Mono<Void> send(UUID accountId, String email, Purpose purpose, Duration validity, @Nullable Duration forgetAfter,
+            String path) {
+        return issue(accountId, email, purpose, validity, forgetAfter)
+                .flatMap(token -> outbox.enqueue(templates.render(MailTemplates.EMAIL_CONFIRMATION, email, Map.of(
+                        "link", templates.link(path + "?jeton=" + token),
+                        "validityDays", validity.toDays(),
+                        "changement", purpose == Purpose.EMAIL_CHANGE))));
     }
 
     /** Creates a link token for the account (older ones stop working); emits the token to put in the mail. */

@@ -1,8 +1,7 @@
 package fr.ameli.idp.client;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import fr.ameli.idp.platform.Secrets;
-import java.security.MessageDigest;
+import fr.ameli.idp.platform.OperatorAccess;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +29,8 @@ class OperatorClientRoutes {
 
     @Bean
     RouterFunction<ServerResponse> operatorClientRouter(RelyingParties clients,
-            @Value("${idp.operator.token:}") String operatorToken) {
-        if (operatorToken.isBlank()) {
-            return request -> Mono.empty();
-        }
-        byte[] expected = Secrets.sha256(operatorToken);
-        return RouterFunctions.route()
-                .PUT("/operator/clients/{clientId}", request -> authorized(request, expected)
-                        ? register(request, clients) : unauthorized())
-                .build();
+            OperatorAccess operator) {
+        return operator.routes(routes -> routes.PUT("/operator/clients/{clientId}", request -> register(request, clients)));
     }
 
     private static Mono<ServerResponse> register(ServerRequest request, RelyingParties clients) {
@@ -93,15 +85,6 @@ class OperatorClientRoutes {
         return l.stream().map(String::valueOf).toList();
     }
 
-    private static boolean authorized(ServerRequest request, byte[] expected) {
-        String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-        return header != null && header.startsWith("Bearer ")
-                && MessageDigest.isEqual(expected, Secrets.sha256(header.substring(7).trim()));
-    }
-
-    private static Mono<ServerResponse> unauthorized() {
-        return ServerResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
-    }
 
     private static Mono<ServerResponse> json(HttpStatus status, Map<String, Object> body) {
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(JSONObjectUtils.toJSONString(body));

@@ -2,8 +2,8 @@ package fr.ameli.idp.client;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import fr.ameli.idp.platform.Secrets;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,16 +58,9 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
 
     /** Constant-time comparison of a presented secret with the stored SHA-256. */
     public boolean secretMatches(String presented) {
-        return secretSha256 != null && MessageDigest.isEqual(secretSha256, sha256(presented));
+        return secretSha256 != null && MessageDigest.isEqual(secretSha256, Secrets.sha256(presented));
     }
 
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Builds and validates a registration; IllegalArgumentException names the offending setting. */
     public static RelyingParty from(ClientProperties p) {

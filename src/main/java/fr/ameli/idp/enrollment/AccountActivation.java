@@ -2,15 +2,10 @@ package fr.ameli.idp.enrollment;
 
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.EmailConfirmations;
-import fr.ameli.idp.mail.MailOutbox;
-import fr.ameli.idp.mail.MailTemplates;
-import fr.ameli.idp.platform.IdpProperties;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,25 +17,18 @@ import reactor.core.publisher.Mono;
 @Component
 public class AccountActivation {
 
-    static final String SUBJECT = "Votre compte ameli - Confirmation de votre adresse mail";
 
     private final EmailConfirmations confirmations;
     private final Accounts accounts;
-    private final MailTemplates templates;
-    private final MailOutbox outbox;
     private final TransactionalOperator tx;
-    private final IdpProperties idp;
     private final EnrollmentProperties properties;
     private final Clock clock;
 
-    AccountActivation(EmailConfirmations confirmations, Accounts accounts, MailTemplates templates, MailOutbox outbox,
-            TransactionalOperator tx, IdpProperties idp, EnrollmentProperties properties, Clock clock) {
+    AccountActivation(EmailConfirmations confirmations, Accounts accounts, TransactionalOperator tx,
+            EnrollmentProperties properties, Clock clock) {
         this.confirmations = confirmations;
         this.accounts = accounts;
-        this.templates = templates;
-        this.outbox = outbox;
         this.tx = tx;
-        this.idp = idp;
         this.properties = properties;
         this.clock = clock;
     }
@@ -54,12 +42,8 @@ public class AccountActivation {
 
     /** Issues a new link (older ones die) and queues the mail; joins the caller's transaction. */
     public Mono<Void> sendLink(UUID accountId, String email, LinkWindows windows) {
-        return confirmations.issue(accountId, email, EmailConfirmations.Purpose.ACTIVATION, windows.validity(),
-                        windows.forgetAfter())
-                .flatMap(token -> outbox.enqueue(templates.render("EMAIL_CONFIRMATION", email, SUBJECT, Map.of(
-                        "link", UriComponentsBuilder.fromUriString(idp.issuer()).path("/inscription/activation")
-                                .queryParam("jeton", token).build().toUriString(),
-                        "validityDays", windows.validity().toDays()))));
+        return confirmations.send(accountId, email, EmailConfirmations.Purpose.ACTIVATION, windows.validity(),
+                windows.forgetAfter(), "/inscription/activation");
     }
 
     /** Follows a link: consumes it and activates the account, in one transaction. */

@@ -1,11 +1,10 @@
 package fr.ameli.idp.provisional;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.platform.OperatorAccess;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
-import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
@@ -40,15 +39,9 @@ class OperatorCodeRoutes {
 
     @Bean
     RouterFunction<ServerResponse> operatorCodeRouter(ProvisionalCodes codes, Registry registry,
-            ProvisionalCodeProperties properties, Clock clock, @Value("${idp.operator.token:}") String operatorToken) {
-        if (operatorToken.isBlank()) {
-            return request -> Mono.empty();
-        }
-        byte[] expected = Secrets.sha256(operatorToken);
-        return RouterFunctions.route()
-                .POST("/operator/provisional-codes", request -> authorized(request, expected)
-                        ? issue(request, codes, registry, properties, clock) : unauthorized())
-                .build();
+            ProvisionalCodeProperties properties, Clock clock, OperatorAccess operator) {
+        return operator.routes(routes -> routes.POST("/operator/provisional-codes",
+                request -> issue(request, codes, registry, properties, clock)));
     }
 
     private static Mono<ServerResponse> issue(ServerRequest request, ProvisionalCodes codes, Registry registry,
@@ -83,15 +76,6 @@ class OperatorCodeRoutes {
         });
     }
 
-    private static boolean authorized(ServerRequest request, byte[] expected) {
-        String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-        return header != null && header.startsWith("Bearer ")
-                && MessageDigest.isEqual(expected, Secrets.sha256(header.substring(7).trim()));
-    }
-
-    private static Mono<ServerResponse> unauthorized() {
-        return ServerResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
-    }
 
     private static Mono<ServerResponse> error(HttpStatus status, String code, String description) {
         return json(status, Map.of("error", code, "error_description", description));

@@ -6,14 +6,12 @@ import fr.ameli.idp.account.EmailAddress;
 import fr.ameli.idp.account.EmailConfirmations;
 import fr.ameli.idp.mail.MailOutbox;
 import fr.ameli.idp.mail.MailTemplates;
-import fr.ameli.idp.platform.IdpProperties;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,7 +22,6 @@ import reactor.core.publisher.Mono;
 @Component
 class EmailChange {
 
-    static final String CONFIRMATION_SUBJECT = "Votre compte ameli - Confirmation de votre adresse mail";
     static final String CHANGED_SUBJECT = "Votre compte ameli - Modification de votre adresse mail";
     static final String CONFIRM_PATH = "/compte/email/confirmation";
 
@@ -36,33 +33,24 @@ class EmailChange {
     private final MailTemplates templates;
     private final MailOutbox outbox;
     private final TransactionalOperator tx;
-    private final IdpProperties idp;
     private final SelfServiceProperties properties;
     private final Clock clock;
 
     EmailChange(Accounts accounts, EmailConfirmations confirmations, MailTemplates templates, MailOutbox outbox,
-            TransactionalOperator tx, IdpProperties idp, SelfServiceProperties properties, Clock clock) {
+            TransactionalOperator tx, SelfServiceProperties properties, Clock clock) {
         this.accounts = accounts;
         this.confirmations = confirmations;
         this.templates = templates;
         this.outbox = outbox;
         this.tx = tx;
-        this.idp = idp;
         this.properties = properties;
         this.clock = clock;
     }
 
     /** Sends the confirmation link to the new address (older links die); the account is unchanged until it is followed. */
     Mono<Void> request(Account account, EmailAddress newAddress) {
-        return confirmations.issue(account.id(), newAddress.normalized(), EmailConfirmations.Purpose.EMAIL_CHANGE,
-                        properties.emailChangeLinkValidity())
-                .flatMap(token -> outbox.enqueue(templates.render("EMAIL_CONFIRMATION", newAddress.normalized(),
-                        CONFIRMATION_SUBJECT, Map.of(
-                                "link", UriComponentsBuilder.fromUriString(idp.issuer()).path(CONFIRM_PATH)
-                                        .queryParam("jeton", token).build().toUriString(),
-                                "validityDays", properties.emailChangeLinkValidity().toDays(),
-                                // the same mail as the activation one, worded for a change of address
-                                "changement", true))))
+        return confirmations.send(account.id(), newAddress.normalized(), EmailConfirmations.Purpose.EMAIL_CHANGE,
+                        properties.emailChangeLinkValidity(), null, CONFIRM_PATH)
                 .as(tx::transactional);
     }
 

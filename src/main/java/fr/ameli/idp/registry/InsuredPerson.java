@@ -31,10 +31,6 @@ public record InsuredPerson(
         ibans = List.copyOf(ibans);
     }
 
-    /** The name used day to day: the usage name when there is one, else the birth name. */
-    public String preferredName() {
-        return usageName != null && !usageName.isBlank() ? usageName : birthName;
-    }
 
     public boolean livesOrLivedIn(String postal) {
         return postalCode.equals(postal) || formerPostalCodes.contains(postal);

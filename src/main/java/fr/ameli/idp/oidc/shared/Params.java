@@ -3,11 +3,9 @@ package fr.ameli.idp.oidc.shared;
 import fr.ameli.idp.web.error.OAuthException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
@@ -53,10 +51,6 @@ public final class Params {
         return new Params(Map.copyOf(values));
     }
 
-    static Params of(Map<String, String> values) {
-        return single(new LinkedMultiValueMap<>(values.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())))));
-    }
 
     public @Nullable String get(String name) {
         return values.get(name);
@@ -70,7 +64,4 @@ public final class Params {
         return v;
     }
 
-    public Set<String> names() {
-        return values.keySet();
-    }
 }

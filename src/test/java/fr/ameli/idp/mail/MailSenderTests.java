@@ -56,6 +56,9 @@ class MailSenderTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
+
     @AfterEach
     void restore() {
         GreenMail server = smtp();
@@ -206,7 +209,7 @@ class MailSenderTests {
         outbox.enqueue(confirmation(recipient)).block();
         await(DELIVERY, () -> sent(db, recipient));
 
-        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build()
                 .get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)

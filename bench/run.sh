@@ -49,11 +49,10 @@ if [ "$only" != "product" ]; then
     $MVN dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip -DoutputDirectory=target
     (cd target && unzip -q -o "keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip")
   fi
-  # Build-time options, once: PostgreSQL, the health endpoints (readiness is how the start is timed), and a local
-  # cache (one node: no cluster transport, nothing on the network but loopback).
+  # Build-time options, once: PostgreSQL and the health endpoints (readiness is how the start is timed).
   if [ ! -f "$KC_HOME/.bench-built" ]; then
     echo "[bench] kc.sh build" >&2
-    locked env JAVA_HOME="$JAVA_HOME" "$KC_HOME/bin/kc.sh" build --db=postgres --health-enabled=true --cache=local >target/keycloak-build.log 2>&1
+    locked env JAVA_HOME="$JAVA_HOME" "$KC_HOME/bin/kc.sh" build --db=postgres --health-enabled=true >target/keycloak-build.log 2>&1
     touch "$KC_HOME/.bench-built"
   fi
   args+=(--keycloak-home "$KC_HOME")

@@ -142,6 +142,8 @@ public final class Bench {
                 "--http-enabled=true", "--http-port=" + KEYCLOAK_PORT,
                 "--http-management-port=" + KEYCLOAK_MANAGEMENT_PORT,
                 "--hostname=http://localhost:" + KEYCLOAK_PORT,
+                // one node: a local cache, no cluster transport (no JGroups channel looking for peers)
+                "--cache=local",
                 "--db-url=jdbc:postgresql://localhost:" + PG_PORT + "/keycloak",
                 "--db-username=postgres", "--db-password=postgres");
         Map<String, String> env = Map.of(

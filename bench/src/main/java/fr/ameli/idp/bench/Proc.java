@@ -75,6 +75,15 @@ final class Proc {
         }
     }
 
+    /** The command name of a process (/proc/[pid]/comm), or an empty string once it is gone. */
+    static String command(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
     /** Resident set size in bytes (VmRSS). */
     static long rssBytes(long pid) {
         try {

@@ -34,8 +34,20 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, pb.start(), launchedAt, log);
     }
 
+    /**
+     * The server's JVM: the process launched, or the {@code java} process it started ({@code kc.sh} is a shell
+     * script that ends by running Java).
+     */
     long pid() {
-        return process.pid();
+        java.util.ArrayDeque<Long> queue = new java.util.ArrayDeque<>(List.of(process.pid()));
+        while (!queue.isEmpty()) {
+            long pid = queue.poll();
+            if (Proc.command(pid).equals("java")) {
+                return pid;
+            }
+            queue.addAll(Proc.children(pid));
+        }
+        throw new IllegalStateException(name + ": no java process under " + process.pid());
     }
 
     /** Polls {@code health} until it answers 200; returns the time from the launch of the process. */

@@ -21,7 +21,7 @@ class BackgroundJobsTests {
     @Test
     void namesWhenApplicationStartedThenEveryBackgroundLoopIsAJob() {
         assertThat(jobs.names()).containsExactlyInAnyOrder("mail-sender", "signing-keys", "relying-parties",
-                "forget-unconfirmed-addresses");
+                "forget-unconfirmed-addresses", "retention-sweep");
         assertThat(jobs.isRunning()).isTrue();
     }
 
@@ -32,8 +32,10 @@ class BackgroundJobsTests {
                 .expectStatus().isOk()
                 .expectBody(String.class)
                 .value(body -> assertThat(body)
-                        .contains("idp_job_run_seconds_count{", "job=\"mail-sender\"", "job=\"signing-keys\"",
+                        .contains("idp_job_run_seconds_count{", "job=\"retention-sweep\"", "job=\"signing-keys\"",
                                 "outcome=\"failure\"")
-                        .contains("idp_job_last_success_time_seconds{"));
+                        .contains("idp_job_last_success_time_seconds{")
+                        .contains("idp_retention_deleted_total{", "table=\"pending_authorization\"")
+                        .contains("idp_retention_skipped_total"));
     }
 }

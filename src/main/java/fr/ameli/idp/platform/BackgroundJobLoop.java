@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -34,7 +33,6 @@ public final class BackgroundJobLoop {
 
     private final BackgroundJob job;
     private final Clock clock;
-    private final Scheduler scheduler;
     private final Timer succeeded;
     private final Timer failed;
     private final AtomicLong lastSuccess = new AtomicLong();
@@ -50,13 +48,8 @@ public final class BackgroundJobLoop {
     }
 
     public BackgroundJobLoop(BackgroundJob job, MeterRegistry meters, Clock clock) {
-        this(job, meters, clock, Schedulers.parallel());
-    }
-
-    BackgroundJobLoop(BackgroundJob job, MeterRegistry meters, Clock clock, Scheduler scheduler) {
         this.job = job;
         this.clock = clock;
-        this.scheduler = scheduler;
         this.succeeded = timer(meters, "success");
         this.failed = timer(meters, "failure");
         Gauge.builder("idp.job.last.success.time", lastSuccess, AtomicLong::get).baseUnit("seconds")
@@ -156,6 +149,6 @@ public final class BackgroundJobLoop {
 
     /** Waits {@code delay}, cut short by a stop. */
     private Mono<Void> pause(Duration delay, Sinks.Empty<Void> wakeUp) {
-        return Mono.delay(delay, scheduler).then().takeUntilOther(wakeUp.asMono());
+        return Mono.delay(delay, Schedulers.parallel()).then().takeUntilOther(wakeUp.asMono());
     }
 }

@@ -43,7 +43,7 @@ import reactor.core.publisher.Mono;
  * table with an expiry gets one line there. Registry and accounts are not swept.
  */
 @Component
-public class RetentionSweep implements BackgroundJob {
+class RetentionSweep implements BackgroundJob {
 
     /** The bytes of "idpsweep"; {@code SigningKeyRepository.LOCK} is "idpkeys". */
     static final long LOCK = 0x69_64_70_73_77_65_65_70L;

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class Bench {
 
     record Options(List<String> servers, List<String> scenarios, int users, Duration warmup, Duration window, int passes,
-            Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine) {
+            Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine, String command) {
     }
 
     /** What one server did: its results per pass and scenario, its memory and start times. */
@@ -269,6 +269,12 @@ public final class Bench {
             }
         }
         String machine = a.getOrDefault("machine", Report.machineLabel());
+        StringBuilder command = new StringBuilder("bench/run.sh");
+        a.forEach((k, v) -> {
+            if (!k.equals("product-jar") && !k.equals("keycloak-home")) {
+                command.append(" --").append(k).append(k.equals("jfr") ? "" : " " + (v.contains(" ") ? "\"" + v + "\"" : v));
+            }
+        });
         String date = LocalDate.now().toString();
         Path defaultOut = Path.of("target", "results",
                 date + "-" + machine + (servers.size() == 1 ? "-" + servers.getFirst() : "") + ".md");
@@ -283,7 +289,7 @@ public final class Bench {
                 Path.of(a.getOrDefault("out", defaultOut.toString())),
                 a.getOrDefault("heap", "-Xms64m -Xmx512m"),
                 Boolean.parseBoolean(a.getOrDefault("jfr", "false")),
-                machine);
+                machine, command.toString());
     }
 
     static void log(String message) {

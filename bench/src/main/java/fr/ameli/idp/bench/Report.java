@@ -34,7 +34,7 @@ final class Report {
         if (o.jfr()) {
             s.append("- **With JFR recordings of the product during the last pass: its CPU figures include the recorder's cost**\n");
         }
-        s.append("- Command: `bench/run.sh").append(runs.size() == 1 ? " --only " + o.servers().getFirst() : "").append("`\n\n");
+        s.append("- Command: `").append(o.command()).append("`\n\n");
 
         Bench.ServerRun product = find(runs, "product");
         Bench.ServerRun keycloak = find(runs, "Keycloak");

@@ -274,6 +274,23 @@ class ForgottenCodeTests {
         assertThat(request(newBrowser(), "1 90 01 44 109 950", "01/01/1990").status()).isEqualTo(HttpStatus.OK);
     }
 
+    /**
+     * Issue 10, item 13: the address is the entry the trusted proxy appended (the rightmost, one hop), not what the
+     * client wrote to its left, nor a {@code Forwarded} header of its own: varying those gives no fresh counter.
+     */
+    @Test
+    void forgottenCodeWhenClientForgesForwardingHeadersThenCountedOnTheTrustedHop() {
+        for (int i = 1; i <= 20; i++) {
+            TestBrowser forging = new TestBrowser(port).header("X-Forwarded-For", "10.77." + i + ".1, 192.0.2.200")
+                    .header("Forwarded", "for=10.66." + i + ".1");
+            assertThat(request(forging, String.format("1900144109%03d", 800 + i), "01/01/1990").status())
+                    .isEqualTo(HttpStatus.OK);
+        }
+        TestBrowser forging = new TestBrowser(port).header("X-Forwarded-For", "10.77.99.1, 192.0.2.200")
+                .header("Forwarded", "for=10.66.99.1");
+        assertThat(request(forging, PERSON_1, "14/05/1985").status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
     /** Fills the form as a person would, reading the captcha through the test seam. */
     TestBrowser.Response request(TestBrowser b, String nir, String birthDate) {
         b.get("/code-oublie");

@@ -38,7 +38,7 @@ public class MailTemplates {
     public static final String EMAIL_CONFIRMATION = "EMAIL_CONFIRMATION";
     /** Model: {@code code}, {@code validityMinutes}. */
     public static final String SECURITY_CODE = "SECURITY_CODE";
-    /** Model: {@code nir13} (the first 13 characters of the NIR), {@code code}, {@code validityMinutes}. */
+    /** Model: {@code code}, {@code validityMinutes}. Never the NIR: whoever reads the mailbox must not learn it here. */
     public static final String PROVISIONAL_CODE = "PROVISIONAL_CODE";
     /** Sent to the former address. Model: {@code maskedEmail} (optional, the new address masked). No link. */
     public static final String EMAIL_CHANGED = "EMAIL_CHANGED";
@@ -54,8 +54,8 @@ public class MailTemplates {
                     List.of("code", "validityMinutes"),
                     Map.of("code", "123456", "validityMinutes", 10)),
             PROVISIONAL_CODE, new Kind("Votre code provisoire ameli",
-                    List.of("nir13", "code", "validityMinutes"),
-                    Map.of("nir13", "1234567890123", "code", "1234", "validityMinutes", 30)),
+                    List.of("code", "validityMinutes"),
+                    Map.of("code", "1234", "validityMinutes", 30)),
             EMAIL_CHANGED, new Kind("Votre compte ameli - Modification de votre adresse mail",
                     List.of(),
                     Map.of("maskedEmail", "m****@example.org")));

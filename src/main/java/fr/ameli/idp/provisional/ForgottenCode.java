@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
  * → a new 4-digit provisional code by mail, valid 30 minutes (the code row and the mail commit together, through
  * the outbox). Anything else → « appelez le 3646 », after the same amount of hashing work, so that neither the
  * answer nor its timing says more than the seed's page does. Requests are limited per NIR and per client address
- * (counters shared by every instance); a refused request sends nothing.
+ * (counters shared by every instance); a refused request sends nothing. The mail carries the code alone: not
+ * the NIR, which whoever reads the mailbox must not learn from it.
  */
 @Component
 class ForgottenCode {
@@ -87,7 +88,7 @@ class ForgottenCode {
                     .flatMap(account -> codes.draw(CODE_LENGTH).flatMap(code -> codes.store(nir, ProvisionalCodes.Origin.FORGOTTEN,
                                     code, properties.emailedValidity())
                             .then(Mono.defer(() -> outbox.enqueue(templates.render("PROVISIONAL_CODE", account.email(), SUBJECT,
-                                    Map.of("nir13", nir.value(), "code", code.code(),
+                                    Map.of("code", code.code(),
                                             "validityMinutes", properties.emailedValidity().toMinutes())))))
                             .as(tx::transactional)
                             .<Result>thenReturn(new Result.Sent(EmailAddress.parse(account.email()).masked()))))

@@ -42,6 +42,10 @@ public class MailTemplates {
     public static final String PROVISIONAL_CODE = "PROVISIONAL_CODE";
     /** Sent to the former address. Model: {@code maskedEmail} (optional, the new address masked). No link. */
     public static final String EMAIL_CHANGED = "EMAIL_CHANGED";
+    /** Too many wrong security codes: the code step of the account is closed. Model: {@code lockoutHours}. No link. */
+    public static final String SECURITY_CODE_BLOCKED = "SECURITY_CODE_BLOCKED";
+    /** Too many wrong provisional codes for a NIR: the path is closed. Model: {@code lockoutHours}. No link. */
+    public static final String PROVISIONAL_CODE_BLOCKED = "PROVISIONAL_CODE_BLOCKED";
 
     private record Kind(String subject, List<String> required, Map<String, Object> sample) {
     }
@@ -58,7 +62,13 @@ public class MailTemplates {
                     Map.of("code", "1234", "validityMinutes", 30)),
             EMAIL_CHANGED, new Kind("Votre compte ameli - Modification de votre adresse mail",
                     List.of(),
-                    Map.of("maskedEmail", "m****@example.org")));
+                    Map.of("maskedEmail", "m****@example.org")),
+            SECURITY_CODE_BLOCKED, new Kind("Votre compte ameli - Connexion depuis un nouvel appareil suspendue",
+                    List.of("lockoutHours"),
+                    Map.of("lockoutHours", 24)),
+            PROVISIONAL_CODE_BLOCKED, new Kind("Votre compte ameli - Code provisoire bloqué",
+                    List.of("lockoutHours"),
+                    Map.of("lockoutHours", 24)));
 
     private final String baseUrl;
     private final TemplateEngine engine;

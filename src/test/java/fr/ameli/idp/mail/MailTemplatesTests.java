@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import fr.ameli.idp.platform.IdpProperties;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MailTemplatesTests {
 
@@ -108,6 +110,21 @@ class MailTemplatesTests {
     void renderWhenRequiredValueMissingThenRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> templates.render(MailTemplates.PROVISIONAL_CODE,
                 "marie@example.org", Map.of("validityMinutes", 30)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "SECURITY_CODE_BLOCKED, Votre compte ameli - Connexion depuis un nouvel appareil suspendue, depuis un nouvel appareil est suspendue pendant 24 heures",
+            "PROVISIONAL_CODE_BLOCKED, Votre compte ameli - Code provisoire bloqué, sont bloqués pendant 24 heures"})
+    void renderWhenLockoutNoticeThenDurationAnd3646AndNoLinkNorCode(String kind, String subject, String sentence) {
+        Mail mail = templates.render(kind, "marie@example.org", Map.of("lockoutHours", 24));
+        assertThat(mail.subject()).isEqualTo(subject);
+        for (String body : new String[] {mail.textBody(), mail.htmlBody()}) {
+            assertThat(body).contains(sentence).contains("3646").contains("Si vous n'êtes pas à l'origine de ces tentatives")
+                    .doesNotContain("href");
+        }
+        // No link, no code, no NIR (no number of 4 digits or more but the 3646): nothing in it grants access.
+        assertThat(mail.textBody()).doesNotContain("http").doesNotContainPattern("\\b(?!3646\\b)[0-9]{4,}");
     }
 
     @Test

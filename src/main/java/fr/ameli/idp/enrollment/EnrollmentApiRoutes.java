@@ -2,6 +2,7 @@ package fr.ameli.idp.enrollment;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.web.ClientAddress;
+import fr.ameli.idp.web.ParameterLimits;
 import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -81,6 +82,11 @@ public class EnrollmentApiRoutes {
                             });
                         } catch (java.text.ParseException e) {
                             return problem(HttpStatus.BAD_REQUEST, "invalid_json", "The body is not a JSON object", Map.of());
+                        }
+                        String tooLong = ParameterLimits.tooLong(fields);
+                        if (tooLong != null) {
+                            return problem(HttpStatus.BAD_REQUEST, "field_too_long", "A field is longer than allowed",
+                                    Map.of("field", tooLong));
                         }
                         return service.submit(id, posted, fields, ClientAddress.of(request))
                                 .flatMap(result -> respond(id, result))

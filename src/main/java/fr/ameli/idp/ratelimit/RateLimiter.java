@@ -132,11 +132,10 @@ public class RateLimiter {
                 values.append(i == 0 ? "" : ", ").append("(:k").append(i).append(", :s").append(i).append(", 1, :e")
                         .append(i).append(')');
             }
-            DatabaseClient.GenericExecuteSpec spec = db.sql("with purge as (delete from rate_limit where expires_at < :now) "
-                            + "insert into rate_limit (key_hash, window_start, count, expires_at) values " + values
-                            + " on conflict (key_hash, window_start) do update set count = rate_limit.count + 1 "
-                            + "returning key_hash, count")
-                    .bind("now", now);
+            // Past windows are deleted by the retention sweep, not here: a purge on every request cost each one.
+            DatabaseClient.GenericExecuteSpec spec = db.sql("insert into rate_limit (key_hash, window_start, count, expires_at) "
+                    + "values " + values + " on conflict (key_hash, window_start) do update set count = rate_limit.count + 1 "
+                    + "returning key_hash, count");
             for (int i = 0; i < ordered.size(); i++) {
                 Row r = ordered.get(i);
                 spec = spec.bind("k" + i, r.key()).bind("s" + i, r.start())

@@ -45,8 +45,9 @@ class SqlStatementsPerOperationTests {
         // the pending request is saved for the login page
         m.put("authorize without a session (to the login page)", new Cost(1, 2));
         m.put("login page", new Cost(1, 2));
-        // failures counted for the NIR, account, known browser, session opened, pending request, consent, code issued
-        m.put("login form posted (password right, consent given: back to the RP with a code)", new Cost(7, 14));
+        // attempt counted (per NIR and client address), account, attempt refunded (password right), known browser,
+        // session opened, pending request, consent, code issued
+        m.put("login form posted (password right, consent given: back to the RP with a code)", new Cost(8, 16));
         // one statement consumes the code, checks it and issues the access token
         m.put("token (code exchanged)", new Cost(1, 2));
         m.put("userinfo (signed JWT)", new Cost(1, 2));

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
 class OperatorClientRoutes {
 
     @Bean
-    OperatorRoutes operatorClientRoutes(RelyingParties clients) {
+    OperatorRoutes operatorClientApi(RelyingParties clients) {
         return routes -> routes.PUT("/operator/clients/{clientId}", request -> register(request, clients));
     }
 

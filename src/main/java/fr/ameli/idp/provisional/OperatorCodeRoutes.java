@@ -36,7 +36,7 @@ class OperatorCodeRoutes {
     private static final Logger log = LoggerFactory.getLogger(OperatorCodeRoutes.class);
 
     @Bean
-    OperatorRoutes operatorCodeRoutes(ProvisionalCodes codes, Registry registry,
+    OperatorRoutes operatorCodeApi(ProvisionalCodes codes, Registry registry,
             ProvisionalCodeProperties properties, Clock clock) {
         return routes -> routes.POST("/operator/provisional-codes",
                 request -> issue(request, codes, registry, properties, clock));

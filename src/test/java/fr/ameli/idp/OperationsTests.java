@@ -121,10 +121,11 @@ class OperationsTests {
         assertThat(response).startsWith("HTTP/1.1 400").contains("invalid_request");
     }
 
-    @Test
-    void operatorPortWhenActuatorOrPublicPathThenNotFound() throws IOException {
-        assertThat(get(operatorPort, "/actuator/prometheus")).startsWith("HTTP/1.1 401");
-        assertThat(request(operatorPort, "GET /actuator/prometheus HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator/prometheus", "/actuator/health", "/login", "/.well-known/openid-configuration"})
+    void operatorPortWhenActuatorOrPublicPathThenNotFound(String path) throws IOException {
+        assertThat(get(operatorPort, path)).startsWith("HTTP/1.1 404");
+        assertThat(request(operatorPort, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                 + OperatorApi.TOKEN + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
     }
 

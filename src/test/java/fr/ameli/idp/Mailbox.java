@@ -55,6 +55,11 @@ public final class Mailbox {
         return GreenMailUtil.getBody(message);
     }
 
+    /** The decoded text of the message (every text part, plain and HTML). */
+    public static String text(MimeMessage message) {
+        return decoded(message);
+    }
+
     /** The first match of group 1 of {@code regex} in the (decoded) text of the message. */
     public static String find(MimeMessage message, String regex) {
         String text = decoded(message);

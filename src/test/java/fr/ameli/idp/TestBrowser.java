@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -20,6 +21,11 @@ import org.springframework.web.reactive.function.BodyInserters;
 /**
  * A person's browser for flow tests: real HTTP to the running service, a cookie jar, no automatic
  * redirects (each hop is asserted), and forms posted with the CSRF token the page carries.
+ *
+ * <p>Each browser comes from a client address of its own, as people do: the test plays the ingress proxy, which
+ * appends the address it received the request from to {@code X-Forwarded-For} (one trusted hop, the default of
+ * {@code idp.http.trusted-proxy-hops}). So the per-address limits of one test never reach another; a test about
+ * those limits sets the header itself ({@link #header}).
  */
 public final class TestBrowser {
 
@@ -32,8 +38,17 @@ public final class TestBrowser {
 
     private final URI base;
 
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
     public TestBrowser(int port) {
         this(port, new LinkedHashMap<>());
+        headers.put("X-Forwarded-For", newClientAddress());
+    }
+
+    /** An address no other test client has used in this JVM (198.18.0.0/15, the benchmarking range). */
+    public static String newClientAddress() {
+        int n = CLIENTS.incrementAndGet();
+        return "198." + (18 + (n >> 16 & 1)) + "." + (n >> 8 & 0xff) + "." + (n & 0xff);
     }
 
     private TestBrowser(int port, Map<String, String> cookies) {
@@ -98,6 +113,7 @@ public final class TestBrowser {
     public TestBrowser on(int otherPort) {
         TestBrowser other = new TestBrowser(otherPort, cookies);
         other.lastPage = lastPage;
+        other.headers.putAll(headers);
         return other;
     }
 

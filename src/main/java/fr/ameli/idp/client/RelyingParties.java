@@ -1,5 +1,6 @@
 package fr.ameli.idp.client;
 
+import fr.ameli.idp.platform.BackgroundJob;
 import fr.ameli.idp.platform.Sql;
 import io.r2dbc.spi.Readable;
 import java.time.Duration;
@@ -7,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -16,47 +16,56 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The registered relying parties. PostgreSQL is the source of truth (so that a client registered through
  * the operator API on one replica is known to all); each replica keeps an immutable in-memory copy,
- * refreshed every 30 seconds and on a miss, so that the hot paths never wait for the database to find a client.
+ * refreshed every 30 seconds (a {@link BackgroundJob}) and on a miss, so that the hot paths never wait for the
+ * database to find a client.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-public class RelyingParties implements ApplicationRunner {
+public class RelyingParties implements ApplicationRunner, BackgroundJob {
 
     private static final Logger log = LoggerFactory.getLogger(RelyingParties.class);
+    private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
     private static final String COLUMNS = "client_id, client_name, secret_hash, auth_methods, redirect_uris, "
             + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce";
 
     private final DatabaseClient db;
     private final ClientRegistrationProperties config;
     private volatile Map<String, RelyingParty> byId = Map.of();
-    private @Nullable Disposable refresher;
 
     RelyingParties(DatabaseClient db, ClientRegistrationProperties config) {
         this.db = db;
         this.config = config;
     }
 
-    /** Registers the clients of {@code config/}, loads all, then keeps the copy fresh. */
+    /** Registers the clients of {@code config/} and loads all; the job then keeps the copy fresh. */
     @Override
     public void run(ApplicationArguments args) {
         Flux.fromIterable(config.toRegister())
                 .concatMap(p -> register(p, "config"))
                 .then(reload())
                 .block(Duration.ofSeconds(60));
-        refresher = Flux.interval(Duration.ofSeconds(30), Schedulers.parallel())
-                .concatMap(tick -> reload().onErrorResume(e -> {
-                    log.warn("Relying party refresh failed: {}", e.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
+    }
+
+    @Override
+    public String name() {
+        return "relying-parties";
+    }
+
+    @Override
+    public Duration interval() {
+        return REFRESH_INTERVAL;
+    }
+
+    /** Reloads every registration: those made through the operator API on another instance appear. */
+    @Override
+    public Mono<Void> run() {
+        return reload();
     }
 
     public Mono<RelyingParty> find(String clientId) {
@@ -138,12 +147,5 @@ public class RelyingParties implements ApplicationRunner {
                 row.get("sector", String.class),
                 row.get("jwks", String.class),
                 row.get("require_pkce", Boolean.class));
-    }
-
-    @jakarta.annotation.PreDestroy
-    void stop() {
-        if (refresher != null) {
-            refresher.dispose();
-        }
     }
 }

@@ -6,6 +6,7 @@ import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.EmailAddress;
 import fr.ameli.idp.account.EmailConfirmations;
 import fr.ameli.idp.account.InvalidEmailException;
+import fr.ameli.idp.platform.BackgroundJob;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
 import java.time.Clock;
@@ -17,18 +18,13 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.ServerRequest;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * « Validation de mon email » after the link died (seed 001). A person whose PENDING account's link is dead —
@@ -37,11 +33,11 @@ import reactor.core.scheduler.Schedulers;
  * may do so gets a short-lived handle (HttpOnly cookie, hashed in {@code activation_recovery}).
  *
  * <p>Addresses are forgotten when their time comes ({@link LinkWindows#forgetAfter}): at once when the person
- * comes back, and by a periodic sweep on every instance (an idempotent UPDATE), so that an address nobody
+ * comes back, and by a periodic sweep on every instance (an idempotent UPDATE, a {@link BackgroundJob}), so that an address nobody
  * confirmed does not stay reserved by the unique index.
  */
 @Component
-public class ActivationRecovery implements SmartInitializingSingleton, DisposableBean {
+public class ActivationRecovery implements BackgroundJob {
 
     public static final String COOKIE = "AMELI_VALIDATION";
     static final String PATH = "/validation-email";
@@ -73,7 +69,6 @@ public class ActivationRecovery implements SmartInitializingSingleton, Disposabl
     private final Clock clock;
     private final EnrollmentProperties properties;
     private final IdpProperties idp;
-    private @Nullable Disposable sweep;
 
     ActivationRecovery(DatabaseClient db, Accounts accounts, EmailConfirmations confirmations, AccountActivation activation,
             TransactionalOperator tx, Clock clock, EnrollmentProperties properties, IdpProperties idp) {
@@ -169,23 +164,18 @@ public class ActivationRecovery implements SmartInitializingSingleton, Disposabl
     }
 
     @Override
-    public void afterSingletonsInstantiated() {
-        Duration every = properties.forgetSweepInterval();
-        sweep = Flux.interval(every, every, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> forgetDueAddresses().onErrorResume(e -> {
-                    log.warn("Forgetting unconfirmed addresses failed: {}", e.getClass().getSimpleName());
-                    return Mono.empty();
-                }), 0)
-                .subscribe();
+    public String name() {
+        return "forget-unconfirmed-addresses";
     }
 
     @Override
-    public void destroy() {
-        Disposable running = sweep;
-        if (running != null) {
-            running.dispose();
-        }
+    public Duration interval() {
+        return properties.forgetSweepInterval();
+    }
+
+    @Override
+    public Mono<Void> run() {
+        return forgetDueAddresses().then();
     }
 
     /** Forgets the address of every PENDING account whose newest activation link is past its forget time. */

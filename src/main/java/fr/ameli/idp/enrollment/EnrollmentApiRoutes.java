@@ -1,6 +1,8 @@
 package fr.ameli.idp.enrollment;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.web.ClientAddress;
+import fr.ameli.idp.web.ParameterLimits;
 import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -10,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -22,7 +25,9 @@ import reactor.core.publisher.Mono;
  * The same account creation as a JSON API for the mobile app ({@code /api/v1/enrollments}), on the same
  * {@link EnrollmentService}. The attempt id returned at creation is a bearer secret (only its hash is
  * stored). Errors are RFC 9457 problem details whose {@code code} is stable: {@code invalid_input} (with
- * per-field message keys), {@code step_out_of_order}, {@code not_found}, or the exclusion reason.
+ * per-field message keys), {@code step_out_of_order}, {@code not_found}, {@code too_many_attempts} (429, with
+ * {@code Retry-After}: the limits per NIR and per client address of the identity and proof steps), or the
+ * exclusion reason.
  * Described by {@code /api/v1/openapi.yaml}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -78,7 +83,12 @@ public class EnrollmentApiRoutes {
                         } catch (java.text.ParseException e) {
                             return problem(HttpStatus.BAD_REQUEST, "invalid_json", "The body is not a JSON object", Map.of());
                         }
-                        return service.submit(id, posted, fields)
+                        String tooLong = ParameterLimits.tooLong(fields);
+                        if (tooLong != null) {
+                            return problem(HttpStatus.BAD_REQUEST, "field_too_long", "A field is longer than allowed",
+                                    Map.of("field", tooLong));
+                        }
+                        return service.submit(id, posted, fields, ClientAddress.of(request))
                                 .flatMap(result -> respond(id, result))
                                 .switchIfEmpty(Mono.defer(Api::notFound));
                     });
@@ -95,6 +105,13 @@ public class EnrollmentApiRoutes {
                     }
                 });
                 return problem(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_input", "Some fields are invalid", extra);
+            }
+            if (result instanceof EnrollmentService.Result.Limited limited) {
+                // At least one second: a client that retries at once is refused again.
+                long seconds = Math.max(1, limited.retryAfter().toSeconds());
+                return problem(HttpStatus.TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts; retry later",
+                        Map.of("step", e.step().slug()),
+                        headers -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
             }
             if (result instanceof EnrollmentService.Result.OutOfStep) {
                 return problem(HttpStatus.CONFLICT, "step_out_of_order", "This step is not the current one",
@@ -130,13 +147,18 @@ public class EnrollmentApiRoutes {
 
         /** RFC 9457: type, title, status, plus the stable {@code code} and any extension members. */
         private static Mono<ServerResponse> problem(HttpStatus status, String code, String title, Map<String, Object> extra) {
+            return problem(status, code, title, extra, headers -> { });
+        }
+
+        private static Mono<ServerResponse> problem(HttpStatus status, String code, String title, Map<String, Object> extra,
+                java.util.function.Consumer<HttpHeaders> headers) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("type", URI.create("https://ameli.example/problems/" + code).toString());
             body.put("title", title);
             body.put("status", status.value());
             body.put("code", code);
             body.putAll(extra);
-            return ServerResponse.status(status).contentType(PROBLEM).cacheControl(CacheControl.noStore())
+            return ServerResponse.status(status).contentType(PROBLEM).cacheControl(CacheControl.noStore()).headers(headers)
                     .bodyValue(JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -2,6 +2,7 @@ package fr.ameli.idp.enrollment;
 
 import fr.ameli.idp.account.EmailConfirmations;
 import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
@@ -85,7 +86,7 @@ public class EnrollmentRoutes {
                                             return started.handle();
                                         })
                                 : Mono.empty()))
-                        .flatMap(h -> service.submit(h, step, fields))
+                        .flatMap(h -> service.submit(h, step, fields, ClientAddress.of(request)))
                         .flatMap(result -> respond(request, step, result))
                         .switchIfEmpty(Mono.defer(() -> expired(request)));
             });
@@ -112,6 +113,10 @@ public class EnrollmentRoutes {
         }
 
         private Mono<ServerResponse> respond(ServerRequest request, EnrollmentStep posted, EnrollmentService.Result result) {
+            if (result instanceof EnrollmentService.Result.Limited limited) {
+                return service.model(limited.enrollment()).flatMap(model -> page(request, posted, model,
+                        Map.of("_global", "inscription.trop_de_tentatives"), Map.of(), HttpStatus.TOO_MANY_REQUESTS));
+            }
             if (result instanceof EnrollmentService.Result.Rejected rejected) {
                 Map<String, Object> typed = new HashMap<>(rejected.model());
                 return service.model(rejected.enrollment()).flatMap(model -> {

@@ -2,6 +2,7 @@ package fr.ameli.idp.enrollment;
 
 import fr.ameli.idp.platform.Secrets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -34,6 +35,10 @@ public class EnrollmentService {
         /** The posted step is not the current one (skipped, replayed, second tab): go to the current one. */
         record OutOfStep(Enrollment enrollment) implements Result {
         }
+
+        /** Too many submissions of this step for the NIR or from the client address: nothing was checked. */
+        record Limited(Enrollment enrollment, Duration retryAfter) implements Result {
+        }
     }
 
     /** A new attempt and the handle (cookie or API id) that refers to it; only the handle's hash is stored. */
@@ -45,14 +50,16 @@ public class EnrollmentService {
     private final TransactionalOperator tx;
     private final Clock clock;
     private final EnrollmentProperties properties;
+    private final EnrollmentLimits limits;
 
     EnrollmentService(EnrollmentStore store, List<StepHandler> handlers, TransactionalOperator tx, Clock clock,
-            EnrollmentProperties properties) {
+            EnrollmentProperties properties, EnrollmentLimits limits) {
         this.store = store;
         handlers.forEach(h -> this.handlers.put(h.step(), h));
         this.tx = tx;
         this.clock = clock;
         this.properties = properties;
+        this.limits = limits;
     }
 
     public Mono<Started> start(Enrollment.Channel channel, Enrollment.Path path, @Nullable String pendingAuthorizationId) {
@@ -97,12 +104,19 @@ public class EnrollmentService {
         return handler == null ? Mono.just(Map.of()) : handler.model(enrollment).defaultIfEmpty(Map.of());
     }
 
-    public Mono<Result> submit(String handle, EnrollmentStep posted, Map<String, String> form) {
+    /**
+     * Submits a step from {@code clientAddress} ({@link fr.ameli.idp.web.ClientAddress}): the steps that test what
+     * a person knows are counted first ({@link EnrollmentLimits}), and refused beyond their limits.
+     */
+    public Mono<Result> submit(String handle, EnrollmentStep posted, Map<String, String> form, String clientAddress) {
         return find(handle).flatMap(current -> {
             if (current.step() != posted || !handlers.containsKey(posted)) {
                 return Mono.just(new Result.OutOfStep(current));
             }
-            return handlers.get(posted).submit(current, form).flatMap(outcome -> apply(current, outcome));
+            return limits.refusal(current, posted, form, clientAddress)
+                    .<Result>map(refused -> new Result.Limited(current, refused.retryAfter(clock.instant())))
+                    .switchIfEmpty(Mono.defer(() -> handlers.get(posted).submit(current, form)
+                            .flatMap(outcome -> apply(current, outcome))));
         });
     }
 

@@ -6,8 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The security code of a first login on an unknown browser (SPEC 3.2.8): 6 digits by email, valid 10 minutes,
- * 3 attempts, a few resends; the browser is then remembered for {@code deviceTtl}. Wrong passwords are counted per
- * NIR across instances: after {@code maxFailuresPerNir} in {@code failureWindow} the NIR is refused until the window ends.
+ * 3 attempts (a resend does not give more), a few resends; the browser is then remembered for {@code deviceTtl}.
+ * The limits across challenges and on wrong passwords are in {@link fr.ameli.idp.ratelimit.LimitProperties}.
  */
 @ConfigurationProperties("idp.login")
 public record LoginProperties(
@@ -15,7 +15,5 @@ public record LoginProperties(
         @DefaultValue("10m") Duration securityCodeValidity,
         @DefaultValue("3") int securityCodeAttempts,
         @DefaultValue("3") int securityCodeResends,
-        @DefaultValue("180d") Duration deviceTtl,
-        @DefaultValue("10") int maxFailuresPerNir,
-        @DefaultValue("15m") Duration failureWindow) {
+        @DefaultValue("180d") Duration deviceTtl) {
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import fr.ameli.idp.ratelimit.FixedWindow;
-import fr.ameli.idp.ratelimit.RateLimiter;
+import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
+import org.springframework.http.HttpStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -29,9 +29,8 @@ public class LoginRoutes {
 
     @Bean
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
-            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional,
-            RateLimiter limiter, LoginProperties properties) {
-        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional, limiter, properties);
+            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
+        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional);
         return RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
@@ -41,8 +40,7 @@ public class LoginRoutes {
     }
 
     private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,
-            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional,
-            RateLimiter limiter, LoginProperties properties) {
+            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
 
         Mono<ServerResponse> page(ServerRequest request) {
             String auth = request.queryParam("auth").orElse("");
@@ -58,14 +56,11 @@ public class LoginRoutes {
                 if (nir.isBlank() || password.isEmpty()) {
                     return form(request, auth, "connexion.champs_obligatoires");
                 }
-                String subject = nir.replaceAll("\\s", "").toUpperCase(java.util.Locale.ROOT);
-                String key = subject.length() > 13 ? subject.substring(0, 13) : subject;
-                FixedWindow window = new FixedWindow(properties.failureWindow(), properties.maxFailuresPerNir());
-                return limiter.counted("login-failure", key, window).flatMap(failures -> failures >= properties.maxFailuresPerNir()
-                        ? form(request, auth, "connexion.trop_de_tentatives")
-                        : login.check(nir, password).flatMap(result -> switch (result.outcome()) {
-                    case INVALID -> limiter.acquire("login-failure", key, window)
-                            .then(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
+                return login.check(nir, password, ClientAddress.of(request)).flatMap(result -> switch (result.outcome()) {
+                    case INVALID -> form(request, auth, "connexion.identifiants_incorrects");
+                    case LIMITED_NIR -> form(request, HttpStatus.TOO_MANY_REQUESTS, auth, "connexion.trop_de_tentatives");
+                    case LIMITED_ADDRESS -> form(request, HttpStatus.TOO_MANY_REQUESTS, auth,
+                            "connexion.trop_de_tentatives_adresse");
                     case PENDING -> provisional.pending(result.account())
                             .flatMap(cookie -> ServerResponse.seeOther(URI.create(cookie.getPath())).cookie(cookie).build())
                             .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.compte_non_active")));
@@ -78,10 +73,20 @@ public class LoginRoutes {
                     case LOCKED -> form(request, auth, "connexion.compte_bloque");
                     case OK -> codes.knownDevice(request, result.account().id()).flatMap(known -> known
                             ? loggedIn(result.account().id(), List.of("pwd"), auth, null)
-                            : codes.challenge(result.account(), auth.isEmpty() ? null : auth)
-                                    .flatMap(cookie -> ServerResponse.seeOther(URI.create("/login/code")).cookie(cookie).build()));
-                }));
+                            : codes.challenge(result.account(), auth.isEmpty() ? null : auth).flatMap(challenge -> challenged(
+                                    request, auth, challenge)));
+                });
             }).onErrorResume(errors::browser);
+        }
+
+        /** A code was sent (to the code page), or not: the code step is closed, or too many codes were sent. */
+        private Mono<ServerResponse> challenged(ServerRequest request, String auth, SecurityCodes.Challenge challenge) {
+            return switch (challenge) {
+                case SecurityCodes.Challenge.Sent sent -> ServerResponse.seeOther(URI.create("/login/code"))
+                        .cookie(sent.cookie()).build();
+                case SecurityCodes.Challenge.Refused refused -> form(request, HttpStatus.TOO_MANY_REQUESTS, auth,
+                        refused.why() == SecurityCodes.Refusal.BLOCKED ? "connexion.code_securite_bloque" : "code.trop_de_renvois");
+            };
         }
 
         /** « Code de sécurité »: the code sent by email to the account's address (shown masked). */
@@ -93,8 +98,10 @@ public class LoginRoutes {
             return request.formData().flatMap(form -> {
                 if ("renvoyer".equals(form.getFirst("action"))) {
                     return codes.challengedAccount(request).flatMap(accounts::findById)
-                            .flatMap(account -> codes.resend(request, account.email()))
-                            .flatMap(sent -> sent ? ServerResponse.seeOther(URI.create("/login/code?renvoye")).build()
+                            .flatMap(account -> codes.resend(request, account))
+                            .flatMap(refusal -> refusal.isEmpty()
+                                    ? ServerResponse.seeOther(URI.create("/login/code?renvoye")).build()
+                                    : refusal.get() == SecurityCodes.Refusal.BLOCKED ? blockedCode(request)
                                     : codeForm(request, "code.trop_de_renvois", null))
                             .switchIfEmpty(Mono.defer(() -> expiredCode(request)));
                 }
@@ -103,6 +110,7 @@ public class LoginRoutes {
                             List.of("pwd", "mail"), v.pendingAuthorizationId() == null ? "" : v.pendingAuthorizationId(), device));
                     case WRONG -> codeForm(request, "code.incorrect", null);
                     case EXHAUSTED, EXPIRED -> expiredCode(request);
+                    case BLOCKED -> blockedCode(request);
                 });
             }).onErrorResume(errors::browser);
         }
@@ -124,10 +132,20 @@ public class LoginRoutes {
         }
 
         private Mono<ServerResponse> expiredCode(ServerRequest request) {
+            return loginPageWithout(request, HttpStatus.OK, "code.expire");
+        }
+
+        /** Too many wrong codes for the account: the code step is closed for a while (the holder got a mail). */
+        private Mono<ServerResponse> blockedCode(ServerRequest request) {
+            return loginPageWithout(request, HttpStatus.TOO_MANY_REQUESTS, "connexion.code_securite_bloque");
+        }
+
+        /** The login page, and this browser's challenge forgotten. */
+        private Mono<ServerResponse> loginPageWithout(ServerRequest request, HttpStatus status, String errorKey) {
             Map<String, Object> model = new HashMap<>();
             model.put("auth", "");
-            model.put("erreur", "code.expire");
-            return Pages.render(request, "connexion", model)
+            model.put("erreur", errorKey);
+            return Pages.render(request, status, "connexion", model)
                     .doOnNext(r -> request.exchange().getResponse().addCookie(codes.clearChallenge()));
         }
 
@@ -146,12 +164,16 @@ public class LoginRoutes {
         }
 
         private Mono<ServerResponse> form(ServerRequest request, String auth, @Nullable String errorKey) {
+            return form(request, HttpStatus.OK, auth, errorKey);
+        }
+
+        private Mono<ServerResponse> form(ServerRequest request, HttpStatus status, String auth, @Nullable String errorKey) {
             Map<String, Object> model = new HashMap<>();
             model.put("auth", auth);
             if (errorKey != null) {
                 model.put("erreur", errorKey);
             }
-            return Pages.render(request, "connexion", model);
+            return Pages.render(request, status, "connexion", model);
         }
 
         private static String value(MultiValueMap<String, String> form, String name) {

@@ -5,10 +5,14 @@ import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.provisional.ProvisionalCodes;
+import fr.ameli.idp.ratelimit.LimitProperties;
+import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -22,12 +26,21 @@ import reactor.core.publisher.Mono;
  * password can never be all digits, SPEC 3.2.5): a right code leads a person without an account to the
  * provisional-code enrollment, and an account holder to the forced choice of a new personal code. The code is
  * not consumed here: the caller does it once, atomically. The password keeps working until a new one is set.
+ *
+ * <p>Limits (README « Security »): a try takes a slot per NIR and per client address <em>before</em> any hash is
+ * computed, in one atomic statement shared by every instance, so a parallel burst gets no more tries than a
+ * sequence; a try that succeeds gives its slots back, so only failures count. The NIR is counted in its canonical
+ * form ({@link Nir#value()}: with or without key, spaces of any kind), every unparsable entry in one bucket.
  */
 @Component
 class PasswordLogin {
 
     enum Outcome {
         OK, INVALID, PENDING, LOCKED,
+        /** Too many failures for this NIR: refused without a check. */
+        LIMITED_NIR,
+        /** Too many failures from this client address: refused without a check. */
+        LIMITED_ADDRESS,
         /** A right provisional code, and no account: the provisional-code enrollment. */
         CODE_WITHOUT_ACCOUNT,
         /** A right provisional code of an ACTIVE account: a new personal code must be chosen first. */
@@ -36,32 +49,69 @@ class PasswordLogin {
 
     record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId) {
         static Result invalid() {
-            return new Result(Outcome.INVALID, null, null, null);
+            return of(Outcome.INVALID);
+        }
+
+        static Result of(Outcome outcome) {
+            return new Result(outcome, null, null, null);
         }
     }
+
+    static final String PER_NIR = "login-nir";
+    static final String PER_ADDRESS = "login-address";
+    /** The one bucket of every NIR entry that does not parse: each variant must not get a counter of its own. */
+    static final String UNPARSABLE = "unparsable";
+
+    private static final Logger log = LoggerFactory.getLogger(PasswordLogin.class);
 
     private final Accounts accounts;
     private final PasswordHasher hasher;
     private final ProvisionalCodes codes;
+    private final RateLimiter limiter;
+    private final LimitProperties.Login limits;
 
-    PasswordLogin(Accounts accounts, PasswordHasher hasher, ProvisionalCodes codes) {
+    PasswordLogin(Accounts accounts, PasswordHasher hasher, ProvisionalCodes codes, RateLimiter limiter,
+            LimitProperties limits) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.codes = codes;
+        this.limiter = limiter;
+        this.limits = limits.login();
     }
 
-    Mono<Result> check(String nirInput, String password) {
+    /** Checks a login try from {@code clientAddress} (see {@link fr.ameli.idp.web.ClientAddress}), within the limits. */
+    Mono<Result> check(String nirInput, String password, String clientAddress) {
         Nir nir;
         try {
             nir = Nir.parse(nirInput);
         } catch (InvalidNirException e) {
-            return hasher.matches(password, null).thenReturn(Result.invalid());
+            nir = null;
         }
+        Nir parsed = nir;
+        return limiter.take(new RateLimiter.Counter(PER_ADDRESS, clientAddress, limits.perAddress()),
+                        new RateLimiter.Counter(PER_NIR, parsed == null ? UNPARSABLE : parsed.value(), limits.perNir()))
+                .flatMap(permit -> {
+                    RateLimiter.Taken refusal = permit.refusal();
+                    if (refusal != null) {
+                        log.info("Login refused without a check: limit {} reached", refusal.counter().bucket());
+                        return Mono.just(Result.of(refusal.counter().bucket().equals(PER_NIR)
+                                ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS));
+                    }
+                    Mono<Result> checked = parsed == null
+                            ? hasher.matches(password, null).thenReturn(Result.invalid())
+                            : check(parsed, password);
+                    return checked.flatMap(result -> result.outcome() == Outcome.INVALID ? Mono.just(result)
+                            : limiter.giveBack(permit).thenReturn(result));
+                });
+    }
+
+    private Mono<Result> check(Nir nir, String password) {
         if (!ProvisionalCodes.looksLikeCode(password)) {
             return passwordCheck(nir, password);
         }
         return codes.verify(nir, password).flatMap(v -> switch (v.outcome()) {
-            case NONE -> passwordCheck(nir, password);
+            // A closed path (too many wrong codes for this NIR) answers as if there were no code: nothing tells.
+            case NONE, CLOSED -> passwordCheck(nir, password);
             case WRONG -> Mono.just(Result.invalid());
             case MATCHED -> accounts.findByNir(nir)
                     .map(account -> new Result(switch (account.status()) {

@@ -1,17 +1,23 @@
 package fr.ameli.idp.login;
 
 import fr.ameli.idp.account.Account;
+import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.mail.MailOutbox;
 import fr.ameli.idp.mail.MailTemplates;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.ratelimit.LimitProperties;
+import fr.ameli.idp.ratelimit.RateLimiter;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -23,7 +29,13 @@ import reactor.core.publisher.Mono;
 /**
  * Security codes for logins on unknown browsers, and the browsers that passed one. The challenge handle lives in
  * an HttpOnly cookie (the code alone is useless on another browser); attempts are counted in the same atomic
- * UPDATE that reads the code, so parallel guesses cannot exceed the limit on any replica.
+ * UPDATE that reads the code, so parallel guesses cannot exceed the limit on any replica; a resend gives a new code,
+ * never more attempts.
+ *
+ * <p>Whoever reaches this step knows the password, so the step is also limited per account across challenges
+ * (README « Security »): wrong codes, and codes sent. A wrong-code slot is taken before the comparison and given
+ * back when the code is right; the try that reaches the limit closes the code step of the account for
+ * {@code lockout} and tells the holder by mail (once, whichever instance saw it: the lock says who closed it).
  */
 @Component
 class SecurityCodes {
@@ -31,11 +43,34 @@ class SecurityCodes {
     static final String CHALLENGE_COOKIE = "AMELI_CODE";
     static final String DEVICE_COOKIE = "AMELI_DEVICE";
     static final String SUBJECT = "Votre code de sécurité ameli";
+    static final String FAILURES = "security-code-failures";
+    static final String SENT = "security-code-sent";
+    /** The lock that closes the code step of an account. */
+    static final String CLOSED = "security-code";
 
-    /** How a code submission ended. */
-    enum Outcome { ACCEPTED, WRONG, EXHAUSTED, EXPIRED }
+    private static final Logger log = LoggerFactory.getLogger(SecurityCodes.class);
+
+    /** How a code submission ended. BLOCKED: the code step of the account is closed (too many wrong codes). */
+    enum Outcome { ACCEPTED, WRONG, EXHAUSTED, EXPIRED, BLOCKED }
 
     record Verification(Outcome outcome, @Nullable UUID accountId, @Nullable String pendingAuthorizationId, int attemptsLeft) {
+    }
+
+    /** Why no code was sent. */
+    enum Refusal {
+        /** The code step of the account is closed for a while (too many wrong codes). */
+        BLOCKED,
+        /** Too many codes sent to the account (or resends of this challenge). */
+        TOO_MANY_CODES
+    }
+
+    /** A code was sent (the cookie refers to the challenge), or not, and why. */
+    sealed interface Challenge {
+        record Sent(ResponseCookie cookie) implements Challenge {
+        }
+
+        record Refused(Refusal why) implements Challenge {
+        }
     }
 
     private final DatabaseClient db;
@@ -45,9 +80,12 @@ class SecurityCodes {
     private final Clock clock;
     private final LoginProperties properties;
     private final IdpProperties idp;
+    private final RateLimiter limiter;
+    private final LimitProperties.SecurityCode limits;
+    private final Accounts accounts;
 
     SecurityCodes(DatabaseClient db, TransactionalOperator tx, MailTemplates templates, MailOutbox outbox, Clock clock,
-            LoginProperties properties, IdpProperties idp) {
+            LoginProperties properties, IdpProperties idp, RateLimiter limiter, LimitProperties limits, Accounts accounts) {
         this.db = db;
         this.tx = tx;
         this.templates = templates;
@@ -55,6 +93,9 @@ class SecurityCodes {
         this.clock = clock;
         this.properties = properties;
         this.idp = idp;
+        this.limiter = limiter;
+        this.limits = limits.securityCode();
+        this.accounts = accounts;
     }
 
     /** True when this browser completed a code for the account and is still remembered. */
@@ -73,8 +114,19 @@ class SecurityCodes {
                 .map(row -> 1).first().hasElement();
     }
 
-    /** Creates a challenge, sends its code (outbox, same transaction); emits the cookie that refers to it. */
-    Mono<ResponseCookie> challenge(Account account, @Nullable String pendingAuthorizationId) {
+    /**
+     * Creates a challenge and sends its code (outbox, same transaction): emits the cookie that refers to it; or
+     * nothing is sent, because the code step of the account is closed or too many codes were sent to it.
+     */
+    Mono<Challenge> challenge(Account account, @Nullable String pendingAuthorizationId) {
+        return limiter.locked(CLOSED, account.id().toString()).flatMap(closed -> closed
+                ? Mono.just(new Challenge.Refused(Refusal.BLOCKED))
+                : limiter.acquire(SENT, account.id().toString(), limits.codesPerAccount()).flatMap(allowed -> allowed
+                        ? issue(account, pendingAuthorizationId).<Challenge>map(Challenge.Sent::new)
+                        : Mono.just(new Challenge.Refused(Refusal.TOO_MANY_CODES))));
+    }
+
+    private Mono<ResponseCookie> issue(Account account, @Nullable String pendingAuthorizationId) {
         return Mono.defer(() -> {
             String handle = Secrets.newHandle();
             String code = newCode();
@@ -95,24 +147,36 @@ class SecurityCodes {
         });
     }
 
-    /** A new code for the same challenge, within the resend limit; emits false when the limit is reached. */
-    Mono<Boolean> resend(ServerRequest request, String email) {
+    /**
+     * A new code for the same challenge, within the resend limit and the limit of codes per account: emits an
+     * empty Optional when it is sent, or why it was not. The attempts already made on the challenge stay counted.
+     */
+    Mono<Optional<Refusal>> resend(ServerRequest request, Account account) {
         String handle = handle(request);
         if (handle == null) {
-            return Mono.just(false);
+            return Mono.just(Optional.of(Refusal.TOO_MANY_CODES));
         }
-        String code = newCode();
-        Instant now = clock.instant();
-        return db.sql("update login_challenge set code_hash = :code, attempts = 0, resends = resends + 1, expires_at = :expires "
-                        + "where id_hash = :id and consumed_at is null and resends < :max and expires_at > :now")
-                .bind("code", codeHash(handle, code))
-                .bind("expires", now.plus(properties.securityCodeValidity()))
-                .bind("id", Secrets.sha256(handle))
-                .bind("max", properties.securityCodeResends())
-                .bind("now", now)
-                .fetch().rowsUpdated()
-                .flatMap(n -> n == 0 ? Mono.just(false) : send(email, code).thenReturn(true))
-                .as(tx::transactional);
+        String subject = account.id().toString();
+        return limiter.locked(CLOSED, subject).flatMap(closed -> closed ? Mono.just(Optional.of(Refusal.BLOCKED))
+                : limiter.acquire(SENT, subject, limits.codesPerAccount()).flatMap(allowed -> !allowed
+                        ? Mono.just(Optional.of(Refusal.TOO_MANY_CODES))
+                        : Mono.defer(() -> {
+                            String code = newCode();
+                            Instant now = clock.instant();
+                            return db.sql("update login_challenge set code_hash = :code, resends = resends + 1, "
+                                            + "expires_at = :expires where id_hash = :id and account_id = :account "
+                                            + "and consumed_at is null and resends < :max and expires_at > :now")
+                                    .bind("code", codeHash(handle, code))
+                                    .bind("expires", now.plus(properties.securityCodeValidity()))
+                                    .bind("id", Secrets.sha256(handle))
+                                    .bind("account", account.id())
+                                    .bind("max", properties.securityCodeResends())
+                                    .bind("now", now)
+                                    .fetch().rowsUpdated()
+                                    .flatMap(n -> n == 0 ? Mono.just(Optional.of(Refusal.TOO_MANY_CODES))
+                                            : send(account.email(), code).thenReturn(Optional.<Refusal>empty()))
+                                    .as(tx::transactional);
+                        })));
     }
 
     /** The account behind this browser's live challenge, for the code page. */
@@ -145,16 +209,53 @@ class SecurityCodes {
                         row.get("account_id", UUID.class), row.get("pending_authorization_id", String.class)})
                 .one()
                 .flatMap(row -> {
+                    UUID account = (UUID) row[2];
+                    return limiter.locked(CLOSED, account.toString()).flatMap(closed -> closed ? Mono.just(blocked())
+                            : compare(handle, code, id, now, row, account));
+                })
+                .defaultIfEmpty(new Verification(Outcome.EXPIRED, null, null, 0));
+    }
+
+    /**
+     * Compares the code within the account's limit of wrong codes: the slot is taken first and given back when the
+     * code is right; the wrong code that uses the last slot closes the step (the holder is told, the page says so).
+     */
+    private Mono<Verification> compare(String handle, String code, byte[] id, Instant now, Object[] row, UUID account) {
+        return limiter.take(new RateLimiter.Counter(FAILURES, account.toString(), limits.failuresPerAccount()))
+                .flatMap(permit -> {
+                    if (!permit.allowed()) {
+                        return close(account).thenReturn(blocked());
+                    }
                     int left = properties.securityCodeAttempts() - (Integer) row[1];
                     if (!MessageDigest.isEqual((byte[]) row[0], codeHash(handle, code.trim()))) {
-                        return Mono.just(new Verification(left > 0 ? Outcome.WRONG : Outcome.EXHAUSTED, null, null, left));
+                        return permit.of(FAILURES).reached() ? close(account).thenReturn(blocked())
+                                : Mono.just(new Verification(left > 0 ? Outcome.WRONG : Outcome.EXHAUSTED, null, null, left));
                     }
                     return db.sql("update login_challenge set consumed_at = :now where id_hash = :id and consumed_at is null")
                             .bind("now", now).bind("id", id).fetch().rowsUpdated()
-                            .map(n -> n == 1 ? new Verification(Outcome.ACCEPTED, (UUID) row[2], (String) row[3], left)
-                                    : new Verification(Outcome.EXPIRED, null, null, 0));
-                })
-                .defaultIfEmpty(new Verification(Outcome.EXPIRED, null, null, 0));
+                            .flatMap(n -> n == 1 ? limiter.giveBack(permit)
+                                    .thenReturn(new Verification(Outcome.ACCEPTED, account, (String) row[3], left))
+                                    : Mono.just(new Verification(Outcome.EXPIRED, null, null, 0)));
+                });
+    }
+
+    private static Verification blocked() {
+        return new Verification(Outcome.BLOCKED, null, null, 0);
+    }
+
+    /**
+     * Closes the code step of the account for {@code lockout}; the call that closed it queues the mail that tells
+     * the holder, in the same transaction (no code, no link in it).
+     */
+    private Mono<Void> close(UUID account) {
+        return limiter.lock(CLOSED, account.toString(), limits.lockout())
+                .filter(Boolean::booleanValue)
+                .doOnNext(closedNow -> log.warn("Security code step closed for an account: too many wrong codes"))
+                .flatMap(closedNow -> accounts.findById(account))
+                .filter(a -> a.email() != null)
+                .flatMap(a -> outbox.enqueue(templates.render(MailTemplates.SECURITY_CODE_BLOCKED, a.email(),
+                        Map.of("lockoutHours", limits.lockout().toHours()))))
+                .as(tx::transactional);
     }
 
     /** Remembers this browser for the account; emits the long-lived device cookie. */

@@ -1,5 +1,7 @@
 package fr.ameli.idp.mail;
 
+import fr.ameli.idp.platform.BackgroundJob;
+import fr.ameli.idp.platform.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,14 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,22 +28,18 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationListener;
 import org.springframework.mail.javamail.JavaMailSender;
-import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * The outbox's background sender: every {@code idp.mail.poll-interval} it claims due mails, sends them
- * over SMTP and records the outcome. Started when the application is ready, drained on shutdown.
+ * over SMTP and records the outcome. A {@link BackgroundJob}: on shutdown no new poll starts and the batch in
+ * flight is sent and recorded (at most {@code DRAIN_TIMEOUT}).
  *
  * <p><b>Several instances.</b> A poll claims rows with one atomic statement: the inner
  * {@code SELECT ... FOR UPDATE SKIP LOCKED} skips rows another instance is claiming at the same moment,
@@ -69,7 +61,7 @@ import reactor.core.scheduler.Schedulers;
  * now() where id = ...}.
  */
 @Component("mailOutboxSender") // "mailSender" is Spring Boot's JavaMailSender
-class MailSender implements ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+class MailSender implements BackgroundJob, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(MailSender.class);
 
@@ -109,10 +101,6 @@ class MailSender implements ApplicationListener<ApplicationReadyEvent>, Disposab
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
 
-    private @Nullable Disposable loop;
-    private Sinks.@Nullable Empty<Void> stopSignal;
-    private @Nullable CompletableFuture<Void> stopped;
-
     @Autowired
     MailSender(DatabaseClient db, ObjectProvider<JavaMailSender> smtp, Clock clock, MailProperties props,
             MeterRegistry meters) {
@@ -149,70 +137,46 @@ class MailSender implements ApplicationListener<ApplicationReadyEvent>, Disposab
     }
 
     @Override
-    public void onApplicationEvent(ApplicationReadyEvent event) {
-        start();
-    }
-
-    /** Starts polling; does nothing when already started, disabled, or when no SMTP server is configured. */
-    synchronized void start() {
-        if (loop != null) {
-            return;
-        }
-        if (!props.senderEnabled()) {
-            log.info("Mail sender disabled on this instance (idp.mail.sender-enabled=false): mails wait in mail_outbox");
-            return;
-        }
-        if (smtp == null) {
-            log.warn("No SMTP server configured (spring.mail.host): mails wait in mail_outbox until one is");
-            return;
-        }
-        if (smtp instanceof JavaMailSenderImpl impl) {
-            log.info("Mail sender started: SMTP {}:{}, polling every {}", impl.getHost(), impl.getPort(), props.pollInterval());
-        }
-        Sinks.Empty<Void> stop = Sinks.empty();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        stopSignal = stop;
-        stopped = done;
-        loop = Flux.interval(Duration.ZERO, props.pollInterval())
-                .onBackpressureDrop()
-                // Before concatMap: on stop no new poll starts, and the batch in flight completes.
-                .takeUntilOther(stop.asMono())
-                .concatMap(tick -> pollOnce().onErrorResume(e -> {
-                    log.warn("Mail outbox poll failed: {}", errorClasses(e));
-                    return Mono.empty();
-                }), 1)
-                .doFinally(signal -> done.complete(null))
-                .subscribe();
-    }
-
-    /** Stops polling and waits (bounded) for the batch in flight, so that its outcomes are recorded. */
-    synchronized void stop() {
-        Disposable running = loop;
-        Sinks.Empty<Void> stop = stopSignal;
-        CompletableFuture<Void> done = stopped;
-        if (running == null || stop == null || done == null) {
-            return;
-        }
-        stop.tryEmitEmpty();
-        try {
-            done.get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.warn("Mail sender: batch still in flight after {}; its mails are retried when their lease ends",
-                    DRAIN_TIMEOUT);
-        } catch (ExecutionException e) {
-            log.warn("Mail sender stopped with {}", errorClasses(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        running.dispose();
-        loop = null;
-        stopSignal = null;
-        stopped = null;
+    public String name() {
+        return "mail-sender";
     }
 
     @Override
+    public Duration interval() {
+        return props.pollInterval();
+    }
+
+    /** Mails wait for no one: the first poll as soon as the instance starts. */
+    @Override
+    public Duration initialDelay() {
+        return Duration.ZERO;
+    }
+
+    @Override
+    public Mono<Void> run() {
+        return pollOnce();
+    }
+
+    @Override
+    public @Nullable String disabledReason() {
+        if (!props.senderEnabled()) {
+            return "idp.mail.sender-enabled=false: mails wait in mail_outbox for another instance";
+        }
+        if (smtp == null) {
+            return "no SMTP server configured (spring.mail.host): mails wait in mail_outbox until one is";
+        }
+        return null;
+    }
+
+    /** The drain: the batch in flight is sent and its outcomes recorded before the instance goes. */
+    @Override
+    public Duration stopTimeout() {
+        return DRAIN_TIMEOUT;
+    }
+
+    /** After the jobs have stopped (a lifecycle stops before beans are destroyed). */
+    @Override
     public void destroy() {
-        stop();
         smtpScheduler.dispose();
     }
 
@@ -348,13 +312,7 @@ class MailSender implements ApplicationListener<ApplicationReadyEvent>, Disposab
 
     /** Class names along the cause chain, outermost first: no message, which may quote an address. */
     static String errorClasses(Throwable error) {
-        List<String> names = new ArrayList<>();
-        for (Throwable t = error; t != null && names.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
-            if (!(t instanceof SmtpFailure)) {
-                names.add(t.getClass().getName());
-            }
-        }
-        return String.join(" < ", names);
+        return Failures.describe(error, t -> !(t instanceof SmtpFailure));
     }
 
     private static Claimed claimed(Readable row, Instant leaseEnd) {

@@ -38,10 +38,14 @@ public class MailTemplates {
     public static final String EMAIL_CONFIRMATION = "EMAIL_CONFIRMATION";
     /** Model: {@code code}, {@code validityMinutes}. */
     public static final String SECURITY_CODE = "SECURITY_CODE";
-    /** Model: {@code nir13} (the first 13 characters of the NIR), {@code code}, {@code validityMinutes}. */
+    /** Model: {@code code}, {@code validityMinutes}. Never the NIR: whoever reads the mailbox must not learn it here. */
     public static final String PROVISIONAL_CODE = "PROVISIONAL_CODE";
     /** Sent to the former address. Model: {@code maskedEmail} (optional, the new address masked). No link. */
     public static final String EMAIL_CHANGED = "EMAIL_CHANGED";
+    /** Too many wrong security codes: the code step of the account is closed. Model: {@code lockoutHours}. No link. */
+    public static final String SECURITY_CODE_BLOCKED = "SECURITY_CODE_BLOCKED";
+    /** Too many wrong provisional codes for a NIR: the path is closed. Model: {@code lockoutHours}. No link. */
+    public static final String PROVISIONAL_CODE_BLOCKED = "PROVISIONAL_CODE_BLOCKED";
 
     private record Kind(String subject, List<String> required, Map<String, Object> sample) {
     }
@@ -54,11 +58,17 @@ public class MailTemplates {
                     List.of("code", "validityMinutes"),
                     Map.of("code", "123456", "validityMinutes", 10)),
             PROVISIONAL_CODE, new Kind("Votre code provisoire ameli",
-                    List.of("nir13", "code", "validityMinutes"),
-                    Map.of("nir13", "1234567890123", "code", "1234", "validityMinutes", 30)),
+                    List.of("code", "validityMinutes"),
+                    Map.of("code", "1234", "validityMinutes", 30)),
             EMAIL_CHANGED, new Kind("Votre compte ameli - Modification de votre adresse mail",
                     List.of(),
-                    Map.of("maskedEmail", "m****@example.org")));
+                    Map.of("maskedEmail", "m****@example.org")),
+            SECURITY_CODE_BLOCKED, new Kind("Votre compte ameli - Connexion depuis un nouvel appareil suspendue",
+                    List.of("lockoutHours"),
+                    Map.of("lockoutHours", 24)),
+            PROVISIONAL_CODE_BLOCKED, new Kind("Votre compte ameli - Code provisoire bloqué",
+                    List.of("lockoutHours"),
+                    Map.of("lockoutHours", 24)));
 
     private final String baseUrl;
     private final TemplateEngine engine;

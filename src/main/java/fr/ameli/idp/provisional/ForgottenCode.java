@@ -6,6 +6,7 @@ import fr.ameli.idp.account.EmailAddress;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.mail.MailOutbox;
 import fr.ameli.idp.mail.MailTemplates;
+import fr.ameli.idp.ratelimit.LimitProperties;
 import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.BirthDate;
 import fr.ameli.idp.registry.Nir;
@@ -22,7 +23,9 @@ import reactor.core.publisher.Mono;
  * → a new 4-digit provisional code by mail, valid 30 minutes (the code row and the mail commit together, through
  * the outbox). Anything else → « appelez le 3646 », after the same amount of hashing work, so that neither the
  * answer nor its timing says more than the seed's page does. Requests are limited per NIR and per client address
- * (counters shared by every instance); a refused request sends nothing.
+ * (counters shared by every instance); a refused request sends nothing, and so does a request for a NIR whose
+ * provisional-code path is closed (too many wrong codes, {@link ProvisionalCodeLockout}). The mail carries the code
+ * alone: not the NIR, which whoever reads the mailbox must not learn from it.
  */
 @Component
 class ForgottenCode {
@@ -55,9 +58,12 @@ class ForgottenCode {
     private final TransactionalOperator tx;
     private final RateLimiter limiter;
     private final ProvisionalCodeProperties properties;
+    private final LimitProperties.ForgottenCode limits;
+    private final ProvisionalCodeLockout lockout;
 
     ForgottenCode(Registry registry, Accounts accounts, ProvisionalCodes codes, PasswordHasher hasher, MailTemplates templates,
-            MailOutbox outbox, TransactionalOperator tx, RateLimiter limiter, ProvisionalCodeProperties properties) {
+            MailOutbox outbox, TransactionalOperator tx, RateLimiter limiter, ProvisionalCodeProperties properties,
+            LimitProperties limits, ProvisionalCodeLockout lockout) {
         this.registry = registry;
         this.accounts = accounts;
         this.codes = codes;
@@ -67,17 +73,21 @@ class ForgottenCode {
         this.tx = tx;
         this.limiter = limiter;
         this.properties = properties;
+        this.limits = limits.forgottenCode();
+        this.lockout = lockout;
     }
 
     /** Counts a submission from this client address; emits false beyond the limit. */
     Mono<Boolean> allowAddress(String clientAddress) {
-        return limiter.acquire("forgotten-code-address", clientAddress, properties.perAddress());
+        return limiter.acquire("forgotten-code-address", clientAddress, limits.perAddress());
     }
 
     Mono<Result> request(Nir nir, BirthDate birthDate) {
-        return limiter.acquire("forgotten-code-nir", nir.value(), properties.perNir()).flatMap(allowed -> {
-            if (!allowed) {
-                log.info("Forgotten-code request refused: limit per NIR reached");
+        Mono<Boolean> allowed = limiter.acquire("forgotten-code-nir", nir.value(), limits.perNir());
+        return allowed.zipWith(lockout.closed(nir)).flatMap(checks -> {
+            if (!checks.getT1() || checks.getT2()) {
+                log.info("Forgotten-code request refused: {}", checks.getT2() ? "provisional-code path closed for the NIR"
+                        : "limit per NIR reached");
                 return Mono.just(new Result.Limited());
             }
             return registry.findByNir(nir)
@@ -87,7 +97,7 @@ class ForgottenCode {
                     .flatMap(account -> codes.draw(CODE_LENGTH).flatMap(code -> codes.store(nir, ProvisionalCodes.Origin.FORGOTTEN,
                                     code, properties.emailedValidity())
                             .then(Mono.defer(() -> outbox.enqueue(templates.render("PROVISIONAL_CODE", account.email(), SUBJECT,
-                                    Map.of("nir13", nir.value(), "code", code.code(),
+                                    Map.of("code", code.code(),
                                             "validityMinutes", properties.emailedValidity().toMinutes())))))
                             .as(tx::transactional)
                             .<Result>thenReturn(new Result.Sent(EmailAddress.parse(account.email()).masked()))))

@@ -7,6 +7,7 @@ import fr.ameli.idp.registry.BirthDate;
 import fr.ameli.idp.registry.InvalidBirthDateException;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.time.Clock;
@@ -84,7 +85,7 @@ class ForgottenCodeRoutes {
                     return handle == null ? form(request, typed, fieldErrors, HttpStatus.OK)
                             : form(request, typed, fieldErrors, HttpStatus.OK, handle);
                 }
-                return forgotten.allowAddress(clientAddress(request)).flatMap(allowed -> !allowed ? limited(request)
+                return forgotten.allowAddress(ClientAddress.of(request)).flatMap(allowed -> !allowed ? limited(request)
                         : captcha.check(handle(request), value(form, "captcha")).flatMap(outcome -> switch (outcome) {
                             case WRONG -> form(request, typed, Map.of("captcha", "oubli.captcha.incorrect"), HttpStatus.OK);
                             case EXPIRED -> form(request, typed, Map.of("captcha", "oubli.captcha.expire"), HttpStatus.OK);
@@ -160,13 +161,6 @@ class ForgottenCodeRoutes {
                         ? "inscription.date.obligatoire" : "inscription.date.invalide");
                 return null;
             }
-        }
-
-        /** The client's address: the peer, or the first X-Forwarded-For hop (server.forward-headers-strategy=framework). */
-        private static String clientAddress(ServerRequest request) {
-            return request.remoteAddress()
-                    .map(a -> a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress())
-                    .orElse("unknown");
         }
 
         private static @Nullable String handle(ServerRequest request) {

@@ -1,6 +1,5 @@
 package fr.ameli.idp.provisional;
 
-import fr.ameli.idp.ratelimit.FixedWindow;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,8 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param emailedValidity how long a code sent by « Code oublié ? » works (30 minutes in seed 003)
  * @param maxAttempts wrong entries a code survives; then it is dead (4 digits: 5 tries leave a 1-in-2000 chance)
  * @param resetTtl how long, after logging in with a code, the person has to choose a new personal code
- * @param nirLimit forgotten-code requests per NIR per {@code nirWindow}
- * @param addressLimit forgotten-code requests per client address per {@code addressWindow}
+ * @see fr.ameli.idp.ratelimit.LimitProperties the limits across codes (per NIR) and on « Code oublié ? »
  */
 @ConfigurationProperties("idp.provisional-code")
 public record ProvisionalCodeProperties(
@@ -22,23 +20,11 @@ public record ProvisionalCodeProperties(
         @DefaultValue("8") int counterLength,
         @DefaultValue("30m") Duration emailedValidity,
         @DefaultValue("5") int maxAttempts,
-        @DefaultValue("15m") Duration resetTtl,
-        @DefaultValue("5") int nirLimit,
-        @DefaultValue("24h") Duration nirWindow,
-        @DefaultValue("20") int addressLimit,
-        @DefaultValue("1h") Duration addressWindow) {
+        @DefaultValue("15m") Duration resetTtl) {
 
     public ProvisionalCodeProperties {
         if (counterLength != 4 && counterLength != 8) {
             throw new IllegalArgumentException("idp.provisional-code.counter-length must be 4 or 8");
         }
-    }
-
-    FixedWindow perNir() {
-        return new FixedWindow(nirWindow, nirLimit);
-    }
-
-    FixedWindow perAddress() {
-        return new FixedWindow(addressWindow, addressLimit);
     }
 }

@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
  * Provisional codes in PostgreSQL. A code is stored only as its Argon2id hash (hashed off the event loop); only
  * the newest code of a person works; each wrong entry is counted in the same atomic UPDATE that reads the code,
  * so parallel guesses on any number of instances cannot exceed {@code maxAttempts}; a right one is used once.
+ * Wrong entries are also counted per NIR across codes ({@link ProvisionalCodeLockout}): the entry that reaches that
+ * limit closes the path of the NIR for a while, and the holder is told.
  *
  * <p>What a right code leads to is the caller's business (login): for a person without an account, the
  * provisional-code enrollment; for an account holder, the forced choice of a new personal code, for which this
@@ -44,7 +46,9 @@ public class ProvisionalCodes {
         /** Wrong (counted). */
         WRONG,
         /** The person has no live code (none, expired, used, or too many wrong entries). */
-        NONE
+        NONE,
+        /** The path is closed for this NIR (too many wrong entries across codes): nothing was compared. */
+        CLOSED
     }
 
     public record Verification(Outcome outcome, @Nullable UUID codeId, @Nullable Origin origin) {
@@ -62,12 +66,15 @@ public class ProvisionalCodes {
     private final PasswordHasher hasher;
     private final Clock clock;
     private final ProvisionalCodeProperties properties;
+    private final ProvisionalCodeLockout lockout;
 
-    ProvisionalCodes(DatabaseClient db, PasswordHasher hasher, Clock clock, ProvisionalCodeProperties properties) {
+    ProvisionalCodes(DatabaseClient db, PasswordHasher hasher, Clock clock, ProvisionalCodeProperties properties,
+            ProvisionalCodeLockout lockout) {
         this.db = db;
         this.hasher = hasher;
         this.clock = clock;
         this.properties = properties;
+        this.lockout = lockout;
     }
 
     /** Whether what was typed in the password field has the shape of a provisional code (4 or 8 digits). */
@@ -112,22 +119,48 @@ public class ProvisionalCodes {
     }
 
     /**
-     * Compares an entry with the person's live code, counting the attempt first (atomically). Nothing is
-     * consumed: the caller does it with {@link #consume} or {@link #startReset}, once.
+     * Compares an entry with the person's live code, counting the attempt first (atomically, on the code and per
+     * NIR across codes). Nothing is consumed: the caller does it with {@link #consume} or {@link #startReset}, once.
      */
     public Mono<Verification> verify(Nir nir, String typed) {
-        return db.sql("update provisional_code set attempts = attempts + 1 where nir = :nir and consumed_at is null "
-                        + "and superseded_at is null and expires_at > :now and attempts < :max returning id, code_hash, origin")
-                .bind("nir", nir.value())
-                .bind("now", clock.instant())
-                .bind("max", properties.maxAttempts())
-                .map(row -> new Object[] {row.get("id", UUID.class), row.get("code_hash", String.class),
-                        Origin.valueOf(row.get("origin", String.class))})
-                .one()
-                .flatMap(row -> hasher.matches(typed.strip(), (String) row[1])
-                        .map(ok -> ok ? new Verification(Outcome.MATCHED, (UUID) row[0], (Origin) row[2])
-                                : new Verification(Outcome.WRONG, null, null)))
-                .defaultIfEmpty(new Verification(Outcome.NONE, null, null));
+        return lockout.closed(nir).flatMap(closed -> closed ? Mono.just(closed())
+                : db.sql("update provisional_code set attempts = attempts + 1 where nir = :nir and consumed_at is null "
+                                + "and superseded_at is null and expires_at > :now and attempts < :max "
+                                + "returning id, code_hash, origin")
+                        .bind("nir", nir.value())
+                        .bind("now", clock.instant())
+                        .bind("max", properties.maxAttempts())
+                        .map(row -> new LiveCode(row.get("id", UUID.class), row.get("code_hash", String.class),
+                                Origin.valueOf(row.get("origin", String.class))))
+                        .one()
+                        .flatMap(code -> compare(nir, typed, code))
+                        .defaultIfEmpty(new Verification(Outcome.NONE, null, null)));
+    }
+
+    private record LiveCode(UUID id, String hash, Origin origin) {
+    }
+
+    /**
+     * Compares an entry with the live code within the limit per NIR: the slot is taken before the hash and given
+     * back when the code is right; the wrong entry that uses the last slot closes the path.
+     */
+    private Mono<Verification> compare(Nir nir, String typed, LiveCode code) {
+        return lockout.take(nir).flatMap(permit -> {
+            if (!permit.allowed()) {
+                return lockout.close(nir).thenReturn(closed());
+            }
+            return hasher.matches(typed.strip(), code.hash()).flatMap(ok -> {
+                if (ok) {
+                    return lockout.giveBack(permit).thenReturn(new Verification(Outcome.MATCHED, code.id(), code.origin()));
+                }
+                Mono<Void> closing = permit.of(ProvisionalCodeLockout.FAILURES).reached() ? lockout.close(nir) : Mono.empty();
+                return closing.thenReturn(new Verification(Outcome.WRONG, null, null));
+            });
+        });
+    }
+
+    private static Verification closed() {
+        return new Verification(Outcome.CLOSED, null, null);
     }
 
     /** Uses a matched code up (provisional-code enrollment). Emits false when another request used it first. */

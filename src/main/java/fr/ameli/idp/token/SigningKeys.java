@@ -18,12 +18,15 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
+import fr.ameli.idp.platform.BackgroundJob;
+import fr.ameli.idp.platform.BackgroundJobs;
 import fr.ameli.idp.token.SigningKeyRepository.KeyRow;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,12 +42,10 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -58,13 +59,13 @@ import reactor.core.scheduler.Schedulers;
  * {@code retainAfterRetire} after the next key takes over, so every token it signed still verifies.
  *
  * <p>Maintenance runs at start-up (blocking, on the main thread, before the web server accepts requests),
- * then every {@code refreshInterval}: reload the table (keys created by another instance appear), and when
+ * then every {@code refreshInterval} as a {@link BackgroundJob}: reload the table (keys created by another instance appear), and when
  * something is due, generate keys on {@code boundedElastic} (RSA generation is slow), then write inside one
  * transaction holding a PostgreSQL advisory lock, deciding again on rows read under that lock. So two
  * instances never both create a key for the same algorithm and period: the second finds the first's key.
  */
 @Component
-public class SigningKeys implements SmartInitializingSingleton, DisposableBean {
+public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 
@@ -78,7 +79,6 @@ public class SigningKeys implements SmartInitializingSingleton, DisposableBean {
     private final SecureRandom signingRandom;
     private final AtomicLong reads = new AtomicLong();
     private final AtomicReference<KeyRing> ring = new AtomicReference<>(KeyRing.EMPTY);
-    private volatile @Nullable Disposable schedule;
 
     SigningKeys(DatabaseClient db, TransactionalOperator tx, Clock clock, KeyProperties properties) {
         this.repository = new SigningKeyRepository(db);
@@ -89,29 +89,32 @@ public class SigningKeys implements SmartInitializingSingleton, DisposableBean {
         this.signingRandom = seededRandom();
     }
 
-    /** Loads (or creates) the keys before the web server starts, then schedules the maintenance. */
+    /** Loads (or creates) the keys before the web server starts; {@link BackgroundJobs} then runs the maintenance. */
     @Override
     public void afterSingletonsInstantiated() {
         maintain().block();
         for (JWSAlgorithm alg : RotationPlan.ALGORITHMS) {
             log.info("Signing key {} signs {}", active(alg).kid(), alg);
         }
-        schedule = Flux.interval(properties.refreshInterval(), properties.refreshInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> maintain().onErrorResume(e -> {
-                    log.error("Signing key maintenance failed; keeping the keys loaded before", e);
-                    return Mono.empty();
-                }), 0)
-                .subscribe();
     }
 
-    /** A round still running is cancelled: its transaction rolls back, and the next instance to run redoes it. */
     @Override
-    public void destroy() {
-        Disposable running = schedule;
-        if (running != null) {
-            running.dispose();
-        }
+    public String name() {
+        return "signing-keys";
+    }
+
+    @Override
+    public Duration interval() {
+        return properties.refreshInterval();
+    }
+
+    /**
+     * One maintenance round. When it fails the keys loaded before stay in use; a round cancelled at shutdown rolls
+     * its transaction back, and the next instance to run redoes it.
+     */
+    @Override
+    public Mono<Void> run() {
+        return maintain();
     }
 
     /** The private key that signs for {@code alg} now. */

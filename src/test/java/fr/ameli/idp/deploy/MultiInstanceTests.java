@@ -190,7 +190,7 @@ class MultiInstanceTests {
         }
         browser.get("/login");
         TestBrowser.Response refused = browser.post("/login", Map.of("nir", "1800144109054", "password", "Essais-Ameli-2026"));
-        assertThat(refused.status()).isEqualTo(HttpStatus.OK);
+        assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(refused.body()).contains("Trop de tentatives");
         // Another person is not affected.
         KnownDevices.remember(db, browser, "2850575112034");

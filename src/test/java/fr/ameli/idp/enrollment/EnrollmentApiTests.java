@@ -37,7 +37,9 @@ class EnrollmentApiTests {
 
     @BeforeEach
     void setUp() {
-        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        // One client address per test, as for the browsers (the test plays the ingress proxy).
+        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .defaultHeader("X-Forwarded-For", fr.ameli.idp.TestBrowser.newClientAddress()).build();
     }
 
     String start() {

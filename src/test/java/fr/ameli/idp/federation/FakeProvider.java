@@ -88,12 +88,15 @@ final class FakeProvider {
         return server.baseUrl();
     }
 
-    /** Our registration at this provider: timeouts of 1 s so that slow answers fail quickly. */
+    /**
+     * Our registration at this provider: timeouts of 2 s so that slow answers (2.5 s in the tests) fail quickly,
+     * while a loaded CI machine (two builds on two cores) still answers the normal ones in time.
+     */
     ProviderConfig config(JWSAlgorithm alg, ProviderConfig.UserinfoFormat format) {
         return new ProviderConfig(issuer(), CLIENT_ID, CLIENT_SECRET,
                 List.of("openid", "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "email"),
-                List.of("eidas1"), ProviderConfig.TokenAuth.CLIENT_SECRET_POST, alg, format, alg, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofHours(1));
+                List.of("eidas1"), ProviderConfig.TokenAuth.CLIENT_SECRET_POST, alg, format, alg, Duration.ofSeconds(2),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofHours(1));
     }
 
     void stubDiscovery(String issuer, String tokenEndpoint) {

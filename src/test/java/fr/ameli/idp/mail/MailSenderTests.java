@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.MutableClock;
+import fr.ameli.idp.platform.BackgroundJobLoop;
+import fr.ameli.idp.platform.BackgroundJobs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -48,7 +50,7 @@ class MailSenderTests {
     JavaMailSender javaMailSender;
 
     @Autowired
-    MailSender applicationSender;
+    BackgroundJobs jobs;
 
     @Autowired
     MutableClock clock;
@@ -63,7 +65,7 @@ class MailSenderTests {
             server.start();
         }
         clock.reset();
-        applicationSender.start();
+        jobs.start("mail-sender");
     }
 
     @Test
@@ -104,12 +106,16 @@ class MailSenderTests {
         MailProperties fast = properties(Duration.ofMillis(20), 3, 50, Duration.ofSeconds(5));
         MailSender first = new MailSender(db, javaMailSender, clock, fast, new SimpleMeterRegistry());
         MailSender second = new MailSender(db, javaMailSender, clock, fast, new SimpleMeterRegistry());
+        BackgroundJobLoop firstLoop = new BackgroundJobLoop(first, new SimpleMeterRegistry(), clock);
+        BackgroundJobLoop secondLoop = new BackgroundJobLoop(second, new SimpleMeterRegistry(), clock);
 
-        first.start();
-        second.start();
+        firstLoop.start();
+        secondLoop.start();
         try {
             await(Duration.ofSeconds(60), () -> recipients.stream().allMatch(r -> sent(db, r)));
         } finally {
+            firstLoop.stop();
+            secondLoop.stop();
             first.destroy();
             second.destroy();
         }
@@ -122,7 +128,7 @@ class MailSenderTests {
 
     @Test
     void claimWhenLeaseHeldThenSkippedAndWhenLeaseOverThenClaimedAgain() {
-        applicationSender.stop();
+        jobs.stop("mail-sender");
         String recipient = newRecipient("bail");
         outbox.enqueue(confirmation(recipient)).block();
         UUID id = row(db, recipient).id();
@@ -148,7 +154,7 @@ class MailSenderTests {
 
     @Test
     void deliverWhenHalfTheLeaseIsGoneThenNotSentAndHandedBack() {
-        applicationSender.stop();
+        jobs.stop("mail-sender");
         String recipient = newRecipient("tardif");
         outbox.enqueue(confirmation(recipient)).block();
         UUID id = row(db, recipient).id();
@@ -174,7 +180,7 @@ class MailSenderTests {
 
     @Test
     void pollWhenMaxAttemptsReachedThenMailKeptUnsentAndNoLongerClaimed() throws IOException {
-        applicationSender.stop();
+        jobs.stop("mail-sender");
         String recipient = newRecipient("abandon");
         outbox.enqueue(confirmation(recipient)).block();
         JavaMailSenderImpl unreachable = new JavaMailSenderImpl();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import fr.ameli.idp.platform.IdpProperties;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MailTemplatesTests {
 
@@ -14,7 +16,8 @@ class MailTemplatesTests {
     final MailTemplates templates = new MailTemplates(new IdpProperties(ISSUER, null, null));
 
     @Test
-    void renderWhenProvisionalCodeThenSeedTextWithTheNirThirteenDigitsAndCode() {
+    void renderWhenProvisionalCodeThenSeedTextWithTheCodeAndNoNir() {
+        // Even handed a NIR, the template does not show it (seed 003: the code alone; issue 10, item 7).
         Mail mail = templates.render(MailTemplates.PROVISIONAL_CODE, "marie@example.org",
                 Map.of("nir13", "2850575112034", "code", "4821", "validityMinutes", 30));
 
@@ -22,7 +25,8 @@ class MailTemplatesTests {
         assertThat(mail.textBody())
                 .startsWith("Cher(e) assuré(e),")
                 .contains("Nous vous adressons votre nouveau code confidentiel provisoire pour vous connecter à votre compte ameli")
-                .contains("Saisissez votre numéro de sécurité sociale (les 13 premiers chiffres) : 2850575112034")
+                .contains("Saisissez votre numéro de sécurité sociale (les 13 premiers chiffres) et le code provisoire")
+                .doesNotContain("2850575112034")
                 .contains("4821")
                 .contains("valable 30 minutes")
                 .contains("Ce code est strictement personnel et ne doit jamais être communiqué.")
@@ -31,8 +35,9 @@ class MailTemplatesTests {
                 .contains(ISSUER + "/login")
                 .contains("Votre Caisse d'Assurance Maladie");
         assertThat(mail.htmlBody())
-                .contains("2850575112034", "4821", "Ce code est strictement personnel et ne doit jamais être communiqué.")
-                .contains("href=\"" + ISSUER + "/login\"");
+                .contains("4821", "Ce code est strictement personnel et ne doit jamais être communiqué.")
+                .contains("href=\"" + ISSUER + "/login\"")
+                .doesNotContain("2850575112034");
     }
 
     @Test
@@ -104,7 +109,22 @@ class MailTemplatesTests {
     @Test
     void renderWhenRequiredValueMissingThenRejected() {
         assertThatIllegalArgumentException().isThrownBy(() -> templates.render(MailTemplates.PROVISIONAL_CODE,
-                "marie@example.org", Map.of("code", "4821", "validityMinutes", 30)));
+                "marie@example.org", Map.of("validityMinutes", 30)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "SECURITY_CODE_BLOCKED, Votre compte ameli - Connexion depuis un nouvel appareil suspendue, depuis un nouvel appareil est suspendue pendant 24 heures",
+            "PROVISIONAL_CODE_BLOCKED, Votre compte ameli - Code provisoire bloqué, sont bloqués pendant 24 heures"})
+    void renderWhenLockoutNoticeThenDurationAnd3646AndNoLinkNorCode(String kind, String subject, String sentence) {
+        Mail mail = templates.render(kind, "marie@example.org", Map.of("lockoutHours", 24));
+        assertThat(mail.subject()).isEqualTo(subject);
+        for (String body : new String[] {mail.textBody(), mail.htmlBody()}) {
+            assertThat(body).contains(sentence).contains("3646").contains("Si vous n'êtes pas à l'origine de ces tentatives")
+                    .doesNotContain("href");
+        }
+        // No link, no code, no NIR (no number of 4 digits or more but the 3646): nothing in it grants access.
+        assertThat(mail.textBody()).doesNotContain("http").doesNotContainPattern("\\b(?!3646\\b)[0-9]{4,}");
     }
 
     @Test

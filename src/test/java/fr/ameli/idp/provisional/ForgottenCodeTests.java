@@ -107,12 +107,13 @@ class ForgottenCodeTests {
         assertThat(codeMails(PERSON_1_EMAIL)).isEqualTo(before + 1);
         Mail mail = SentMails.last(PERSON_1_EMAIL, "PROVISIONAL_CODE");
         assertThat(mail.subject()).isEqualTo("Votre code provisoire ameli");
-        assertThat(mail.textBody()).contains("2850575112034");
         assertThat(code(mail)).hasSize(4).containsOnlyDigits();
-        // And it really went out through the SMTP server, with the seed's wording and the same code.
+        // And it really went out through the SMTP server, with the seed's wording and the same code, and without the
+        // NIR: whoever reads the mailbox must not learn it there (seed 003 does not carry it).
         jakarta.mail.internet.MimeMessage smtp = fr.ameli.idp.Mailbox.await(PERSON_1_EMAIL, "Votre code provisoire ameli", delivered);
-        assertThat(fr.ameli.idp.Mailbox.find(smtp, "(2850575112034)")).isNotBlank();
         assertThat(fr.ameli.idp.Mailbox.find(smtp, "(strictement personnel)")).isNotBlank();
+        assertThat(fr.ameli.idp.Mailbox.find(smtp, "(les 13 premiers chiffres\\) et le code provisoire)")).isNotBlank();
+        assertThat(fr.ameli.idp.Mailbox.text(smtp)).doesNotContain("2850575112034").doesNotContain("2 85 05 75 112 034");
         assertThat(fr.ameli.idp.Mailbox.find(smtp, "\\b(" + code(mail) + ")\\b")).isEqualTo(code(mail));
     }
 
@@ -272,6 +273,23 @@ class ForgottenCodeTests {
         assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         // Another address is not concerned.
         assertThat(request(newBrowser(), "1 90 01 44 109 950", "01/01/1990").status()).isEqualTo(HttpStatus.OK);
+    }
+
+    /**
+     * Issue 10, item 13: the address is the entry the trusted proxy appended (the rightmost, one hop), not what the
+     * client wrote to its left, nor a {@code Forwarded} header of its own: varying those gives no fresh counter.
+     */
+    @Test
+    void forgottenCodeWhenClientForgesForwardingHeadersThenCountedOnTheTrustedHop() {
+        for (int i = 1; i <= 20; i++) {
+            TestBrowser forging = new TestBrowser(port).header("X-Forwarded-For", "10.77." + i + ".1, 192.0.2.200")
+                    .header("Forwarded", "for=10.66." + i + ".1");
+            assertThat(request(forging, String.format("1900144109%03d", 800 + i), "01/01/1990").status())
+                    .isEqualTo(HttpStatus.OK);
+        }
+        TestBrowser forging = new TestBrowser(port).header("X-Forwarded-For", "10.77.99.1, 192.0.2.200")
+                .header("Forwarded", "for=10.66.99.1");
+        assertThat(request(forging, PERSON_1, "14/05/1985").status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     }
 
     /** Fills the form as a person would, reading the captcha through the test seam. */

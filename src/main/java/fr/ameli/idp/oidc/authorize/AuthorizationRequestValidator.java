@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 class AuthorizationRequestValidator {
 
     private static final List<AuthorizationCheck> CHECKS = List.of(
-            new RequestObjectCheck(), new ResponseTypeCheck(), new ScopeCheck(), new StateCheck(), new NonceCheck(),
+            new ParameterLengthCheck(), new RequestObjectCheck(), new ResponseTypeCheck(), new ScopeCheck(), new StateCheck(), new NonceCheck(),
             new AcrCheck(), new PkceCheck(), new PromptCheck(), new MaxAgeCheck(), new ClaimsCheck());
 
     private final RelyingParties clients;
@@ -50,6 +50,10 @@ class AuthorizationRequestValidator {
         // Exact string match (RFC 9700 §4.1.3): no pattern, no normalisation.
         if (request.redirectUri() == null || !client.hasRedirectUri(request.redirectUri())) {
             throw new PageException("erreur.redirect_uri", HttpStatus.BAD_REQUEST);
+        }
+        if (request.state() != null && request.state().length() > ParameterLengthCheck.STATE) {
+            // Sent back, it would put an unbounded value in the Location header: a page (400) rather than a redirect.
+            throw OAuthException.invalidRequest("state is longer than " + ParameterLengthCheck.STATE + " characters");
         }
         try {
             CHECKS.forEach(check -> check.check(request, client));

@@ -42,6 +42,8 @@ public class ClientAuthenticator {
     private static final Set<JWSAlgorithm> ASSERTION_ALGS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256,
             JWSAlgorithm.PS256);
     private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
+    /** The jti is stored until the assertion expires (replay protection): bounded, as in the table (V10). */
+    static final int MAX_JTI_LENGTH = 256;
 
     private final RelyingParties clients;
     private final DatabaseClient db;
@@ -151,6 +153,7 @@ public class ClientAuthenticator {
             boolean valid = rp.clientId().equals(claims.getIssuer()) && rp.clientId().equals(claims.getSubject())
                     && claims.getAudience().stream().anyMatch(audiences::contains)
                     && claims.getJWTID() != null && !claims.getJWTID().isBlank()
+                    && claims.getJWTID().length() <= MAX_JTI_LENGTH
                     && exp != null && exp.toInstant().isAfter(now.minusSeconds(30))
                     && exp.toInstant().isBefore(now.plus(MAX_ASSERTION_LIFETIME))
                     && (claims.getNotBeforeTime() == null || !claims.getNotBeforeTime().toInstant().isAfter(now.plusSeconds(30)));

@@ -1,0 +1,172 @@
+package fr.ameli.idp.login;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.KnownDevices;
+import fr.ameli.idp.MutableClock;
+import fr.ameli.idp.TestBrowser;
+import fr.ameli.idp.account.AccountStatus;
+import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.registry.Registry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * Password guessing on the login form (issue 10, item 1): one counter per canonical NIR whatever the spaces or
+ * the key, a slot taken before the hash so that a parallel burst gets no more tries than a sequence, right
+ * passwords not counted, and a limit per client address (10 per NIR per 15 minutes, 30 per address per hour).
+ */
+@IdpIntegrationTest
+class LoginLimitTests {
+
+    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
+            + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
+    static final String PASSWORD = "Limites-Ameli-2026";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    Registry registry;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    MutableClock clock;
+
+    @BeforeEach
+    void setUp() {
+        // Time stands still: a test never straddles two windows of a limit.
+        clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")) {
+            csv.append(nir).append(";LIMITE;;Paul;male;1975-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n");
+        }
+        registry.importCsv(csv.toString()).block();
+        String hash = hasher.hash(PASSWORD).block();
+        for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")) {
+            accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "limite" + nir.substring(10) + "@example.org", hash).block();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        clock.reset();
+    }
+
+    @Test
+    void loginWhenNirWrittenWithUnicodeSpacesOrKeyThenOneCounterForTheNir() {
+        // The same NIR (key 60 computed below) as people and scripts may type it: each variant used to be a counter.
+        String key = Nir.parse("1750144109001").key();
+        List<String> variants = List.of("1750144109001", "1 75 01 44 109 001", "1\u00a075\u00a001\u00a044\u00a0109\u00a0001",
+                "1\u200775\u200701 44 109 001", "1\u202f75 01 44 109 001 " + key, "1750144109001" + key, " 1750144109001\t",
+                "1\u300075 01 44 109 001", "1 75 01 44 109 001\u00a0" + key, "1\u200a750144109001");
+        for (String variant : variants) {
+            TestBrowser attacker = new TestBrowser(port);
+            assertThat(logIn(attacker, variant, "Devine-" + variants.indexOf(variant)).body()).contains("est incorrect");
+        }
+        TestBrowser.Response refused = logIn(new TestBrowser(port), "1\u00a075 01 44 109 001", PASSWORD);
+        assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(refused.body()).contains("Trop de tentatives de connexion ont échoué pour ce numéro");
+        // Another person is not concerned.
+        assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
+    }
+
+    @Test
+    void loginWhenTwentyWrongPasswordsAtOnceThenNoMoreChecksThanTheLimit() throws Exception {
+        List<TestBrowser> attackers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TestBrowser attacker = new TestBrowser(port);
+            attacker.get("/login");
+            attackers.add(attacker);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<CompletableFuture<TestBrowser.Response>> tries = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                TestBrowser attacker = attackers.get(i);
+                String guess = "Devine-" + i;
+                tries.add(CompletableFuture.supplyAsync(() -> attacker.post("/login",
+                        Map.of("nir", "1750144109003", "password", guess)), pool));
+            }
+            List<HttpStatus> statuses = tries.stream().map(CompletableFuture::join).map(TestBrowser.Response::status).toList();
+            // Each checked try is counted before its hash: 10 were checked (and wrong), the rest refused unchecked.
+            assertThat(statuses).filteredOn(HttpStatus.OK::equals).hasSize(10);
+            assertThat(statuses).filteredOn(HttpStatus.TOO_MANY_REQUESTS::equals).hasSize(10);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(logIn(known("1750144109003"), "1750144109003", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    @Test
+    void loginWhenRightPasswordThenItsTryIsNotCounted() {
+        for (int i = 0; i < 9; i++) {
+            assertThat(logIn(new TestBrowser(port), "1750144109002", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
+        }
+        // The person logs in between the wrong tries: that try gives its slot back.
+        assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(logIn(new TestBrowser(port), "1750144109002", "Devine-10").body()).contains("est incorrect");
+        assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    @Test
+    void loginWhenThirtyWrongFromOneAddressThenThatAddressIsRefusedAndOthersAreNot() {
+        TestBrowser sprayer = new TestBrowser(port);
+        for (int i = 0; i < 30; i++) {
+            // Password spraying: a different NIR each time, so that only the address can be counted.
+            assertThat(logIn(sprayer, String.format("1750144109%03d", 500 + i), "Ameli-2026!").status()).isEqualTo(HttpStatus.OK);
+        }
+        TestBrowser.Response refused = logIn(sprayer, "1750144109004", PASSWORD);
+        assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(refused.body()).contains("depuis votre connexion internet");
+        assertThat(logIn(known("1750144109004"), "1750144109004", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
+    }
+
+    @Test
+    void loginWhenNirUnparsableThenAllSuchTriesShareOneCounter() {
+        // A window of its own, far from the present one: the bucket of every malformed NIR is shared by all tests.
+        clock.set(Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS));
+        // Whatever the malformed NIR, the tries are counted together (and cost no fresh counter each).
+        for (int i = 0; i < 10; i++) {
+            logIn(new TestBrowser(port), "99 " + i + " pas un NIR", "Devine-" + i);
+        }
+        assertThat(logIn(new TestBrowser(port), "pas un NIR non plus", "Devine").status())
+                .isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    private TestBrowser known(String nir) {
+        TestBrowser browser = new TestBrowser(port);
+        KnownDevices.remember(db, browser, nir);
+        return browser;
+    }
+
+    private static TestBrowser.Response logIn(TestBrowser browser, String nir, String password) {
+        browser.get("/login");
+        return browser.post("/login", Map.of("nir", nir, "password", password));
+    }
+}

@@ -1,0 +1,111 @@
+package fr.ameli.idp.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.MutableClock;
+import fr.ameli.idp.platform.Secrets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The counters and locks every limit is built on, against the real PostgreSQL: exact under concurrency (many
+ * statements at once, as from several instances), slots given back, a lock closed by exactly one caller.
+ */
+@IdpIntegrationTest
+class RateLimiterTests {
+
+    static final FixedWindow FIVE_PER_HOUR = new FixedWindow(Duration.ofHours(1), 5);
+
+    @Autowired
+    RateLimiter limiter;
+
+    @Autowired
+    MutableClock clock;
+
+    String subject;
+
+    @BeforeEach
+    void setUp() {
+        // Time stands still: a test never straddles two windows.
+        clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        subject = Secrets.newHandle();
+    }
+
+    @AfterEach
+    void tearDown() {
+        clock.reset();
+    }
+
+    @Test
+    void takeWhenFiftyAtOnceThenExactlyTheLimitAllowed() {
+        List<RateLimiter.Permit> permits = Flux.range(0, 50)
+                .flatMap(i -> limiter.take(new RateLimiter.Counter("test", subject, FIVE_PER_HOUR)), 50)
+                .collectList().block();
+        assertThat(permits).filteredOn(RateLimiter.Permit::allowed).hasSize(5);
+        assertThat(permits).extracting(p -> p.of("test").count()).containsExactlyInAnyOrderElementsOf(
+                Flux.range(1, 50).collectList().block());
+    }
+
+    @Test
+    void takeWhenSeveralCountersThenEachCountedAndARefusalUsesUpOnlyItsOwnLimit() {
+        RateLimiter.Counter wide = new RateLimiter.Counter("wide", subject, new FixedWindow(Duration.ofHours(1), 100));
+        RateLimiter.Counter narrow = new RateLimiter.Counter("narrow", subject, new FixedWindow(Duration.ofHours(1), 2));
+        for (int i = 0; i < 2; i++) {
+            assertThat(limiter.take(wide, narrow).block().allowed()).isTrue();
+        }
+        RateLimiter.Permit third = limiter.take(wide, narrow).block();
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.refusal().counter().bucket()).isEqualTo("narrow");
+        assertThat(third.of("wide").count()).isEqualTo(3);
+        assertThat(third.retryAfter(clock.instant())).isPositive().isLessThanOrEqualTo(Duration.ofHours(1));
+        // Refused unchecked, it used up only the limit that refused it: the wide one got its slot back.
+        assertThat(limiter.take(wide).block().of("wide").count()).isEqualTo(3);
+        assertThat(limiter.take(narrow).block().of("narrow").count()).isEqualTo(4);
+    }
+
+    @Test
+    void giveBackWhenRequestSucceededThenItsSlotIsFreeAgain() {
+        for (int i = 0; i < 4; i++) {
+            limiter.take(new RateLimiter.Counter("test", subject, FIVE_PER_HOUR)).block();
+        }
+        RateLimiter.Permit fifth = limiter.take(new RateLimiter.Counter("test", subject, FIVE_PER_HOUR)).block();
+        assertThat(fifth.of("test").reached()).isTrue();
+        limiter.giveBack(fifth).block();
+        assertThat(limiter.take(new RateLimiter.Counter("test", subject, FIVE_PER_HOUR)).block().of("test").count())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void windowWhenItEndsThenCountStartsAfresh() {
+        for (int i = 0; i < 6; i++) {
+            limiter.take(new RateLimiter.Counter("test", subject, FIVE_PER_HOUR)).block();
+        }
+        clock.advance(Duration.ofHours(1));
+        assertThat(limiter.acquire("test", subject, FIVE_PER_HOUR).block()).isTrue();
+    }
+
+    @Test
+    void lockWhenTwentyAtOnceThenExactlyOneClosesItAndItLastsItsDuration() {
+        List<Boolean> closers = Flux.range(0, 20).flatMap(i -> limiter.lock("test", subject, Duration.ofHours(24)), 20)
+                .collectList().block();
+        assertThat(closers).containsOnlyOnce(true);
+        assertThat(limiter.locked("test", subject).block()).isTrue();
+        assertThat(limiter.locked("other", subject).block()).isFalse();
+        assertThat(limiter.lock("test", subject, Duration.ofHours(24)).block()).isFalse();
+
+        clock.advance(Duration.ofHours(24).plusSeconds(1));
+        assertThat(limiter.locked("test", subject).block()).isFalse();
+        // Closed again later: that caller is told it closed it.
+        assertThat(limiter.lock("test", subject, Duration.ofHours(24)).block()).isTrue();
+        assertThat(Mono.from(limiter.locked("test", subject)).block()).isTrue();
+    }
+}

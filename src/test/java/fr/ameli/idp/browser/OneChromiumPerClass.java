@@ -1,6 +1,6 @@
 package fr.ameli.idp.browser;
 
-import java.util.function.Consumer;
+import fr.ameli.idp.TestBrowser;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,30 +13,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class OneChromiumPerClass implements BeforeAllCallback, AfterAllCallback {
 
     private final boolean javascript;
-    private final Consumer<Chromium> setUp;
     private Chromium chromium;
 
-    private OneChromiumPerClass(boolean javascript, Consumer<Chromium> setUp) {
+    private OneChromiumPerClass(boolean javascript) {
         this.javascript = javascript;
-        this.setUp = setUp;
     }
 
     static OneChromiumPerClass withJavaScript() {
-        return new OneChromiumPerClass(true, c -> { });
-    }
-
-    static OneChromiumPerClass withJavaScript(Consumer<Chromium> setUp) {
-        return new OneChromiumPerClass(true, setUp);
+        return new OneChromiumPerClass(true);
     }
 
     static OneChromiumPerClass withoutJavaScript() {
-        return new OneChromiumPerClass(false, c -> { });
+        return new OneChromiumPerClass(false);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         chromium = Chromium.start(javascript);
-        setUp.accept(chromium);
     }
 
     @Override
@@ -47,8 +40,13 @@ final class OneChromiumPerClass implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** A person on the service of this port, with none of the previous test's cookies. */
+    /**
+     * A person on the service of this port, with none of the previous test's cookies, coming from a client address of
+     * its own (the test plays the ingress proxy, as {@link TestBrowser} does), so that per-address limits of one test
+     * never reach another.
+     */
     Browser browser(int port) {
+        chromium.header("X-Forwarded-For", TestBrowser.newClientAddress());
         return new Browser(chromium, port).forgetEverything();
     }
 }

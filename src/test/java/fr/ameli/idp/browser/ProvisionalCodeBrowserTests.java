@@ -42,10 +42,8 @@ class ProvisionalCodeBrowserTests {
     static final String COUNTER = "1770344109089";
     static final String ACTIVATION = "Votre compte ameli - Confirmation de votre adresse mail";
 
-    // Its own client address, so that the per-address limit of « Code oublié ? » counts only this class's requests.
     @RegisterExtension
-    static final OneChromiumPerClass chromium = OneChromiumPerClass.withJavaScript(
-            c -> c.header("X-Forwarded-For", "198.51.100.77"));
+    static final OneChromiumPerClass chromium = OneChromiumPerClass.withJavaScript();
 
     @LocalServerPort
     int port;

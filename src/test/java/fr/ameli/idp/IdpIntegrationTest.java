@@ -11,7 +11,8 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole service on a random port, on the embedded PostgreSQL and SMTP the suite starts itself
- * (one of each per test JVM), with the demo data of DEMO-DATA.md loaded. Each application context gets
+ * (one of each per test JVM), with the demo data of DEMO-DATA.md loaded, and the SQL statements of requests
+ * that ask for it counted ({@link SqlStatements}). Each application context gets
  * a free port of its own, and the issuer that goes with it (the discovery document is built at start-up).
  */
 @Target(ElementType.TYPE)
@@ -29,6 +30,6 @@ import org.springframework.test.context.ContextConfiguration;
 })
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = FreePortInitializer.class)
-@Import({TestClockConfiguration.class, SentMails.class})
+@Import({TestClockConfiguration.class, SentMails.class, SqlStatements.class})
 public @interface IdpIntegrationTest {
 }

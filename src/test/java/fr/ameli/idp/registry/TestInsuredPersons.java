@@ -114,6 +114,11 @@ public final class TestInsuredPersons {
             return set("nir_certified", String.valueOf(certified));
         }
 
+        /** 11 to 22 digits; {@link #withoutProof()} removes it. */
+        public Builder carteVitaleSerial(String serial) {
+            return set("carte_vitale_serial", serial);
+        }
+
         public Builder carteVitaleActive(boolean active) {
             return set("carte_vitale_active", String.valueOf(active));
         }

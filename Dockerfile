@@ -8,7 +8,8 @@ FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY src ./src
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests
+# -DwithoutEmbeddedPostgres: no embedded PostgreSQL binaries in the image (it always uses an external database).
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests -DwithoutEmbeddedPostgres
 # Spring Boot 4: split the jar into its layers, with the launcher.
 RUN java -Djarmode=tools -jar target/ameli-idp-*.jar extract --layers --launcher --destination /extracted
 
@@ -25,7 +26,8 @@ COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
 COPY config/application.yml ./config/application.yml
 USER 10001:10001
-EXPOSE 8080
+# Public (8080), management: probes and metrics (8081), operator API (8082, only with IDP_OPERATOR_TOKEN).
+EXPOSE 8080 8081 8082
 # Container-aware memory: the heap is a share of the container's memory limit, not of the host's.
 # Override JAVA_TOOL_OPTIONS as a whole (the Deployment sets it). No embedded database in an image: set
 # SPRING_R2DBC_URL and friends (README, "An external PostgreSQL"); JSON logs.

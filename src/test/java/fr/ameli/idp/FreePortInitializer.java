@@ -8,7 +8,10 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
-/** Gives each test application context its own port, and an issuer URL that matches it. */
+/**
+ * Gives each test application context its own port, and an issuer URL that matches it; the management (actuator)
+ * and operator ports are any free ones ({@code local.management.port}, {@code local.operator.port}).
+ */
 public class FreePortInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
     @Override
@@ -20,6 +23,7 @@ public class FreePortInitializer implements ApplicationContextInitializer<Config
             throw new UncheckedIOException(e);
         }
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-port",
-                Map.of("server.port", port, "idp.issuer", "http://localhost:" + port)));
+                Map.of("server.port", port, "idp.issuer", "http://localhost:" + port,
+                        "management.server.port", 0, "idp.operator.port", 0)));
     }
 }

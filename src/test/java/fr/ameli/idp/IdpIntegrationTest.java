@@ -13,7 +13,8 @@ import org.springframework.test.context.ContextConfiguration;
  * The whole service on a random port, on the embedded PostgreSQL and SMTP the suite starts itself
  * (one of each per test JVM), with the demo data of DEMO-DATA.md loaded, and the SQL statements of requests
  * that ask for it counted ({@link SqlStatements}). Each application context gets
- * a free port of its own, and the issuer that goes with it (the discovery document is built at start-up).
+ * a free port of its own, and the issuer that goes with it (the discovery document is built at start-up), plus
+ * a management port ({@code @LocalManagementPort}) and an operator port ({@code @Value("${local.operator.port}")}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,7 +25,7 @@ import org.springframework.test.context.ContextConfiguration;
         "idp.embedded.smtp-port=0",
         "logging.level.root=WARN",
         "logging.level.fr.ameli.idp=INFO",
-        "idp.operator.token=test-operator-token",
+        "idp.operator.token=" + OperatorApi.TOKEN,
         // mail outbox: tests wait for delivery, so the sender polls more often than the 2 s default
         "idp.mail.poll-interval=250ms"
 })

@@ -2,17 +2,24 @@ package fr.ameli.idp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * A relying party on a JDK client reuses its keep-alive connection: token, then userinfo, then the next login.
- * With Reactor Netty 1.3.6 about 1 request in 100 that followed a response completed off the event loop (userinfo
- * reads the database) was never answered; 1.3.8 fixed it. This guards against the regression.
+ * A relying party reuses its keep-alive connection: token, then userinfo, then the next login. With Reactor Netty
+ * 1.3.6 about 1 request in 100 that followed a response completed off the event loop (userinfo reads the
+ * database) was never answered; 1.3.8 fixed it. This guards against the regression. The requests go over one TCP
+ * connection opened here, each written as soon as the previous answer is read, so that reuse is certain (a client
+ * library may silently open a new connection) and an unanswered request shows as a read timeout.
  */
 @IdpIntegrationTest
 class KeepAliveTests {
@@ -23,24 +30,76 @@ class KeepAliveTests {
     @Test
     void requestsWhenSentOnOneKeepAliveConnectionThenEveryOneIsAnswered() throws Exception {
         int unanswered = 0;
-        for (int i = 0; i < 600; i++) {
-            String path = i % 2 == 0 ? "/userinfo" : "/jwks";
-            HttpURLConnection c = (HttpURLConnection) new URL("http://localhost:" + port + path).openConnection();
-            c.setConnectTimeout(2_000);
-            c.setReadTimeout(3_000);
-            c.setRequestProperty("Authorization", "Bearer not-a-token");
-            try {
-                int status = c.getResponseCode();
-                try (InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                    if (body != null) {
-                        body.readAllBytes();
-                    }
+        try (Socket connection = new Socket("localhost", port)) {
+            connection.setSoTimeout(3_000);
+            OutputStream out = connection.getOutputStream();
+            InputStream in = new BufferedInputStream(connection.getInputStream());
+            for (int i = 0; i < 600; i++) {
+                String path = i % 2 == 0 ? "/userinfo" : "/jwks";
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost:" + port
+                        + "\r\nAuthorization: Bearer not-a-token\r\nAccept: application/json\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Response response;
+                try {
+                    response = Response.read(in);
+                } catch (SocketTimeoutException e) {
+                    unanswered++;
+                    break; // the connection is out of step now: the next answer may be this one's
                 }
-                assertThat(status).isEqualTo(i % 2 == 0 ? 401 : 200);
-            } catch (SocketTimeoutException e) {
-                unanswered++;
+                assertThat(response.status()).as("request %d", i).isEqualTo(i % 2 == 0 ? 401 : 200);
+                assertThat(response.closes()).as("the server keeps the connection open after request %d", i).isFalse();
             }
+            assertThat(connection.isClosed()).isFalse();
         }
         assertThat(unanswered).isZero();
+    }
+
+    /** An HTTP/1.1 response read off the connection: status line, headers, and a body of Content-Length or chunks. */
+    record Response(int status, boolean closes) {
+
+        static Response read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            long length = 0;
+            boolean chunked = false;
+            boolean closes = false;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                String name = header.substring(0, header.indexOf(':')).trim().toLowerCase(Locale.ROOT);
+                String value = header.substring(header.indexOf(':') + 1).trim().toLowerCase(Locale.ROOT);
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.contains("chunked");
+                    case "connection" -> closes = value.contains("close");
+                    default -> { }
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0;
+                        size = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
+                    in.readNBytes((int) size);
+                    line(in);
+                }
+                for (String trailer = line(in); !trailer.isEmpty(); trailer = line(in)) {
+                    // trailers: none expected
+                }
+            } else {
+                in.readNBytes((int) length);
+            }
+            return new Response(status, closes);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b == -1) {
+                    throw new IOException("connection closed by the server");
+                }
+                if (b != '\r') {
+                    line.write(b);
+                }
+            }
+            return line.toString(StandardCharsets.ISO_8859_1);
+        }
     }
 }

@@ -6,12 +6,12 @@ import fr.ameli.idp.embedded.EmbeddedInfrastructure;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /** Reads what the embedded SMTP server received, waiting (bounded) for the outbox sender to deliver. */
 public final class Mailbox {
@@ -20,20 +20,10 @@ public final class Mailbox {
     }
 
     public static MimeMessage await(String recipient, String subject, int alreadySeen) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (Instant.now().isBefore(deadline)) {
-            List<MimeMessage> matching = messages(recipient, subject);
-            if (matching.size() > alreadySeen) {
-                return matching.get(matching.size() - 1);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("no mail '" + subject + "' delivered within 20 s");
+        List<MimeMessage> matching = Awaitility.await("mail '" + subject + "' delivered")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> messages(recipient, subject), delivered -> delivered.size() > alreadySeen);
+        return matching.get(matching.size() - 1);
     }
 
     public static List<MimeMessage> messages(String recipient, String subject) {

@@ -1,33 +1,54 @@
 package fr.ameli.idp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+/**
+ * The actuator (probes, metrics) answers on the management port, the operator API on the operator port, and
+ * neither on the public port, whatever the spelling of the path.
+ */
 @IdpIntegrationTest
 class OperationsTests {
 
     @LocalServerPort
     int port;
 
-    WebTestClient http;
+    @LocalManagementPort
+    int managementPort;
+
+    @Value("${" + OperatorApi.PORT + "}")
+    int operatorPort;
+
+    WebTestClient management;
 
     @BeforeEach
     void client() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        management = WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build();
     }
 
     @Test
     void healthWhenDatabaseUpThenUp() {
-        http.get().uri("/actuator/health").exchange()
+        management.get().uri("/actuator/health").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
     }
 
     @Test
     void readinessWhenDatabaseUpThenIncludesDatabase() {
-        http.get().uri("/actuator/health/readiness").exchange()
+        management.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
@@ -36,19 +57,91 @@ class OperationsTests {
 
     @Test
     void livenessWhenRunningThenUp() {
-        http.get().uri("/actuator/health/liveness").exchange()
+        management.get().uri("/actuator/health/liveness").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
     }
 
     @Test
     void prometheusWhenScrapedThenExposesJvmAndHttpMetrics() {
-        http.get().uri("/actuator/health").exchange().expectStatus().isOk();
-        http.get().uri("/actuator/prometheus").exchange()
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/.well-known/openid-configuration").exchange().expectStatus().isOk();
+        management.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)
-                .value(body -> org.assertj.core.api.Assertions.assertThat(body)
+                .value(body -> assertThat(body)
                         .contains("jvm_memory_used_bytes")
                         .contains("http_server_requests_seconds"));
+    }
+
+    @Test
+    void managementPortWhenScrapedRawThenMetrics() throws IOException {
+        // The raw client below reaches what it is pointed at: the public-port test that follows is not vacuous.
+        assertThat(get(managementPort, "/actuator/prometheus")).startsWith("HTTP/1.1 200").contains("# TYPE jvm_");
+        assertThat(get(managementPort, "/actuator/health/readiness")).startsWith("HTTP/1.1 200").contains("\"UP\"");
+    }
+
+    /** Path spellings a proxy, a router or a servlet container might normalise to /actuator/… */
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator/prometheus", "/actuator/health", "/actuator/health/readiness", "/actuator",
+            "/actuator;x/prometheus", "/actuator/prometheus;x", "/actuator;/prometheus", "/actuator/../actuator/prometheus",
+            "/x/../actuator/prometheus", "/./actuator/prometheus", "/actuator/./prometheus", "//actuator/prometheus",
+            "///actuator//prometheus", "/%61ctuator/prometheus", "/%2Factuator/prometheus", "/actuator%2Fprometheus",
+            "/actuator%2fprometheus", "/%2e/actuator/prometheus", "/%2e%2e/actuator/prometheus",
+            "/actuator/%2e%2e/actuator/prometheus", "/actuator%3Bx/prometheus", "/ACTUATOR/PROMETHEUS",
+            "/Actuator/prometheus", "/actuator/prometheus/", "/actuator\\prometheus", "/actuator/prometheus?x=1",
+            "/actuator/prometheus%00", "/actuator/prometheus%20", "/%252e/actuator/prometheus",
+            "http://localhost/actuator/prometheus"})
+    void publicPortWhenActuatorPathSpelledAnyWayThenNothingServed(String path) throws IOException {
+        String response = get(port, path);
+
+        assertThat(response).doesNotStartWith("HTTP/1.1 2").doesNotContain("# TYPE").doesNotContain("jvm_")
+                .doesNotContain("\"UP\"").doesNotContain("r2dbc");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/operator/provisional-codes", "//operator/provisional-codes",
+            "/operator;x/provisional-codes", "/x/../operator/provisional-codes", "/%6Fperator/provisional-codes",
+            "/operator%2Fprovisional-codes"})
+    void publicPortWhenOperatorPathWithTokenThenNothingServed(String path) throws IOException {
+        String body = "{\"nir\":\"1621228010001\"}";
+        String response = request(port, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + OperatorApi.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+
+        assertThat(response).doesNotStartWith("HTTP/1.1 2").doesNotContain("\"code\"").doesNotContain("expires_at");
+    }
+
+    @Test
+    void operatorPortWhenTokenThenServed() throws IOException {
+        String response = request(operatorPort, "POST /operator/provisional-codes HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + OperatorApi.TOKEN + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+
+        assertThat(response).startsWith("HTTP/1.1 400").contains("invalid_request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/actuator/prometheus", "/actuator/health", "/login", "/.well-known/openid-configuration"})
+    void operatorPortWhenActuatorOrPublicPathThenNotFound(String path) throws IOException {
+        assertThat(get(operatorPort, path)).startsWith("HTTP/1.1 404");
+        assertThat(request(operatorPort, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + OperatorApi.TOKEN + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
+    }
+
+    /** A GET written by hand: the path goes on the wire exactly as given, with no client-side normalisation. */
+    static String get(int port, String path) throws IOException {
+        return request(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    }
+
+    static String request(int port, String raw) throws IOException {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 }

@@ -1,7 +1,7 @@
 package fr.ameli.idp.client;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import fr.ameli.idp.platform.OperatorAccess;
+import fr.ameli.idp.platform.OperatorRoutes;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +12,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -21,16 +19,16 @@ import reactor.core.publisher.Mono;
 /**
  * Operator API to register a relying party without a restart: {@code PUT /operator/clients/{client_id}}
  * with the RFC 7591 metadata names ({@code redirect_uris}, {@code token_endpoint_auth_method}…) plus
- * {@code client_secret_sha256} and {@code sector}. Protected by the bearer token {@code idp.operator.token};
- * when that is unset the API does not exist. Every replica sees the registration (PostgreSQL).
+ * {@code client_secret_sha256} and {@code sector}. Served on the operator port only, behind the bearer token
+ * {@code idp.operator.token} (platform.OperatorServer); when that is unset the API does not exist. Every replica
+ * sees the registration (PostgreSQL).
  */
 @Configuration(proxyBeanMethods = false)
 class OperatorClientRoutes {
 
     @Bean
-    RouterFunction<ServerResponse> operatorClientRouter(RelyingParties clients,
-            OperatorAccess operator) {
-        return operator.routes(routes -> routes.PUT("/operator/clients/{clientId}", request -> register(request, clients)));
+    OperatorRoutes operatorClientApi(RelyingParties clients) {
+        return routes -> routes.PUT("/operator/clients/{clientId}", request -> register(request, clients));
     }
 
     private static Mono<ServerResponse> register(ServerRequest request, RelyingParties clients) {

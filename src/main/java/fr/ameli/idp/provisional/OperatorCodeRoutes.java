@@ -1,7 +1,7 @@
 package fr.ameli.idp.provisional;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import fr.ameli.idp.platform.OperatorAccess;
+import fr.ameli.idp.platform.OperatorRoutes;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
@@ -19,8 +19,6 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -29,8 +27,8 @@ import reactor.core.publisher.Mono;
  * Operator API of the CPAM counter (SPEC 3.4): {@code POST /operator/provisional-codes} with
  * {@code {"nir": "…", "length": 4 | 8}} issues a provisional code for a person of the registry and answers it
  * once, with its expiry ({@code idp.provisional-code.counter-validity}); the operator hands it to the person.
- * Earlier codes of the person stop working. Protected like the client API by the bearer {@code idp.operator.token};
- * absent when that is unset. The answer is never cached and the code is never logged.
+ * Earlier codes of the person stop working. Served like the client API on the operator port only, behind the
+ * bearer {@code idp.operator.token}; absent when that is unset. The answer is never cached and the code is never logged.
  */
 @Configuration(proxyBeanMethods = false)
 class OperatorCodeRoutes {
@@ -38,10 +36,10 @@ class OperatorCodeRoutes {
     private static final Logger log = LoggerFactory.getLogger(OperatorCodeRoutes.class);
 
     @Bean
-    RouterFunction<ServerResponse> operatorCodeRouter(ProvisionalCodes codes, Registry registry,
-            ProvisionalCodeProperties properties, Clock clock, OperatorAccess operator) {
-        return operator.routes(routes -> routes.POST("/operator/provisional-codes",
-                request -> issue(request, codes, registry, properties, clock)));
+    OperatorRoutes operatorCodeApi(ProvisionalCodes codes, Registry registry,
+            ProvisionalCodeProperties properties, Clock clock) {
+        return routes -> routes.POST("/operator/provisional-codes",
+                request -> issue(request, codes, registry, properties, clock));
     }
 
     private static Mono<ServerResponse> issue(ServerRequest request, ProvisionalCodes codes, Registry registry,

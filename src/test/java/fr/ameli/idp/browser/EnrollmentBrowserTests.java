@@ -45,8 +45,10 @@ class EnrollmentBrowserTests {
     @BeforeEach
     void setUp() {
         browser = chromium.browser(port);
-        registry.importCsv(People.HEADER + People.eligible(KEYBOARD, "CLAVIER") + People.eligible(NO_SERIAL, "SANSNUMERO")
-                + People.eligible(CANCELS, "RENONCE")).block();
+        fr.ameli.idp.registry.TestInsuredPersons.importInto(registry,
+                People.eligible(KEYBOARD, "CLAVIER"),
+                People.eligible(NO_SERIAL, "SANSNUMERO"),
+                People.eligible(CANCELS, "RENONCE"));
     }
 
     @Test

@@ -78,7 +78,7 @@ class LoginBrowserTests {
     @BeforeEach
     void setUp() {
         browser = chromium.browser(port);
-        registry.importCsv(People.HEADER + People.eligible(HOLDER, "TITULAIRE")).block();
+        fr.ameli.idp.registry.TestInsuredPersons.importInto(registry, People.eligible(HOLDER, "TITULAIRE"));
         accounts.provision(Nir.parse(HOLDER), AccountStatus.ACTIVE, "titulaire@example.org",
                 hasher.hash(HOLDER_PASSWORD).block()).block();
     }
@@ -191,7 +191,7 @@ class LoginBrowserTests {
     @Test
     void myInformationWhenChangedThenEachPageAndMessageAccessible() {
         String nir = "2770344109082";
-        registry.importCsv(People.HEADER + People.eligible(nir, "INFORMATIONS")).block();
+        fr.ameli.idp.registry.TestInsuredPersons.importInto(registry, People.eligible(nir, "INFORMATIONS"));
         accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "informations@example.org",
                 hasher.hash(HOLDER_PASSWORD).block()).block();
         browser.flow("mes-informations").open("/login");

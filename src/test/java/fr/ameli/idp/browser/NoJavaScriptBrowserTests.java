@@ -50,8 +50,9 @@ class NoJavaScriptBrowserTests {
     @BeforeEach
     void setUp() {
         browser = chromium.browser(port);
-        registry.importCsv(People.HEADER + People.eligible(HOLDER, "SANSSCRIPT") + People.eligible(NEWCOMER, "NOUVEAU"))
-                .block();
+        fr.ameli.idp.registry.TestInsuredPersons.importInto(registry,
+                People.eligible(HOLDER, "SANSSCRIPT"),
+                People.eligible(NEWCOMER, "NOUVEAU"));
         accounts.provision(Nir.parse(HOLDER), AccountStatus.ACTIVE, "sans.script@example.org",
                 hasher.hash("Sans-Script-Ameli").block()).block();
     }

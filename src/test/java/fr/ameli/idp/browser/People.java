@@ -1,5 +1,7 @@
 package fr.ameli.idp.browser;
 
+import fr.ameli.idp.registry.TestInsuredPersons;
+
 /**
  * The browser tests' own people (not DEMO-DATA's, whose state other tests rely on): NIRs {@code 1 77 03 44 109 0xx},
  * born 01/03/1977 in Nantes (44109), living in 44000, régime général, an active carte Vitale whose serial ends with
@@ -7,9 +9,6 @@ package fr.ameli.idp.browser;
  */
 final class People {
 
-    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;"
-            + "postal_code;former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;"
-            + "account_elsewhere\n";
     static final String BIRTH_DATE = "01/03/1977";
     static final String POSTAL_CODE = "44000";
     static final String IBAN_END = "3024474";
@@ -17,10 +16,10 @@ final class People {
     private People() {
     }
 
-    /** The registry line of an eligible person (carte Vitale + IBAN path), without an account. */
-    static String eligible(String nir13, String name) {
-        return nir13 + ";" + name + ";;Camille;female;1977-03-01;44109;99100;" + POSTAL_CODE + ";;REGIME_GENERAL;true;"
-                + serial(nir13) + ";true;FR76 2004 1010 0503 4780 3024 474;;false\n";
+    /** An eligible person of the registry (carte Vitale + IBAN path), without an account. */
+    static TestInsuredPersons.Builder eligible(String nir13, String name) {
+        return TestInsuredPersons.eligible(nir13, name).givenNames("Camille").female().birthDate("1977-03-01")
+                .postalCode(POSTAL_CODE).carteVitaleSerial(serial(nir13));
     }
 
     /** The last 11 digits of the person's carte Vitale serial number. */

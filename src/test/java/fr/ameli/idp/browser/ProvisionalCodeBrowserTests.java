@@ -48,6 +48,9 @@ class ProvisionalCodeBrowserTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Value("${" + fr.ameli.idp.OperatorApi.PORT + "}")
+    int operatorPort;
+
     @Autowired
     DatabaseClient db;
 
@@ -71,8 +74,10 @@ class ProvisionalCodeBrowserTests {
     @BeforeEach
     void setUp() {
         browser = chromium.browser(port);
-        registry.importCsv(People.HEADER + People.eligible(FORGETFUL, "OUBLI") + People.eligible(NO_ACCOUNT, "SANSCOMPTE")
-                + People.eligible(COUNTER, "GUICHET")).block();
+        fr.ameli.idp.registry.TestInsuredPersons.importInto(registry,
+                People.eligible(FORGETFUL, "OUBLI"),
+                People.eligible(NO_ACCOUNT, "SANSCOMPTE"),
+                People.eligible(COUNTER, "GUICHET"));
         accounts.provision(Nir.parse(FORGETFUL), AccountStatus.ACTIVE, FORGETFUL_EMAIL, hasher.hash("Ancien-Code-Ameli!").block())
                 .block();
     }
@@ -189,9 +194,9 @@ class ProvisionalCodeBrowserTests {
 
     /** A 4-digit code issued at a counter, through the operator API. */
     private String counterCode(String nir) {
-        byte[] body = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+        byte[] body = fr.ameli.idp.OperatorApi.anonymous(operatorPort)
                 .post().uri("/operator/provisional-codes")
-                .header("Authorization", "Bearer test-operator-token")
+                .header("Authorization", "Bearer " + fr.ameli.idp.OperatorApi.TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("nir", nir, "length", 4))
                 .exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody();

@@ -1,9 +1,11 @@
 package fr.ameli.idp.client;
 
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.OperatorApi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -20,19 +22,25 @@ class OperatorClientTests {
     @LocalServerPort
     int port;
 
+    @Value("${" + OperatorApi.PORT + "}")
+    int operatorPort;
+
     @Autowired
     RelyingParties clients;
 
     WebTestClient http;
 
+    WebTestClient operator;
+
     @BeforeEach
     void setUp() {
         http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        operator = OperatorApi.anonymous(operatorPort);
     }
 
     @Test
     void putClientWhenOperatorTokenThenRegisteredAndUsableForAuthorization() {
-        http.put().uri("/operator/clients/mairie").headers(h -> h.setBearerAuth("test-operator-token"))
+        operator.put().uri("/operator/clients/mairie").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
                 .exchange().expectStatus().isOk().expectBody().jsonPath("$.client_id").isEqualTo("mairie");
 
@@ -45,9 +53,9 @@ class OperatorClientTests {
 
     @Test
     void putClientWhenNoOrWrongTokenThenUnauthorized() {
-        http.put().uri("/operator/clients/intrus").contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
+        operator.put().uri("/operator/clients/intrus").contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
                 .exchange().expectStatus().isUnauthorized();
-        http.put().uri("/operator/clients/intrus").headers(h -> h.setBearerAuth("guess"))
+        operator.put().uri("/operator/clients/intrus").headers(h -> h.setBearerAuth("guess"))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
                 .exchange().expectStatus().isUnauthorized();
         org.assertj.core.api.Assertions.assertThat(clients.find("intrus").blockOptional()).isEmpty();
@@ -55,7 +63,7 @@ class OperatorClientTests {
 
     @Test
     void putClientWhenMetadataInvalidThenInvalidClientMetadataAndNothingStored() {
-        http.put().uri("/operator/clients/bad-rp").headers(h -> h.setBearerAuth("test-operator-token"))
+        operator.put().uri("/operator/clients/bad-rp").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(METADATA.replace("https://mairie.example/cb", "http://mairie.example/cb"))
                 .exchange().expectStatus().isBadRequest()

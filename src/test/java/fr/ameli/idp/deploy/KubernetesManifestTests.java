@@ -1,5 +1,6 @@
 package fr.ameli.idp.deploy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -17,6 +18,8 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -26,6 +29,14 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -62,9 +73,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Reads every manifest under {@code k8s/} (each overlay rendered by {@link Kustomize}, kubectl is not needed)
- * with fabric8's Kubernetes model, and fails on what would break or weaken the deployment: a probe on a path
- * the service does not serve, a container without requests and limits or that may run as root, an
+ * Renders every kustomization under {@code k8s/} with the real kustomize ({@link KubectlKustomize}: what
+ * {@code kubectl apply -k} would apply), reads the result with fabric8's Kubernetes model, and fails on what would
+ * break or weaken the deployment: a probe on a path the service does not serve or off the management port, the
+ * management or operator port reachable through a Service, an Ingress or the NetworkPolicy, metrics scraped
+ * elsewhere than on the management port, container ports that are not the application's, a container without
+ * requests and limits or that may run as root, an
  * environment variable the application does not read, a credential outside a Secret reference or a Secret
  * with inline data, the replica count, the autoscaler and disruption budget, the PostgreSQL cluster's
  * instances and synchronous replication, R2DBC and Flyway through PgBouncer, and copies of config/ that
@@ -76,6 +90,14 @@ class KubernetesManifestTests {
     static final Path PROJECT = Path.of("").toAbsolutePath();
     static final Path K8S = PROJECT.resolve("k8s");
     static final Path CONFIG = PROJECT.resolve("config");
+
+    /** The container ports, by name: the public one, the actuator's and the operator API's (README, "Operations"). */
+    static final String HTTP = "http";
+    static final String MANAGEMENT = "management";
+    static final String OPERATOR = "operator";
+
+    /** The namespace of Prometheus, the only peer admitted on the management port. */
+    static final String MONITORING_NAMESPACE = "monitoring";
 
     static final String LIVENESS = "/actuator/health/liveness";
     static final String READINESS = "/actuator/health/readiness";
@@ -99,7 +121,7 @@ class KubernetesManifestTests {
      * reads it.
      */
     static final Set<String> APPLICATION_ENVIRONMENT = Set.of(
-            "SERVER_PORT",
+            "SERVER_PORT", "MANAGEMENT_SERVER_PORT", "IDP_OPERATOR_PORT", "IDP_OPERATOR_TOKEN",
             "SPRING_R2DBC_URL", "SPRING_R2DBC_USERNAME", "SPRING_R2DBC_PASSWORD",
             "SPRING_FLYWAY_URL", "SPRING_FLYWAY_USER", "SPRING_FLYWAY_PASSWORD",
             "IDP_ISSUER",
@@ -127,7 +149,13 @@ class KubernetesManifestTests {
     /** Credentials: only ever from a Secret (secretKeyRef), never a literal in a manifest. */
     static final Set<String> SECRET_ENVIRONMENT = Set.of(
             "SPRING_R2DBC_PASSWORD", "SPRING_FLYWAY_PASSWORD", "SPRING_MAIL_PASSWORD",
-            "IDP_KEYS_ENCRYPTION_KEY", "IDP_SUBJECT_PAIRWISE_SECRET", "IDP_FEDERATION_CLIENT_SECRET");
+            "IDP_KEYS_ENCRYPTION_KEY", "IDP_SUBJECT_PAIRWISE_SECRET", "IDP_FEDERATION_CLIENT_SECRET", "IDP_OPERATOR_TOKEN");
+
+    /** The variable that sets each named container port, and the property giving its default in config/. */
+    static final Map<String, String> PORT_VARIABLES = Map.of(HTTP, "SERVER_PORT", MANAGEMENT, "MANAGEMENT_SERVER_PORT",
+            OPERATOR, "IDP_OPERATOR_PORT");
+    static final Map<String, String> PORT_PROPERTIES = Map.of(HTTP, "server.port", MANAGEMENT, "management.server.port",
+            OPERATOR, "idp.operator.port");
 
     /** spring.lifecycle.timeout-per-shutdown-phase in config/application.yml. */
     static final int SHUTDOWN_PHASE_SECONDS = 20;
@@ -160,6 +188,30 @@ class KubernetesManifestTests {
 
         assertThat(probeViolations(rendered)).isEmpty();
         assertThat(probeGroupViolations(rendered)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    void renderWhenServiceAndIngressThenOnlyThePublicPortExposed(String kustomization) {
+        assertThat(exposureViolations(render(kustomization))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    void renderWhenNetworkPolicyThenManagementPortForMonitoringOnlyAndOperatorPortForNoOne(String kustomization) {
+        assertThat(networkPolicyViolations(render(kustomization))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    void renderWhenScrapedThenPrometheusOnTheManagementPort(String kustomization) {
+        assertThat(scrapeViolations(render(kustomization))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    void renderWhenContainerPortsThenTheApplicationsPorts(String kustomization) {
+        assertThat(portViolations(render(kustomization), configuredPorts())).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,13 +303,13 @@ class KubernetesManifestTests {
     }
 
     @Test
-    void k8sWhenEveryKustomizationRenderedThenEveryFileIsUsed() {
-        Kustomize kustomize = new Kustomize();
+    void k8sWhenEveryKustomizationListedThenEveryFileIsUsed() {
+        Set<Path> referenced = new LinkedHashSet<>();
         for (Path dir : kustomizations(K8S)) {
-            kustomize.build(dir);
+            referenced.addAll(referencedFiles(dir));
         }
 
-        assertThat(unusedFiles(K8S, kustomize.filesRead())).isEmpty();
+        assertThat(unusedFiles(K8S, referenced)).isEmpty();
     }
 
     @Test
@@ -285,6 +337,7 @@ class KubernetesManifestTests {
                   template:
                     metadata:
                       labels: {app: app, tier: web}
+                      annotations: {prometheus.io/scrape: "true", prometheus.io/path: /actuator/prometheus, prometheus.io/port: "8081"}
                     spec:
                       enableServiceLinks: false
                       terminationGracePeriodSeconds: 45
@@ -296,6 +349,8 @@ class KubernetesManifestTests {
                           image: registry.example/app:1.0
                           ports:
                             - {name: http, containerPort: 8080}
+                            - {name: management, containerPort: 8081}
+                            - {name: operator, containerPort: 8082}
                           env:
                             - {name: SERVER_PORT, value: "8080"}
                             - {name: IDP_EMBEDDED_ENABLED, value: "false"}
@@ -309,11 +364,11 @@ class KubernetesManifestTests {
                             requests: {cpu: 500m, memory: 1Gi}
                             limits: {cpu: "2", memory: 1Gi}
                           startupProbe:
-                            httpGet: {path: /actuator/health/liveness, port: http}
+                            httpGet: {path: /actuator/health/liveness, port: management}
                           livenessProbe:
-                            httpGet: {path: /actuator/health/liveness, port: 8080}
+                            httpGet: {path: /actuator/health/liveness, port: 8081}
                           readinessProbe:
-                            httpGet: {path: /actuator/health/readiness, port: http}
+                            httpGet: {path: /actuator/health/readiness, port: management}
                           lifecycle:
                             preStop:
                               sleep: {seconds: 10}
@@ -375,11 +430,57 @@ class KubernetesManifestTests {
                   cluster: {name: db}
                   type: rw
                   pgbouncer: {poolMode: transaction}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: app
+                spec:
+                  selector: {app: app}
+                  ports:
+                    - {name: http, port: 80, targetPort: http}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: app
+                spec:
+                  rules:
+                    - host: app.example
+                      http:
+                        paths:
+                          - path: /
+                            pathType: Prefix
+                            backend:
+                              service: {name: app, port: {name: http}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: app
+                spec:
+                  podSelector:
+                    matchLabels: {tier: web}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from:
+                        - namespaceSelector:
+                            matchLabels: {kubernetes.io/metadata.name: ingress-nginx}
+                      ports:
+                        - {protocol: TCP, port: 8080}
+                    - from:
+                        - namespaceSelector:
+                            matchLabels: {kubernetes.io/metadata.name: monitoring}
+                      ports:
+                        - {protocol: TCP, port: management}
                 """;
+
+        /** The ports config/application.yml would give the VALID container (it sets only SERVER_PORT). */
+        static final Map<String, Integer> PORTS = Map.of(HTTP, 8080, MANAGEMENT, 8081, OPERATOR, 8082);
 
         static Rendered broken(String from, String to) {
             assertThat(VALID.split(java.util.regex.Pattern.quote(from), -1)).as("'%s' occurs once", from).hasSize(2);
-            return Rendered.of(Kustomize.parse(VALID.replace(from, to)));
+            return Rendered.of(KubectlKustomize.parse(VALID.replace(from, to)));
         }
 
         @TempDir
@@ -387,7 +488,7 @@ class KubernetesManifestTests {
 
         @Test
         void validWhenCheckedThenNoRuleFails() throws IOException {
-            Rendered valid = Rendered.of(Kustomize.parse(VALID));
+            Rendered valid = Rendered.of(KubectlKustomize.parse(VALID));
             Path configYml = Files.writeString(temp.resolve("application.yml"), "server.port: 8080");
 
             assertThat(Stream.of(resourceViolations(valid), securityViolations(valid), probeViolations(valid),
@@ -395,7 +496,9 @@ class KubernetesManifestTests {
                     secretDataViolations(valid), scalingViolations(valid), shutdownViolations(valid),
                     databaseViolations(valid, 3), connectionViolations(valid), replicaViolations(valid, 3),
                     requiredValueViolations(valid, Map.of("IDP_EMBEDDED_ENABLED", "false")), imageViolations(valid),
-                    configMapViolations(valid, Map.of("application.yml", configYml))).flatMap(List::stream))
+                    configMapViolations(valid, Map.of("application.yml", configYml)), exposureViolations(valid),
+                    networkPolicyViolations(valid), scrapeViolations(valid), portViolations(valid, PORTS))
+                    .flatMap(List::stream))
                     .isEmpty();
         }
 
@@ -447,21 +550,28 @@ class KubernetesManifestTests {
 
         @Test
         void probeWhenPortNotTheContainerPortThenViolation() {
-            assertThat(probeViolations(broken("port: 8080}", "port: 9090}"))).singleElement().asString()
+            assertThat(probeViolations(broken("port: 8081}", "port: 9090}"))).singleElement().asString()
                     .contains("9090");
         }
 
         @Test
         void probeWhenNamedPortUnknownThenViolation() {
-            assertThat(probeViolations(broken("{path: /actuator/health/readiness, port: http}",
-                    "{path: /actuator/health/readiness, port: management}"))).singleElement().asString()
-                    .contains("management");
+            assertThat(probeViolations(broken("{path: /actuator/health/readiness, port: management}",
+                    "{path: /actuator/health/readiness, port: admin}"))).singleElement().asString()
+                    .contains("admin");
+        }
+
+        @Test
+        void probeWhenOnThePublicPortThenViolation() {
+            assertThat(probeViolations(broken("{path: /actuator/health/readiness, port: management}",
+                    "{path: /actuator/health/readiness, port: http}"))).singleElement().asString()
+                    .contains("not the management port");
         }
 
         @Test
         void probeWhenNotHttpThenViolation() {
-            assertThat(probeViolations(broken("httpGet: {path: /actuator/health/readiness, port: http}",
-                    "tcpSocket: {port: http}"))).singleElement().asString().contains("httpGet");
+            assertThat(probeViolations(broken("httpGet: {path: /actuator/health/readiness, port: management}",
+                    "tcpSocket: {port: management}"))).singleElement().asString().contains("httpGet");
         }
 
         @Test
@@ -472,8 +582,8 @@ class KubernetesManifestTests {
 
         @Test
         void probeGroupWhenLivenessChecksTheDatabaseThenViolation() {
-            assertThat(probeGroupViolations(broken("{path: /actuator/health/liveness, port: 8080}",
-                    "{path: /actuator/health/readiness, port: 8080}"))).singleElement().asString()
+            assertThat(probeGroupViolations(broken("{path: /actuator/health/liveness, port: 8081}",
+                    "{path: /actuator/health/readiness, port: 8081}"))).singleElement().asString()
                     .contains("livenessProbe");
         }
 
@@ -586,7 +696,7 @@ class KubernetesManifestTests {
         void configMapWhenCopyDriftedThenViolation() throws IOException {
             Path configYml = Files.writeString(temp.resolve("application.yml"), "server.port: 9090");
 
-            assertThat(configMapViolations(Rendered.of(Kustomize.parse(VALID)), Map.of("application.yml", configYml)))
+            assertThat(configMapViolations(Rendered.of(KubectlKustomize.parse(VALID)), Map.of("application.yml", configYml)))
                     .singleElement().asString().contains("application.yml");
         }
 
@@ -610,25 +720,67 @@ class KubernetesManifestTests {
             Files.writeString(temp.resolve("base/kustomization.yaml"), "resources:\n  - used.yaml\n");
             Files.writeString(temp.resolve("base/used.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n");
             Files.writeString(temp.resolve("base/forgotten.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n");
-            Kustomize kustomize = new Kustomize();
-            kustomize.build(temp.resolve("base"));
 
-            assertThat(unusedFiles(temp, kustomize.filesRead())).singleElement().asString().contains("forgotten.yaml");
+            assertThat(unusedFiles(temp, referencedFiles(temp.resolve("base")))).singleElement().asString()
+                    .contains("forgotten.yaml");
         }
 
         @Test
-        void kustomizeWhenFeatureNotRenderedThenFails() throws IOException {
-            Files.writeString(temp.resolve("kustomization.yaml"), "resources: []\ncommonLabels: {a: b}\n");
-
-            assertThatThrownBy(() -> new Kustomize().build(temp)).hasMessageContaining("commonLabels");
+        void exposureWhenServiceReachesTheManagementPortThenViolation() {
+            assertThat(exposureViolations(broken("- {name: http, port: 80, targetPort: http}",
+                    "- {name: http, port: 80, targetPort: http}\n    - {name: metrics, port: 81, targetPort: management}")))
+                    .singleElement().asString().contains("Service/app").contains("management");
         }
 
         @Test
-        void kustomizeWhenPatchMatchesNothingThenFails() throws IOException {
-            Files.writeString(temp.resolve("kustomization.yaml"), "resources: []\npatches:\n  - path: p.yaml\n");
-            Files.writeString(temp.resolve("p.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n");
+        void exposureWhenServiceReachesTheOperatorPortByNumberThenViolation() {
+            assertThat(exposureViolations(broken("- {name: http, port: 80, targetPort: http}",
+                    "- {name: http, port: 80, targetPort: 8082}"))).singleElement().asString().contains("operator");
+        }
 
-            assertThatThrownBy(() -> new Kustomize().build(temp)).hasMessageContaining("matches no resource");
+        @Test
+        void exposureWhenIngressBackendIsNoServiceHereThenViolation() {
+            assertThat(exposureViolations(broken("service: {name: app, port: {name: http}}",
+                    "service: {name: app-admin, port: {name: http}}"))).singleElement().asString().contains("app-admin");
+        }
+
+        @Test
+        void networkPolicyWhenManagementPortOpenToTheIngressControllerThenViolation() {
+            assertThat(networkPolicyViolations(broken("- {protocol: TCP, port: 8080}",
+                    "- {protocol: TCP, port: 8080}\n        - {protocol: TCP, port: 8081}"))).singleElement().asString()
+                    .contains("management");
+        }
+
+        @Test
+        void networkPolicyWhenOperatorPortAdmittedThenViolation() {
+            assertThat(networkPolicyViolations(broken("- {protocol: TCP, port: management}",
+                    "- {protocol: TCP, port: operator}"))).singleElement().asString().contains("operator");
+        }
+
+        @Test
+        void networkPolicyWhenRuleListsNoPortThenViolation() {
+            assertThat(networkPolicyViolations(broken("      ports:\n        - {protocol: TCP, port: 8080}\n", "")))
+                    .singleElement().asString().contains("every port");
+        }
+
+        @Test
+        void networkPolicyWhenNoneSelectsThePodsThenViolation() {
+            assertThat(networkPolicyViolations(broken("matchLabels: {tier: web}", "matchLabels: {tier: db}")))
+                    .singleElement().asString().contains("no NetworkPolicy");
+        }
+
+        @Test
+        void scrapeWhenOnThePublicPortThenViolation() {
+            assertThat(scrapeViolations(broken("prometheus.io/port: \"8081\"", "prometheus.io/port: \"8080\"")))
+                    .singleElement().asString().contains("8080");
+        }
+
+        @Test
+        void portsWhenContainerPortIsNotTheApplicationsThenViolation() {
+            assertThat(portViolations(broken("{name: management, containerPort: 8081}",
+                    "{name: management, containerPort: 9000}"), PORTS)).singleElement().asString().contains("management");
+            assertThat(portViolations(broken("{name: SERVER_PORT, value: \"8080\"}", "{name: SERVER_PORT, value: \"8090\"}"),
+                    PORTS)).singleElement().asString().contains("SERVER_PORT");
         }
     }
 
@@ -703,8 +855,12 @@ class KubernetesManifestTests {
             if (!SERVED_PROBE_PATHS.contains(http.getPath())) {
                 violations.add(where + ": " + name + " path " + http.getPath() + " is not served (" + SERVED_PROBE_PATHS + ")");
             }
-            if (!isContainerPort(container, http.getPort())) {
+            ContainerPort port = containerPort(container, http.getPort());
+            if (port == null) {
                 violations.add(where + ": " + name + " port " + portText(http.getPort()) + " is not a port of the container");
+            } else if (!MANAGEMENT.equals(port.getName())) {
+                violations.add(where + ": " + name + " port " + portText(http.getPort())
+                        + " is not the management port (the actuator listens only there)");
             }
         }));
         return violations;
@@ -934,30 +1090,202 @@ class KubernetesManifestTests {
         return violations;
     }
 
-    /** The generated ConfigMap holds exactly the given files' content and is mounted at /app/config. */
+    /**
+     * The ConfigMap mounted at /app/config (generated: kustomize adds a hash of its content to its name) holds
+     * exactly the given files' content.
+     */
     static List<String> configMapViolations(Rendered rendered, Map<String, Path> expected) {
         List<String> violations = new ArrayList<>();
-        var configMap = rendered.all(io.fabric8.kubernetes.api.model.ConfigMap.class).stream()
-                .filter(c -> CONFIG_MAP.equals(c.getMetadata().getName())).findFirst();
-        if (configMap.isEmpty()) {
-            return List.of("no ConfigMap " + CONFIG_MAP);
+        Map<String, ConfigMap> configMaps = rendered.all(ConfigMap.class).stream()
+                .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
+        if (rendered.pods().isEmpty()) {
+            violations.add("no workload mounts " + CONFIG_MAP);
         }
-        Map<String, String> data = Objects.requireNonNullElse(configMap.get().getData(), Map.of());
-        expected.forEach((key, file) -> {
-            if (!read(file).equals(data.get(key))) {
-                violations.add("ConfigMap/" + CONFIG_MAP + ": " + key + " differs from " + PROJECT.relativize(file.toAbsolutePath())
-                        + " (copy it again)");
-            }
-        });
         rendered.pods().forEach((owner, pod) -> {
-            Set<String> volumes = Objects.requireNonNullElse(pod.getVolumes(), List.<Volume>of()).stream()
-                    .filter(v -> v.getConfigMap() != null && CONFIG_MAP.equals(v.getConfigMap().getName()))
-                    .map(Volume::getName).collect(Collectors.toSet());
-            boolean mounted = pod.getContainers().stream()
+            VolumeMount mount = pod.getContainers().stream()
                     .flatMap(c -> Objects.requireNonNullElse(c.getVolumeMounts(), List.<VolumeMount>of()).stream())
-                    .anyMatch(m -> volumes.contains(m.getName()) && CONFIG_MOUNT.equals(m.getMountPath()));
-            if (!mounted) {
+                    .filter(m -> CONFIG_MOUNT.equals(m.getMountPath())).findFirst().orElse(null);
+            Volume volume = mount == null ? null : Objects.requireNonNullElse(pod.getVolumes(), List.<Volume>of()).stream()
+                    .filter(v -> v.getName().equals(mount.getName())).findFirst().orElse(null);
+            if (volume == null || volume.getConfigMap() == null) {
                 violations.add(owner + ": ConfigMap " + CONFIG_MAP + " not mounted at " + CONFIG_MOUNT);
+                return;
+            }
+            String name = volume.getConfigMap().getName();
+            ConfigMap configMap = configMaps.get(name);
+            if (!(name.equals(CONFIG_MAP) || name.startsWith(CONFIG_MAP + "-")) || configMap == null) {
+                violations.add(owner + ": mounts " + name + " at " + CONFIG_MOUNT + ", not a ConfigMap " + CONFIG_MAP + " of these manifests");
+                return;
+            }
+            Map<String, String> data = Objects.requireNonNullElse(configMap.getData(), Map.of());
+            expected.forEach((key, file) -> {
+                if (!read(file).equals(data.get(key))) {
+                    violations.add("ConfigMap/" + name + ": " + key + " differs from "
+                            + PROJECT.relativize(file.toAbsolutePath()) + " (copy it again)");
+                }
+            });
+        });
+        return violations;
+    }
+
+    /**
+     * The pods' management and operator ports are reached through no Service (and so no Ingress): every Service
+     * port that selects the pods targets the public container port, and every Ingress backend is a Service port
+     * of these manifests.
+     */
+    static List<String> exposureViolations(Rendered rendered) {
+        List<String> violations = new ArrayList<>();
+        List<Service> services = rendered.all(Service.class);
+        for (Service service : services) {
+            Map<String, String> selector = service.getSpec().getSelector();
+            List<Container> containers = rendered.all(Deployment.class).stream()
+                    .filter(d -> selector != null && !selector.isEmpty()
+                            && labels(d).entrySet().containsAll(selector.entrySet()))
+                    .flatMap(d -> d.getSpec().getTemplate().getSpec().getContainers().stream()).toList();
+            for (ServicePort port : Objects.requireNonNullElse(service.getSpec().getPorts(), List.<ServicePort>of())) {
+                IntOrString target = port.getTargetPort() != null ? port.getTargetPort() : new IntOrString(port.getPort());
+                for (Container container : containers) {
+                    ContainerPort reached = containerPort(container, target);
+                    if (reached != null && !HTTP.equals(reached.getName())) {
+                        violations.add("Service/" + service.getMetadata().getName() + " port " + port.getPort()
+                                + " exposes the container port " + reached.getName() + " (only " + HTTP + " may be exposed)");
+                    }
+                }
+            }
+        }
+        for (Ingress ingress : rendered.all(Ingress.class)) {
+            List<IngressBackend> backends = new ArrayList<>();
+            if (ingress.getSpec().getDefaultBackend() != null) {
+                backends.add(ingress.getSpec().getDefaultBackend());
+            }
+            for (IngressRule rule : Objects.requireNonNullElse(ingress.getSpec().getRules(), List.<IngressRule>of())) {
+                if (rule.getHttp() != null) {
+                    rule.getHttp().getPaths().forEach(path -> backends.add(path.getBackend()));
+                }
+            }
+            for (IngressBackend backend : backends) {
+                IngressServiceBackend target = backend.getService();
+                String where = "Ingress/" + ingress.getMetadata().getName();
+                Service service = target == null ? null : services.stream()
+                        .filter(s -> s.getMetadata().getName().equals(target.getName())).findFirst().orElse(null);
+                if (service == null) {
+                    violations.add(where + ": backend " + (target == null ? "(not a Service)" : "Service " + target.getName())
+                            + " is not a Service of these manifests");
+                    continue;
+                }
+                boolean known = service.getSpec().getPorts().stream().anyMatch(p -> target.getPort() != null
+                        && (Objects.equals(p.getName(), target.getPort().getName())
+                        || Objects.equals(p.getPort(), target.getPort().getNumber())));
+                if (!known) {
+                    violations.add(where + ": backend port of Service " + target.getName() + " is not one of its ports");
+                }
+            }
+        }
+        return violations;
+    }
+
+    /**
+     * Every NetworkPolicy rule that lets traffic into the pods names its ports; the management port is admitted
+     * from the namespace {@value #MONITORING_NAMESPACE} only (Prometheus), and the operator port from no one
+     * (operators use {@code kubectl port-forward}, which NetworkPolicy does not see). Pods that no policy
+     * restricts are a violation too.
+     */
+    static List<String> networkPolicyViolations(Rendered rendered) {
+        List<String> violations = new ArrayList<>();
+        List<NetworkPolicy> policies = rendered.all(NetworkPolicy.class);
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            List<NetworkPolicy> selecting = policies.stream()
+                    .filter(p -> selectsLabels(p.getSpec().getPodSelector(), labels(deployment)))
+                    .filter(p -> p.getSpec().getPolicyTypes() == null || p.getSpec().getPolicyTypes().isEmpty()
+                            || p.getSpec().getPolicyTypes().contains("Ingress"))
+                    .toList();
+            if (selecting.isEmpty()) {
+                violations.add("Deployment/" + deployment.getMetadata().getName()
+                        + ": no NetworkPolicy restricts who reaches its pods");
+            }
+            List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+            for (NetworkPolicy policy : selecting) {
+                List<NetworkPolicyIngressRule> rules =
+                        Objects.requireNonNullElse(policy.getSpec().getIngress(), List.<NetworkPolicyIngressRule>of());
+                for (int i = 0; i < rules.size(); i++) {
+                    NetworkPolicyIngressRule rule = rules.get(i);
+                    String where = "NetworkPolicy/" + policy.getMetadata().getName() + " ingress rule " + (i + 1);
+                    List<NetworkPolicyPort> ports = Objects.requireNonNullElse(rule.getPorts(), List.<NetworkPolicyPort>of());
+                    if (ports.isEmpty() || ports.stream().anyMatch(p -> p.getPort() == null)) {
+                        violations.add(where + ": admits every port (the management and operator ports with them); list them");
+                        continue;
+                    }
+                    Set<String> admitted = new TreeSet<>();
+                    for (NetworkPolicyPort port : ports) {
+                        for (Container container : containers) {
+                            for (ContainerPort containerPort : Objects.requireNonNullElse(container.getPorts(), List.<ContainerPort>of())) {
+                                if (covers(port, containerPort) && containerPort.getName() != null) {
+                                    admitted.add(containerPort.getName());
+                                }
+                            }
+                        }
+                    }
+                    if (admitted.contains(OPERATOR)) {
+                        violations.add(where + ": admits the operator port (operators use kubectl port-forward)");
+                    }
+                    if (admitted.contains(MANAGEMENT) && !onlyFromMonitoring(rule.getFrom())) {
+                        violations.add(where + ": admits the management port from others than the namespace "
+                                + MONITORING_NAMESPACE);
+                    }
+                }
+            }
+        }
+        return violations;
+    }
+
+    /** Prometheus scrapes the pods' management port, on the actuator's path (prometheus.io/* annotations). */
+    static List<String> scrapeViolations(Rendered rendered) {
+        List<String> violations = new ArrayList<>();
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            String where = "Deployment/" + deployment.getMetadata().getName();
+            Map<String, String> annotations = Objects.requireNonNullElse(
+                    deployment.getSpec().getTemplate().getMetadata().getAnnotations(), Map.of());
+            Integer management = deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .flatMap(c -> Objects.requireNonNullElse(c.getPorts(), List.<ContainerPort>of()).stream())
+                    .filter(p -> MANAGEMENT.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(null);
+            if (!"true".equals(annotations.get("prometheus.io/scrape"))) {
+                violations.add(where + ": metrics not scraped (prometheus.io/scrape)");
+            }
+            if (management == null || !String.valueOf(management).equals(annotations.get("prometheus.io/port"))) {
+                violations.add(where + ": Prometheus scrapes port " + annotations.get("prometheus.io/port")
+                        + ", not the management port " + management);
+            }
+            if (!"/actuator/prometheus".equals(annotations.get("prometheus.io/path"))) {
+                violations.add(where + ": Prometheus scrapes " + annotations.get("prometheus.io/path")
+                        + ", not /actuator/prometheus");
+            }
+        }
+        return violations;
+    }
+
+    /**
+     * The named container ports are the ports the application listens on: {@link #PORT_VARIABLES} when the
+     * container sets them, the defaults of config/application.yml otherwise ({@code defaults}, by port name).
+     */
+    static List<String> portViolations(Rendered rendered, Map<String, Integer> defaults) {
+        List<String> violations = new ArrayList<>();
+        rendered.mainContainers().forEach((where, container) -> {
+            for (String name : List.of(HTTP, MANAGEMENT, OPERATOR)) {
+                String variable = PORT_VARIABLES.get(name);
+                String value = envOf(container).stream().filter(v -> v.getName().equals(variable)).map(EnvVar::getValue)
+                        .filter(Objects::nonNull).findFirst().orElse(null);
+                int expected = value != null ? Integer.parseInt(value) : defaults.get(name);
+                ContainerPort port = Objects.requireNonNullElse(container.getPorts(), List.<ContainerPort>of()).stream()
+                        .filter(p -> name.equals(p.getName())).findFirst().orElse(null);
+                if (port == null) {
+                    if (!OPERATOR.equals(name)) {
+                        violations.add(where + ": no container port named " + name);
+                    }
+                } else if (port.getContainerPort() != expected) {
+                    violations.add(where + ": container port " + name + " is " + port.getContainerPort()
+                            + " but the application listens on " + expected + " ("
+                            + (value != null ? variable : PORT_PROPERTIES.get(name) + " in config/application.yml") + ")");
+                }
             }
         });
         return violations;
@@ -1066,7 +1394,56 @@ class KubernetesManifestTests {
     }
 
     static Rendered render(String kustomization) {
-        return Rendered.of(new Kustomize().build(K8S.resolve(kustomization)));
+        return Rendered.of(KubectlKustomize.build(K8S.resolve(kustomization)));
+    }
+
+    /** The ports config/application.yml sets, by container port name. */
+    static Map<String, Integer> configuredPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        PORT_PROPERTIES.forEach((name, property) -> ports.put(name,
+                Integer.valueOf(String.valueOf(propertyValue(CONFIG.resolve("application.yml"), property)))));
+        return ports;
+    }
+
+    /**
+     * The files a kustomization reads: itself, its resources (directories recursively), its patches and the files
+     * of its generators. Not a renderer: kustomize itself fails on a reference that does not resolve.
+     */
+    @SuppressWarnings("unchecked")
+    static Set<Path> referencedFiles(Path dir) {
+        Set<Path> files = new LinkedHashSet<>();
+        Path file = dir.resolve("kustomization.yaml");
+        files.add(file.toAbsolutePath().normalize());
+        Map<String, Object> kustomization = KubectlKustomize.parse(read(file)).get(0);
+        for (Object entry : list(kustomization.get("resources"))) {
+            Path path = dir.resolve(String.valueOf(entry)).toAbsolutePath().normalize();
+            if (Files.isDirectory(path)) {
+                files.addAll(referencedFiles(path));
+            } else {
+                files.add(path);
+            }
+        }
+        for (Object patch : list(kustomization.get("patches"))) {
+            if (patch instanceof Map<?, ?> map && map.get("path") != null) {
+                files.add(dir.resolve(String.valueOf(map.get("path"))).toAbsolutePath().normalize());
+            }
+        }
+        for (String generators : List.of("configMapGenerator", "secretGenerator")) {
+            for (Object generator : list(kustomization.get(generators))) {
+                Map<String, Object> map = (Map<String, Object>) generator;
+                List<Object> sources = new ArrayList<>(list(map.get("files")));
+                sources.addAll(list(map.get("envs")));
+                for (Object source : sources) {
+                    String name = String.valueOf(source);
+                    files.add(dir.resolve(name.substring(name.indexOf('=') + 1)).toAbsolutePath().normalize());
+                }
+            }
+        }
+        return files;
+    }
+
+    private static List<Object> list(Object value) {
+        return value instanceof List<?> l ? new ArrayList<>(l) : List.of();
     }
 
     /** The directories of k8s/ that hold a kustomization. */
@@ -1083,7 +1460,7 @@ class KubernetesManifestTests {
     @SuppressWarnings("unchecked")
     static Set<String> propertyNames(Path yaml) {
         Set<String> names = new LinkedHashSet<>();
-        for (Map<String, Object> document : Kustomize.parse(read(yaml))) {
+        for (Map<String, Object> document : KubectlKustomize.parse(read(yaml))) {
             collect("", document, names);
         }
         return names;
@@ -1118,15 +1495,51 @@ class KubernetesManifestTests {
         return probes;
     }
 
-    private static boolean isContainerPort(Container container, IntOrString port) {
-        List<ContainerPort> ports = Objects.requireNonNullElse(container.getPorts(), List.of());
+    /** The container port a probe, a Service or a NetworkPolicy designates (by name or number), or null. */
+    private static ContainerPort containerPort(Container container, IntOrString port) {
         if (port == null) {
-            return false;
+            return null;
         }
-        if (port.getIntVal() != null) {
-            return ports.stream().anyMatch(p -> port.getIntVal().equals(p.getContainerPort()));
+        return Objects.requireNonNullElse(container.getPorts(), List.<ContainerPort>of()).stream()
+                .filter(p -> port.getIntVal() != null ? port.getIntVal().equals(p.getContainerPort())
+                        : port.getStrVal().equals(p.getName()))
+                .findFirst().orElse(null);
+    }
+
+    /** Whether a NetworkPolicy port (a name, a number or a range up to endPort) admits this container port. */
+    private static boolean covers(NetworkPolicyPort rule, ContainerPort port) {
+        IntOrString admitted = rule.getPort();
+        if (admitted.getIntVal() == null) {
+            return admitted.getStrVal().equals(port.getName());
         }
-        return ports.stream().anyMatch(p -> port.getStrVal().equals(p.getName()));
+        int last = rule.getEndPort() != null ? rule.getEndPort() : admitted.getIntVal();
+        return port.getContainerPort() >= admitted.getIntVal() && port.getContainerPort() <= last;
+    }
+
+    private static boolean onlyFromMonitoring(List<NetworkPolicyPeer> from) {
+        return from != null && !from.isEmpty() && from.stream().allMatch(peer -> peer.getIpBlock() == null
+                && peer.getNamespaceSelector() != null && peer.getNamespaceSelector().getMatchLabels() != null
+                && MONITORING_NAMESPACE.equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")));
+    }
+
+    private static Map<String, String> labels(Deployment deployment) {
+        return Objects.requireNonNullElse(deployment.getSpec().getTemplate().getMetadata().getLabels(), Map.of());
+    }
+
+    /** A pod selector selects these labels; an empty one selects every pod, expressions are assumed to match. */
+    private static boolean selectsLabels(LabelSelector selector, Map<String, String> labels) {
+        return selector == null || selector.getMatchLabels() == null
+                || labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
+    }
+
+    /** The value of a dotted property in a YAML configuration file (nested keys), or null. */
+    @SuppressWarnings("unchecked")
+    static Object propertyValue(Path yaml, String property) {
+        Object node = KubectlKustomize.parse(read(yaml)).get(0);
+        for (String key : property.split("\\.")) {
+            node = node instanceof Map<?, ?> map ? ((Map<String, Object>) map).get(key) : null;
+        }
+        return node;
     }
 
     private static String portText(IntOrString port) {

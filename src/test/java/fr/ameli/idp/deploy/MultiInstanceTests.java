@@ -1,6 +1,8 @@
 package fr.ameli.idp.deploy;
 
+import static fr.ameli.idp.registry.TestInsuredPersons.eligible;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
@@ -10,14 +12,19 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import fr.ameli.idp.IdpApplication;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.KnownDevices;
+import fr.ameli.idp.OperatorApi;
 import fr.ameli.idp.TestBrowser;
+import fr.ameli.idp.platform.OperatorServer;
+import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import fr.ameli.idp.token.SigningKeys;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.ConnectionFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,9 +33,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
@@ -62,11 +72,24 @@ class MultiInstanceTests {
     }
 
     /**
-     * Stops serving, like a killed pod. The context itself is not closed: closing a Boot context disposes
-     * Reactor Netty's JVM-wide event loops, which the other instances of this test JVM still use.
+     * Stops the replica as a whole, like a deleted pod: its web servers, its background loops (mail sender, key
+     * refresh) and its connection pool. Each replica runs on Reactor Netty resources of its own
+     * ({@link ReplicaResources}), so closing it leaves the JVM-wide ones that the test instance uses alone.
      */
     static void kill(ConfigurableApplicationContext instance) {
-        ((org.springframework.boot.web.server.context.WebServerApplicationContext) instance).getWebServer().stop();
+        instance.close();
+    }
+
+    /** Event loops of the replica's own, disposed with it (Boot's default are Reactor Netty's global ones). */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class ReplicaResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        }
     }
 
     @AfterAll
@@ -101,6 +124,7 @@ class MultiInstanceTests {
         importPerson("1800144109052", "SURVIVANT");
         int portC = freePort();
         ConfigurableApplicationContext instanceC = replica(portC);
+        ConnectionPool poolC = (ConnectionPool) instanceC.getBean(ConnectionFactory.class);
         TestBrowser onC = browser.on(portC);
         onC.get("/inscription");
         onC.post("/inscription/identite", Map.of("nom", "Survivant", "nir", "1800144109052",
@@ -108,6 +132,8 @@ class MultiInstanceTests {
         onC.get("/inscription/verification");
         onC.post("/inscription/verification", Map.of("iban7", "3024474", "carteVitale11", "80014410900"));
         kill(instanceC);
+        assertThat(instanceC.isActive()).isFalse();
+        assertThat(poolC.isDisposed()).as("the stopped replica no longer holds database connections").isTrue();
 
         TestBrowser.Response page = browser.get("/inscription/cgu");
         assertThat(page.status()).isEqualTo(HttpStatus.OK);
@@ -147,13 +173,9 @@ class MultiInstanceTests {
     void keyWhenRotatedByOneInstanceThenPublishedByBoth() throws Exception {
         keysA.rotate().block(Duration.ofSeconds(30));
         Set<String> onA = kids(portA);
-        Instant deadline = Instant.now().plusSeconds(20);
-        Set<String> onB = kids(portB);
-        while (!onB.containsAll(onA) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            onB = kids(portB);
-        }
-        assertThat(onB).containsAll(onA);
+        // B reloads the keys every second (idp.keys.refresh-interval=1s).
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(kids(portB)).containsAll(onA));
         assertThat(onA.size()).isGreaterThanOrEqualTo(3);
     }
 
@@ -206,8 +228,10 @@ class MultiInstanceTests {
         ConfigurableApplicationContext instanceD = replica(portD, "--idp.operator.token=");
         try {
             TestBrowser d = new TestBrowser(portD);
-            assertThat(d.get("/actuator/health/readiness").status()).isEqualTo(HttpStatus.OK);
+            int managementPort = instanceD.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
+            assertThat(new TestBrowser(managementPort).get("/actuator/health/readiness").status()).isEqualTo(HttpStatus.OK);
             assertThat(d.get("/login").status()).isEqualTo(HttpStatus.OK);
+            assertThat(instanceD.getBean(OperatorServer.class).port()).as("no operator port without a token").isEqualTo(-1);
             org.springframework.test.web.reactive.server.WebTestClient.bindToServer().baseUrl("http://localhost:" + portD).build()
                     .put().uri("/operator/clients/x").headers(h -> h.setBearerAuth(""))
                     .contentType(org.springframework.http.MediaType.APPLICATION_JSON).bodyValue("{}")
@@ -223,25 +247,22 @@ class MultiInstanceTests {
     }
 
     private void importPerson(String nir13, String name) {
-        String header = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-                + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
-        String row = nir13 + ";" + name + ";;Test;male;1980-01-01;44109;99100;44000;;REGIME_GENERAL;true;80250099"
-                + nir13.substring(0, 10) + "00;true;FR76 2004 1010 0503 4780 3024 474;;false\n";
-        instanceB.getBean(fr.ameli.idp.registry.Registry.class).importCsv(header + row).block();
+        TestInsuredPersons.importInto(instanceB.getBean(Registry.class), eligible(nir13, name));
     }
 
     /** Another replica: same database, same public URL (issuer), its own port. Arguments outrank config/. */
     private ConfigurableApplicationContext replica(int port, String... extra) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=" + port,
                 "--idp.issuer=http://localhost:" + portA, "--idp.embedded.data-dir=target/embedded-pg",
-                "--idp.embedded.smtp-port=0", "--logging.level.root=WARN", "--idp.operator.token=test-operator-token",
+                "--idp.embedded.smtp-port=0", "--logging.level.root=WARN", "--idp.operator.token=" + OperatorApi.TOKEN,
+                "--management.server.port=0", "--idp.operator.port=0",
                 "--server.shutdown=immediate", "--spring.main.register-shutdown-hook=false"));
         for (String e : extra) {
             String key = e.substring(0, e.indexOf('=') + 1);
             args.removeIf(a -> a.startsWith(key));
             args.add(e);
         }
-        return new SpringApplicationBuilder(IdpApplication.class).run(args.toArray(String[]::new));
+        return new SpringApplicationBuilder(IdpApplication.class, ReplicaResources.class).run(args.toArray(String[]::new));
     }
 
     private static int freePort() throws IOException {

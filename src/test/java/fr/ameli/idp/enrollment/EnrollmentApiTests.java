@@ -1,11 +1,13 @@
 package fr.ameli.idp.enrollment;
 
+import static fr.ameli.idp.registry.TestInsuredPersons.eligible;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -115,8 +117,7 @@ class EnrollmentApiTests {
 
     @Test
     void contactWhenTwoConcurrentCreationsUseSameEmailThenExactlyOneAccount() {
-        registry.importCsv(EnrollmentWebTests.HEADER + EnrollmentWebTests.person("1800144109041", "CONCURRENT")
-                + EnrollmentWebTests.person("1800144109042", "RIVAL")).block();
+        TestInsuredPersons.importInto(registry, eligible("1800144109041", "CONCURRENT"), eligible("1800144109042", "RIVAL"));
         String first = atContact("CONCURRENT", "1800144109041");
         String second = atContact("RIVAL", "1800144109042");
         Map<String, String> contact = Map.of("email", "meme.adresse@example.fr", "emailConfirmation", "MEME.adresse@example.fr",
@@ -136,7 +137,7 @@ class EnrollmentApiTests {
 
     @Test
     void creationWhenSmtpDownThenAccountCreatedAndMailDeliveredAfterRecovery() throws Exception {
-        registry.importCsv(EnrollmentWebTests.HEADER + EnrollmentWebTests.person("1800144109043", "PANNE")).block();
+        TestInsuredPersons.importInto(registry, eligible("1800144109043", "PANNE"));
         String id = atContact("PANNE", "1800144109043");
         com.icegreen.greenmail.util.GreenMail smtp = fr.ameli.idp.embedded.EmbeddedInfrastructure.smtpServer();
         smtp.stop();
@@ -146,11 +147,8 @@ class EnrollmentApiTests {
                     .expectStatus().isOk().expectBody().jsonPath("$.step").isEqualTo("confirmation-email");
             assertThat(accounts.findByNir(Nir.parse("1800144109043")).block().status().name()).isEqualTo("PENDING");
             // The sender tries, fails, and keeps the mail for later.
-            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-            while (attempts("panne.smtp@example.fr") == 0 && java.time.Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
-            assertThat(attempts("panne.smtp@example.fr")).isPositive();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(attempts("panne.smtp@example.fr")).isPositive());
         } finally {
             smtp.start();
         }

@@ -6,6 +6,7 @@ import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -45,10 +46,9 @@ class EnrollmentLimitTests {
     void setUp() {
         // Time stands still: a test never straddles two windows of a limit.
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        registry.importCsv(EnrollmentWebTests.HEADER + EnrollmentWebTests.person("1780144109001", "IDENTITE")
-                + EnrollmentWebTests.person("1780144109002", "PREUVE")
-                + EnrollmentWebTests.person("1780144109003", "RAFALE")
-                + EnrollmentWebTests.person("1780144109004", "ADRESSE")).block();
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible("1780144109001", "IDENTITE"),
+                TestInsuredPersons.eligible("1780144109002", "PREUVE"), TestInsuredPersons.eligible("1780144109003", "RAFALE"),
+                TestInsuredPersons.eligible("1780144109004", "ADRESSE"));
     }
 
     @AfterEach

@@ -1,9 +1,11 @@
 package fr.ameli.idp.enrollment;
 
+import static fr.ameli.idp.registry.TestInsuredPersons.eligible;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.Mailbox;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import jakarta.mail.internet.MimeMessage;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.account.Accounts;
@@ -36,20 +38,13 @@ class EnrollmentWebTests {
     @Autowired
     fr.ameli.idp.registry.Registry registry;
 
-    /** Eligible test people (not DEMO-DATA), one per test that must not collide with Venturi's account. */
-    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-            + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
-
-    static String person(String nir13, String name) {
-        return nir13 + ";" + name + ";;Test;male;1980-01-01;44109;99100;44000;;REGIME_GENERAL;true;80250099"
-                + nir13.substring(0, 10) + "00;true;FR76 2004 1010 0503 4780 3024 474;;false\n";
-    }
 
     @BeforeEach
     void setUp() {
         browser = new TestBrowser(port);
-        registry.importCsv(HEADER + person("1800144109031", "SAUTEUR") + person("1800144109032", "BLOQUE")
-                + person("1800144109033", "SANSNUMERO") + person("1800144109034", "ANNULE")).block();
+        // Eligible test people (not DEMO-DATA), one per test that must not collide with Venturi's account.
+        TestInsuredPersons.importInto(registry, eligible("1800144109031", "SAUTEUR"), eligible("1800144109032", "BLOQUE"),
+                eligible("1800144109033", "SANSNUMERO"), eligible("1800144109034", "ANNULE"));
     }
 
     /** Identity step for a test person born 01/01/1980 in 44000. */

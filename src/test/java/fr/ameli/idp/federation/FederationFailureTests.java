@@ -15,6 +15,7 @@ import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -86,15 +87,17 @@ class FederationFailureTests {
         provider.stop();
     }
 
+    /** Two registry entries that the same pivot designates (not DEMO-DATA people). */
+    private static TestInsuredPersons.Builder twin(String nir13) {
+        return TestInsuredPersons.eligible(nir13, "JUMEAU").givenNames("Paul").birthDate("1970-01-01").birthplace("75056")
+                .postalCode("75001").withoutProof().carteVitaleActive(false);
+    }
+
     @BeforeEach
     void setUp() {
         provider.reset();
         FederationTestSupport.resetDemoPeople(db);
-        // Two registry entries that the same pivot designates (not DEMO-DATA people).
-        String header = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-                + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
-        String twin = ";JUMEAU;;Paul;male;1970-01-01;75056;99100;75001;;REGIME_GENERAL;true;;false;;;false\n";
-        registry.importCsv(header + "1700175056001" + twin + "1700175056002" + twin).block();
+        TestInsuredPersons.importInto(registry, twin("1700175056001"), twin("1700175056002"));
         settings.use(provider.config(JWSAlgorithm.ES256, ProviderConfig.UserinfoFormat.JWT));
         browser = new TestBrowser(port);
     }

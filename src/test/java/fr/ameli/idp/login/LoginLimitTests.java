@@ -11,6 +11,7 @@ import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,8 +38,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 @IdpIntegrationTest
 class LoginLimitTests {
 
-    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-            + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
     static final String PASSWORD = "Limites-Ameli-2026";
 
     @LocalServerPort
@@ -62,11 +62,9 @@ class LoginLimitTests {
     void setUp() {
         // Time stands still: a test never straddles two windows of a limit.
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        StringBuilder csv = new StringBuilder(HEADER);
-        for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")) {
-            csv.append(nir).append(";LIMITE;;Paul;male;1975-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n");
-        }
-        registry.importCsv(csv.toString()).block();
+        TestInsuredPersons.importInto(registry, Stream.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")
+                .map(nir -> TestInsuredPersons.eligible(nir, "LIMITE").givenNames("Paul").birthDate("1975-01-01").withoutProof())
+                .toArray(TestInsuredPersons.Builder[]::new));
         String hash = hasher.hash(PASSWORD).block();
         for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")) {
             accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "limite" + nir.substring(10) + "@example.org", hash).block();

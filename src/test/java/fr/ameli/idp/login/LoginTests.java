@@ -10,6 +10,7 @@ import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,8 @@ class LoginTests {
     void setUp() {
         browser = new TestBrowser(port);
         KnownDevices.remember(db, browser, "2850575112034");
-        registry.importCsv("nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-                + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n"
-                + PENDING_NIR + ";ATTENTE;;Paul;male;1993-07-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n").block();
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(PENDING_NIR, "ATTENTE").givenNames("Paul")
+                .birthDate("1993-07-01").withoutProof());
         accounts.provision(Nir.parse(PENDING_NIR), AccountStatus.PENDING, "paul.attente@example.org",
                 hasher.hash("Attente-2026").block()).block();
     }

@@ -14,6 +14,7 @@ import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.mail.Mail;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,12 +69,11 @@ class SecurityCodeLimitTests {
     void setUp() {
         // Time stands still: a test never straddles two windows of a limit.
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        StringBuilder csv = new StringBuilder(LoginLimitTests.HEADER);
         String hash = hasher.hash(PASSWORD).block();
-        for (int i = 1; i <= 4; i++) {
-            csv.append(nir(i)).append(";APPAREIL;;Lea;female;1976-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n");
-        }
-        registry.importCsv(csv.toString()).block();
+        TestInsuredPersons.importInto(registry, IntStream.rangeClosed(1, 4)
+                .mapToObj(i -> TestInsuredPersons.eligible(nir(i), "APPAREIL").givenNames("Lea").female().birthDate("1976-01-01")
+                        .withoutProof())
+                .toArray(TestInsuredPersons.Builder[]::new));
         for (int i = 1; i <= 4; i++) {
             accounts.provision(Nir.parse(nir(i)), AccountStatus.ACTIVE, email(i), hash).block();
         }

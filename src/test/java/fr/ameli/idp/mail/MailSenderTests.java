@@ -58,6 +58,9 @@ class MailSenderTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
+
     @AfterEach
     void restore() {
         GreenMail server = smtp();
@@ -212,7 +215,7 @@ class MailSenderTests {
         outbox.enqueue(confirmation(recipient)).block();
         await(DELIVERY, () -> sent(db, recipient));
 
-        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build()
                 .get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 
@@ -25,18 +26,7 @@ final class MailTestSupport {
 
     /** Polls the condition until it holds; fails after {@code max}. Never a timing assertion by itself. */
     static void await(Duration max, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + max);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
+        Awaitility.await().atMost(max).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     static GreenMail smtp() {

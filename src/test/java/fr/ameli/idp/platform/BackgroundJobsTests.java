@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.ameli.idp.IdpIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Every loop of the application is a job of the one runner, with its metrics. */
@@ -15,8 +15,8 @@ class BackgroundJobsTests {
     @Autowired
     BackgroundJobs jobs;
 
-    @LocalServerPort
-    int port;
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void namesWhenApplicationStartedThenEveryBackgroundLoopIsAJob() {
@@ -27,7 +27,7 @@ class BackgroundJobsTests {
 
     @Test
     void prometheusWhenScrapedThenJobMetricsPerJob() {
-        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort).build()
                 .get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class)

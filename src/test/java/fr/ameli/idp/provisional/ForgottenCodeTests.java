@@ -15,6 +15,7 @@ import fr.ameli.idp.captcha.CaptchaTestSupport;
 import fr.ameli.idp.mail.Mail;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,10 +73,11 @@ class ForgottenCodeTests {
     void setUp() {
         browser = newBrowser();
         person1Hash = accounts.findByNir(Nir.parse(PERSON_1)).block().passwordHash();
-        registry.importCsv(ProvisionalCodeEnrollmentTests.HEADER + LIMITED_NIR
-                + ";LIMITE;;Alice;female;1990-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n"
-                + NO_ACCOUNT_NIR + ";SANSCOMPTE;;Paul;male;1990-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;"
-                + "paul@example.org;false\n").block();
+        TestInsuredPersons.importInto(registry,
+                TestInsuredPersons.eligible(LIMITED_NIR, "LIMITE").givenNames("Alice").female().birthDate("1990-01-01")
+                        .withoutProof(),
+                TestInsuredPersons.eligible(NO_ACCOUNT_NIR, "SANSCOMPTE").givenNames("Paul").birthDate("1990-01-01")
+                        .withoutProof().email("paul@example.org"));
         accounts.provision(Nir.parse(LIMITED_NIR), AccountStatus.ACTIVE, LIMITED_EMAIL, hasher.hash("Limite-Ameli!").block())
                 .block();
     }

@@ -13,6 +13,7 @@ import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.mail.Mail;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,11 +35,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class ProvisionalCodeEnrollmentTests {
 
     static final String PERSON_8 = "1 88 11 31 555 087 65";
-    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-            + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
 
     @LocalServerPort
     int port;
+
+    @org.springframework.beans.factory.annotation.Value("${" + fr.ameli.idp.OperatorApi.PORT + "}")
+    int operatorPort;
 
     @Autowired
     DatabaseClient db;
@@ -57,9 +59,9 @@ class ProvisionalCodeEnrollmentTests {
     @BeforeEach
     void setUp() {
         browser = new TestBrowser(port);
-        registry.importCsv(HEADER + person("1900144109041", "GUICHET") + person("1900144109042", "MEME")
-                + person("1900144109043", "AUTRE") + person("1900144109044", "OUBLIE") + person("1900144109045", "ESSAIS")
-                + person("1900144109046", "OPERATEUR")).block();
+        TestInsuredPersons.importInto(registry, person("1900144109041", "GUICHET"), person("1900144109042", "MEME"),
+                person("1900144109043", "AUTRE"), person("1900144109044", "OUBLIE"), person("1900144109045", "ESSAIS"),
+                person("1900144109046", "OPERATEUR"));
     }
 
     @AfterEach
@@ -67,8 +69,9 @@ class ProvisionalCodeEnrollmentTests {
         clock.reset();
     }
 
-    static String person(String nir13, String name) {
-        return nir13 + ";" + name + ";;Test;female;1990-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n";
+    /** A person of the registry without carte Vitale serial or IBAN: the provisional-code path is theirs. */
+    static TestInsuredPersons.Builder person(String nir13, String name) {
+        return TestInsuredPersons.eligible(nir13, name).female().birthDate("1990-01-01").withoutProof();
     }
 
     @Test
@@ -223,22 +226,22 @@ class ProvisionalCodeEnrollmentTests {
 
     @Test
     void operatorWhenTokenMissingOrPersonUnknownThenRefused() {
-        WebTestClient http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+        WebTestClient http = fr.ameli.idp.OperatorApi.anonymous(operatorPort);
         http.post().uri("/operator/provisional-codes").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"nir\":\"1900144109046\"}").exchange().expectStatus().isUnauthorized();
-        http.post().uri("/operator/provisional-codes").header("Authorization", "Bearer test-operator-token")
+        http.post().uri("/operator/provisional-codes").header("Authorization", "Bearer " + fr.ameli.idp.OperatorApi.TOKEN)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"nir\":\"1 90 01 44 109 999\"}")
                 .exchange().expectStatus().isNotFound().expectBody().jsonPath("$.error").isEqualTo("not_found");
-        http.post().uri("/operator/provisional-codes").header("Authorization", "Bearer test-operator-token")
+        http.post().uri("/operator/provisional-codes").header("Authorization", "Bearer " + fr.ameli.idp.OperatorApi.TOKEN)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"nir\":\"1900144109046\",\"length\":6}")
                 .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error").isEqualTo("invalid_request");
     }
 
     /** The counter's operator API: a new code for the person. */
     String issueAtCounter(String nir, int length) {
-        byte[] body = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+        byte[] body = fr.ameli.idp.OperatorApi.anonymous(operatorPort)
                 .post().uri("/operator/provisional-codes")
-                .header("Authorization", "Bearer test-operator-token")
+                .header("Authorization", "Bearer " + fr.ameli.idp.OperatorApi.TOKEN)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"nir\":\"" + nir + "\",\"length\":" + length + "}")
                 .exchange()

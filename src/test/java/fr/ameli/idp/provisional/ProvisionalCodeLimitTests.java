@@ -15,6 +15,7 @@ import fr.ameli.idp.captcha.CaptchaChallenges;
 import fr.ameli.idp.captcha.CaptchaTestSupport;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,8 +67,8 @@ class ProvisionalCodeLimitTests {
     void setUp() {
         // Time stands still: a test never straddles two windows of a limit.
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        registry.importCsv(ProvisionalCodeEnrollmentTests.HEADER + NIR
-                + ";PROVISOIRE;;Anne;female;1977-01-01;44109;99100;44000;;REGIME_GENERAL;true;;true;;;false\n").block();
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(NIR, "PROVISOIRE").givenNames("Anne").female()
+                .birthDate("1977-01-01").withoutProof());
         accounts.provision(Nir.parse(NIR), AccountStatus.ACTIVE, EMAIL, hasher.hash(PASSWORD).block()).block();
     }
 

@@ -12,6 +12,7 @@ import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.mail.Mail;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /** « Mes informations » (SPEC 3.6) for a logged-in person, through the French pages. */
 @IdpIntegrationTest
 class MyInformationTests {
-
-    static final String HEADER = "nir;birth_name;usage_name;given_names;gender;birth_date;birthplace;birthcountry;postal_code;"
-            + "former_postal_codes;scheme;nir_certified;carte_vitale_serial;carte_vitale_active;ibans;email;account_elsewhere\n";
 
     @LocalServerPort
     int port;
@@ -51,8 +49,8 @@ class MyInformationTests {
 
     /** A test person with an active account, logged in on {@link #browser}. */
     void loggedIn(String nir13, String name, String email) {
-        registry.importCsv(HEADER + nir13 + ";" + name + ";EPOUSE;Jeanne Marie;female;1991-02-03;44109;99100;44000;;"
-                + "REGIME_GENERAL;true;;true;;;false\n").block();
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(nir13, name).usageName("EPOUSE")
+                .givenNames("Jeanne Marie").female().birthDate("1991-02-03").withoutProof());
         accounts.provision(Nir.parse(nir13), AccountStatus.ACTIVE, email, hasher.hash("Compte-Ameli!").block()).block();
         KnownDevices.remember(db, browser, nir13);
         browser.get("/login");

@@ -1,5 +1,6 @@
 package fr.ameli.idp.enrollment;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
@@ -25,7 +26,7 @@ class ActivationRecoveryRoutes {
 
     @Bean
     RouterFunction<ServerResponse> activationRecoveryRouter(ActivationRecovery recovery, ErrorRenderer errors) {
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(ActivationRecovery.PATH, request -> show(request, recovery, Map.of(), Map.of(), errors))
                 .POST(ActivationRecovery.PATH, request -> request.formData().flatMap(form -> {
                     Mono<ActivationRecovery.Sent> sent = "autre".equals(form.getFirst("action"))
@@ -45,8 +46,7 @@ class ActivationRecoveryRoutes {
                         return gone(errors);
                     });
                 }))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     private static Mono<ServerResponse> show(ServerRequest request, ActivationRecovery recovery, Map<String, String> fieldErrors,

@@ -1,5 +1,6 @@
 package fr.ameli.idp.enrollment;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.account.EmailConfirmations;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.web.ClientAddress;
@@ -35,14 +36,13 @@ public class EnrollmentRoutes {
     RouterFunction<ServerResponse> enrollmentRouter(EnrollmentService service, AccountActivation activation,
             IdpProperties idp, EnrollmentProperties properties, ErrorRenderer errors, ActivationRecovery recovery) {
         Handlers h = new Handlers(service, activation, idp, properties, recovery);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/inscription", h::start)
                 .GET("/inscription/activation", h::activate)
                 .POST("/inscription/recommencer", h::restart)
                 .GET("/inscription/{step}", h::show)
                 .POST("/inscription/{step}", h::submit)
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     /** The cookie that refers to an attempt, for an attempt started elsewhere (the federated path). */

@@ -1,5 +1,6 @@
 package fr.ameli.idp.federation;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.enrollment.EnrollmentProperties;
 import fr.ameli.idp.enrollment.EnrollmentRoutes;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
@@ -55,7 +56,7 @@ public class FederationRoutes {
             AuthorizationFlow flow, FederationSettings settings, IdpProperties idp, EnrollmentProperties enrollment,
             ErrorRenderer errors) {
         Handlers h = new Handlers(login, link, logout, flow, settings, idp, enrollment, errors);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/federation/login", request -> Mono.defer(() -> h.start(request, FederationRequests.Purpose.LOGIN)))
                 .GET("/federation/inscription",
                         request -> Mono.defer(() -> h.start(request, FederationRequests.Purpose.ENROLLMENT)))
@@ -63,8 +64,7 @@ public class FederationRoutes {
                 .GET("/federation/confirmation", h::confirmationPage)
                 .POST("/federation/confirmation", h::confirm)
                 .GET("/federation/logout-callback", request -> Mono.defer(() -> h.loggedOut(request)))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     private record Handlers(FederationLogin login, AccountLink link, FederationLogout logout, AuthorizationFlow flow,

@@ -1,5 +1,6 @@
 package fr.ameli.idp.login;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.error.ErrorRenderer;
@@ -31,12 +32,12 @@ public class LoginRoutes {
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
             SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
         Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
                 .GET("/login/code", h::codePage)
                 .POST("/login/code", h::codeSubmit)
-                .build();
+                .build());
     }
 
     private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,

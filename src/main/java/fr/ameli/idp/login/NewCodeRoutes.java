@@ -1,5 +1,6 @@
 package fr.ameli.idp.login;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
@@ -41,7 +42,7 @@ class NewCodeRoutes {
     RouterFunction<ServerResponse> newCodeRouter(ProvisionalCodes codes, ProvisionalLogin provisional, Registry registry,
             Accounts accounts, PasswordHasher hasher, TransactionalOperator tx, LoginSessions sessions, SecurityCodes devices,
             AuthorizationFlow flow, ErrorRenderer errors) {
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, request -> codes.reset(ProvisionalLogin.resetHandle(request))
                         .flatMap(reset -> page(request, Map.of()))
                         .switchIfEmpty(Mono.defer(() -> expired(errors))))
@@ -70,8 +71,7 @@ class NewCodeRoutes {
                                 }))
                         .switchIfEmpty(Mono.defer(() -> expired(errors)))))
                 .GET(PATH + "/enregistre", request -> Pages.render(request, "nouveau-code-enregistre", Map.of()))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     /**

@@ -1,5 +1,6 @@
 package fr.ameli.idp.provisional;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.captcha.CaptchaChallenges;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
@@ -49,13 +50,12 @@ class ForgottenCodeRoutes {
     RouterFunction<ServerResponse> forgottenCodeRouter(ForgottenCode forgotten, CaptchaChallenges captcha,
             fr.ameli.idp.captcha.CaptchaProperties captchaProperties, IdpProperties idp, Clock clock, ErrorRenderer errors) {
         Handlers h = new Handlers(forgotten, captcha, captchaProperties.ttl(), idp, clock);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, h::page)
                 .POST(PATH, h::submit)
                 .GET(PATH + "/captcha.png", request -> h.media(request, true))
                 .GET(PATH + "/captcha.wav", request -> h.media(request, false))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     private record Handlers(ForgottenCode forgotten, CaptchaChallenges captcha, Duration captchaTtl, IdpProperties idp,

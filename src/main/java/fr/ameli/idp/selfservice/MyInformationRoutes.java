@@ -1,5 +1,6 @@
 package fr.ameli.idp.selfservice;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.account.Account;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.EmailAddress;
@@ -45,7 +46,7 @@ class MyInformationRoutes {
     RouterFunction<ServerResponse> myInformationRouter(LoginSessions sessions, Accounts accounts, Registry registry,
             EmailChange emailChange, PasswordHasher hasher, ErrorRenderer errors) {
         Handlers h = new Handlers(sessions, accounts, registry, emailChange, hasher);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, request -> h.loggedIn(request, (r, account, form) -> h.page(r, account, null, Map.of(), Map.of())))
                 .POST(PATH + "/email", request -> h.loggedIn(request, h::email))
                 .POST(PATH + "/telephones", request -> h.loggedIn(request, h::phones))
@@ -55,8 +56,7 @@ class MyInformationRoutes {
                         .flatMap(outcome -> Pages.render(request,
                                 outcome == EmailChange.Outcome.CONFIRMED ? HttpStatus.OK : HttpStatus.GONE,
                                 "compte/email-confirme", Map.of("resultat", outcome.name().toLowerCase(Locale.ROOT)))))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     /** What a page does for the logged-in person's account. */

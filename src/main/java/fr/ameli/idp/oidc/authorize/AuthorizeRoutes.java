@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.authorize;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.oidc.shared.Params;
@@ -27,12 +28,12 @@ public class AuthorizeRoutes {
     RouterFunction<ServerResponse> authorizeRouter(AuthorizationRequestValidator validator, AuthorizationFlow flow,
             LoginSessions sessions, RelyingParties clients, ErrorRenderer errors) {
         Handlers h = new Handlers(validator, flow, sessions, clients, errors);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/authorize", h::authorize)
                 .POST("/authorize", h::authorize)
                 .GET("/consent", h::consentPage)
                 .POST("/consent", h::consentDecision)
-                .build();
+                .build());
     }
 
     private record Handlers(AuthorizationRequestValidator validator, AuthorizationFlow flow, LoginSessions sessions,

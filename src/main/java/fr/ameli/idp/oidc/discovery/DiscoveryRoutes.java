@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.discovery;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.client.RelyingParty;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
@@ -70,13 +71,13 @@ public class DiscoveryRoutes {
     RouterFunction<ServerResponse> discoveryRouter(IdpProperties properties, SigningKeys keys) {
         byte[] discovery = document(properties);
         CacheControl cache = CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic();
-        return RouterFunctions.route()
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .GET("/.well-known/openid-configuration", request -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON).cacheControl(cache).bodyValue(discovery))
                 .GET("/jwks", request -> ServerResponse.ok()
                         .contentType(MediaType.parseMediaType("application/jwk-set+json"))
                         .cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)).cachePublic())
                         .bodyValue(keys.jwksJson()))
-                .build();
+                .build());
     }
 }

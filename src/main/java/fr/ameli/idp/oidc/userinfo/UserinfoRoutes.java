@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.userinfo;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.ameli.idp.client.RelyingParties;
@@ -52,10 +53,10 @@ public class UserinfoRoutes {
     RouterFunction<ServerResponse> userinfoRouter(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects,
             TokenIssuer tokens, Clock clock, IdpProperties properties, ErrorRenderer errors) {
         Handler handler = new Handler(db, clients, subjects, tokens, clock, properties);
-        return RouterFunctions.route()
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .GET("/userinfo", request -> handler.userinfo(request).onErrorResume(errors::json))
                 .POST("/userinfo", request -> handler.userinfo(request).onErrorResume(errors::json))
-                .build();
+                .build());
     }
 
     private record Grant(String clientId, String scope, Instant expiresAt, @Nullable OffsetDateTime revokedAt,

@@ -8,17 +8,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
- * The one place that turns a failure into a response. Protocol endpoints get JSON (RFC 6749 §5.2,
- * RFC 6750 §3); browser endpoints get a redirect to the client when the error may go there (OIDC Core
- * 3.1.2.6), otherwise a French page. Anything unexpected becomes {@code server_error}, details logged only.
+ * The one place that turns a failure into a response, in the shape of the route's {@link ErrorChannel}: OAuth
+ * endpoints get JSON (RFC 6749 §5.2, RFC 6750 §3); browser endpoints get a redirect to the client when the error
+ * may go there (OIDC Core 3.1.2.6), otherwise a French page; the app API gets RFC 9457 problems. Anything
+ * unexpected becomes {@code server_error}, details logged only. Which channel applies is decided by the router's
+ * declaration ({@link ErrorChannel#declare}), read by {@link GlobalErrorHandler}.
  */
 @Component
 public class ErrorRenderer {
@@ -31,7 +36,69 @@ public class ErrorRenderer {
         this.issuer = properties.issuer();
     }
 
-    /** For token, userinfo, revocation and the JSON API. */
+    /** A failure raised by a handler (or anything it called), in the shape of {@code channel}. */
+    public Mono<ServerResponse> render(ErrorChannel channel, Throwable failure) {
+        return switch (channel) {
+            case PAGE -> browser(failure);
+            case OAUTH -> json(failure);
+            case PROBLEM -> problem(failure);
+        };
+    }
+
+    /**
+     * A failure of the web layer before or around a handler (unknown path, method not allowed, unsupported media
+     * type, unreadable body, CSRF), with the HTTP status it carries, in the shape of {@code channel}.
+     */
+    Mono<ServerResponse> status(ErrorChannel channel, HttpStatusCode status, Throwable failure) {
+        if (status.is5xxServerError()) {
+            return render(channel, failure);
+        }
+        return switch (channel) {
+            case PAGE -> status.value() == 404 ? page("erreur.page_introuvable", HttpStatus.NOT_FOUND)
+                    // Spring Security's CSRF filter: the form was posted without its token, or with a stale one.
+                    : status.value() == 403 ? page("erreur.csrf", HttpStatus.FORBIDDEN)
+                    : page("erreur.invalid_request", HttpStatus.valueOf(status.value()));
+            case OAUTH -> status.value() == 404 ? ServerResponse.status(HttpStatus.NOT_FOUND)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"error\":\"not_found\"}")
+                    : json(OAuthException.invalidRequest("malformed request"));
+            case PROBLEM -> Problems.respond(Problems.of(status, problemCode(status, failure), title(status)));
+        };
+    }
+
+    /** For the app API: an RFC 9457 problem whose {@code code} is the OAuth code or the page's message key. */
+    public Mono<ServerResponse> problem(Throwable failure) {
+        IdpException known = classify(failure);
+        if (known instanceof OAuthException e) {
+            return Problems.respond(Problems.of(e.error().status(), e.error().code(), e.description()));
+        }
+        if (known instanceof PageException e) {
+            return Problems.respond(Problems.of(e.status(), e.messageKey(), title(e.status())));
+        }
+        logUpstream((UpstreamException) known);
+        return Problems.respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, OAuthError.TEMPORARILY_UNAVAILABLE.code(),
+                "Service temporarily unavailable; retry later"));
+    }
+
+    private static String problemCode(HttpStatusCode status, Throwable failure) {
+        return switch (status.value()) {
+            case 400 -> failure instanceof ServerWebInputException && failure.getCause() instanceof DecodingException
+                    ? "invalid_json" : "bad_request";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "bad_request";
+        };
+    }
+
+    private static String title(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null ? "Error " + status.value() : known.getReasonPhrase();
+    }
+
+    /** For token, userinfo, revocation and the operator API. */
     public Mono<ServerResponse> json(Throwable failure) {
         OAuthException e = asOAuth(failure);
         Map<String, Object> body = new LinkedHashMap<>();

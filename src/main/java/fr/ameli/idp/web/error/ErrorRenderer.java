@@ -1,8 +1,6 @@
 package fr.ameli.idp.web.error;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.platform.IdpProperties;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,9 +99,6 @@ public class ErrorRenderer {
     /** For token, userinfo, revocation and the operator API. */
     public Mono<ServerResponse> json(Throwable failure) {
         OAuthException e = asOAuth(failure);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.error().code());
-        body.put("error_description", e.description());
         ServerResponse.BodyBuilder response = ServerResponse.status(e.error().status())
                 .contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(CacheControl.noStore())
@@ -114,7 +109,7 @@ public class ErrorRenderer {
             case INVALID_CLIENT -> response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"ameli\"");
             default -> { }
         }
-        return response.bodyValue(JSONObjectUtils.toJSONString(body));
+        return response.bodyValue(new OAuthErrorBody(e.error().code(), e.description()));
     }
 
     /** For the authorization endpoint and every page a person sees. */

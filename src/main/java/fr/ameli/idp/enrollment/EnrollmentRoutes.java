@@ -80,7 +80,7 @@ public class EnrollmentRoutes {
                 // The attempt starts with the first form: no row for people who only look at the page.
                 return attempt
                         .switchIfEmpty(Mono.defer(() -> step == EnrollmentStep.IDENTITY
-                                ? service.start(Enrollment.Channel.WEB, Enrollment.Path.CARTE_VITALE, fields.get("auth"))
+                                ? service.startCarteVitale(Enrollment.Channel.WEB, fields.get("auth"))
                                         .map(started -> {
                                             request.exchange().getResponse().addCookie(setCookie(started.handle()));
                                             return started.handle();
@@ -113,22 +113,18 @@ public class EnrollmentRoutes {
         }
 
         private Mono<ServerResponse> respond(ServerRequest request, EnrollmentStep posted, EnrollmentService.Result result) {
-            if (result instanceof EnrollmentService.Result.Limited limited) {
-                return service.model(limited.enrollment()).flatMap(model -> page(request, posted, model,
-                        Map.of("_global", "inscription.trop_de_tentatives"), Map.of(), HttpStatus.TOO_MANY_REQUESTS));
-            }
-            if (result instanceof EnrollmentService.Result.Rejected rejected) {
-                Map<String, Object> typed = new HashMap<>(rejected.model());
-                return service.model(rejected.enrollment()).flatMap(model -> {
-                    Map<String, Object> all = new HashMap<>(model);
-                    all.putAll(typed);
-                    return page(request, posted, all, rejected.errors(), Map.of(), HttpStatus.OK);
-                });
-            }
-            EnrollmentStep now = result.enrollment().step();
-            return now == posted && result instanceof EnrollmentService.Result.Moved
-                    ? ServerResponse.seeOther(URI.create("/inscription/" + now.slug() + "?renvoye")).build()
-                    : redirect(now);
+            return switch (result) {
+                case EnrollmentService.Result.Limited limited -> service.model(limited.enrollment())
+                        .flatMap(model -> page(request, posted, model, Map.of("_global", "inscription.trop_de_tentatives"),
+                                Map.of(), HttpStatus.TOO_MANY_REQUESTS));
+                case EnrollmentService.Result.Rejected rejected -> service.model(rejected.enrollment())
+                        .flatMap(model -> page(request, posted, model, rejected.errors(), rejected.model(), HttpStatus.OK));
+                // Saved, and still on the same step (a link sent again): say so on the page.
+                case EnrollmentService.Result.Moved moved when moved.enrollment().step() == posted ->
+                        ServerResponse.seeOther(URI.create("/inscription/" + posted.slug() + "?renvoye")).build();
+                case EnrollmentService.Result.Moved moved -> redirect(moved.enrollment().step());
+                case EnrollmentService.Result.OutOfStep outOfStep -> redirect(outOfStep.enrollment().step());
+            };
         }
 
         private Mono<ServerResponse> page(ServerRequest request, EnrollmentStep step, Map<String, Object> model,

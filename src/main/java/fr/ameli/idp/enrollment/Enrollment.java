@@ -77,14 +77,7 @@ public record Enrollment(
 
     private static Copy begin(byte[] idHash, Channel channel, Path path, @Nullable String pendingAuthorizationId,
             Instant now, Duration ttl) {
-        Copy copy = new Copy();
-        copy.idHash = idHash;
-        copy.channel = channel;
-        copy.path = path;
-        copy.pendingAuthorizationId = pendingAuthorizationId;
-        copy.createdAt = now;
-        copy.expiresAt = now.plus(ttl);
-        return copy;
+        return new Copy(idHash, channel, path, pendingAuthorizationId, now, now.plus(ttl));
     }
 
     /** The identity form matched the registry for {@code verified}. */
@@ -163,7 +156,15 @@ public record Enrollment(
         @Nullable Instant expiresAt;
         long version;
 
-        Copy() {
+        /** A new attempt: no fact yet. */
+        Copy(byte[] idHash, Channel channel, Path path, @Nullable String pendingAuthorizationId, Instant createdAt,
+                Instant expiresAt) {
+            this.idHash = idHash;
+            this.channel = channel;
+            this.path = path;
+            this.pendingAuthorizationId = pendingAuthorizationId;
+            this.createdAt = createdAt;
+            this.expiresAt = expiresAt;
         }
 
         Copy(Enrollment e) {

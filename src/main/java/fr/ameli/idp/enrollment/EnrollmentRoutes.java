@@ -102,7 +102,8 @@ public class EnrollmentRoutes {
                 return result.outcome() == EmailConfirmations.Outcome.EXPIRED && result.accountId() != null
                         && result.purpose() == EmailConfirmations.Purpose.ACTIVATION
                         ? recovery.open(result.accountId())
-                                .flatMap(cookie -> ServerResponse.seeOther(URI.create(ActivationRecovery.PATH)).cookie(cookie).build())
+                                .flatMap(handle -> ServerResponse.seeOther(URI.create(ActivationRecoveryRoutes.PATH))
+                                        .cookie(ActivationRecoveryRoutes.cookie(handle, idp, properties)).build())
                                 .switchIfEmpty(page)
                         : page;
             });

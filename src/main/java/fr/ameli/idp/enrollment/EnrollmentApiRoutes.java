@@ -53,7 +53,7 @@ public class EnrollmentApiRoutes {
         };
 
         Mono<ServerResponse> start(ServerRequest request) {
-            return service.start(Enrollment.Channel.APP, Enrollment.Path.CARTE_VITALE, null)
+            return service.startCarteVitale(Enrollment.Channel.APP, null)
                     .flatMap(started -> EnrollmentState.of(started.handle(), started.enrollment(), service))
                     .flatMap(state -> json(HttpStatus.CREATED, state));
         }

@@ -1,10 +1,10 @@
 package fr.ameli.idp.login;
 
-import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.Pages;
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
 import java.util.List;

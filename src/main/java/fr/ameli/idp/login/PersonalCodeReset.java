@@ -2,13 +2,10 @@ package fr.ameli.idp.login;
 
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
-import fr.ameli.idp.account.PasswordHasher;
-import fr.ameli.idp.account.PasswordPolicy;
-import fr.ameli.idp.account.PasswordViolation;
+import fr.ameli.idp.account.PasswordChanges;
 import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.registry.Registry;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -35,15 +32,15 @@ class PersonalCodeReset {
 
     private final Registry registry;
     private final Accounts accounts;
-    private final PasswordHasher hasher;
+    private final PasswordChanges passwords;
     private final ProvisionalCodes codes;
     private final TransactionalOperator tx;
 
-    PersonalCodeReset(Registry registry, Accounts accounts, PasswordHasher hasher, ProvisionalCodes codes,
+    PersonalCodeReset(Registry registry, Accounts accounts, PasswordChanges passwords, ProvisionalCodes codes,
             TransactionalOperator tx) {
         this.registry = registry;
         this.accounts = accounts;
-        this.hasher = hasher;
+        this.passwords = passwords;
         this.codes = codes;
         this.tx = tx;
     }
@@ -51,21 +48,14 @@ class PersonalCodeReset {
     Mono<Result> choose(ProvisionalCodes.Reset reset, String password, String confirmation) {
         return registry.findByNir(reset.nir()).zipWith(accounts.findByNir(reset.nir()))
                 .filter(found -> found.getT2().status() == AccountStatus.ACTIVE)
-                .flatMap(found -> {
-                    List<PasswordViolation> violations = PasswordPolicy.check(password, confirmation, found.getT1().nir(),
-                            found.getT1().birthDate());
-                    if (!violations.isEmpty()) {
-                        return Mono.just(new Result.Refused(
-                                violations.stream().map(v -> "mdp." + v.name().toLowerCase(Locale.ROOT)).toList(),
-                                PasswordPolicy.strength(password).name().toLowerCase(Locale.ROOT)));
-                    }
-                    UUID accountId = found.getT2().id();
-                    return hasher.hash(password)
-                            .flatMap(hash -> codes.finishReset(reset.codeId())
-                                    .filter(Boolean::booleanValue)
-                                    .flatMap(done -> accounts.changePassword(accountId, hash))
-                                    .as(tx::transactional))
-                            .map(changed -> new Result.Changed(accountId));
-                });
+                .flatMap(found -> passwords.check(found.getT1(), password, confirmation).flatMap(verdict -> switch (verdict) {
+                    case PasswordChanges.Verdict.Refused refused ->
+                            Mono.<Result>just(new Result.Refused(refused.messageKeys(), refused.strengthName()));
+                    case PasswordChanges.Verdict.Accepted accepted -> codes.finishReset(reset.codeId())
+                            .filter(Boolean::booleanValue)
+                            .flatMap(done -> accounts.changePassword(found.getT2().id(), accepted.hash()))
+                            .as(tx::transactional)
+                            .<Result>map(changed -> new Result.Changed(found.getT2().id()));
+                }));
     }
 }

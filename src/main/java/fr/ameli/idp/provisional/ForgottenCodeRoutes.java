@@ -71,11 +71,10 @@ class ForgottenCodeRoutes {
                             : form(request, typed, invalid.errors(), HttpStatus.OK, submission.captchaHandle());
                     case ForgottenCode.Result.CaptchaRefused refused ->
                             form(request, typed, Map.of("captcha", refused.errorKey()), HttpStatus.OK);
-                    case ForgottenCode.Result.Sent sent -> Pages.render(request, "code-oublie/confirmation",
-                                    Map.of("emailMasque", sent.maskedEmail()))
-                            .doOnNext(r -> request.exchange().getResponse().addCookie(cookie("", Duration.ZERO)));
-                    case ForgottenCode.Result.NoMatch noMatch -> Pages.render(request, "code-oublie/impossible", Map.of())
-                            .doOnNext(r -> request.exchange().getResponse().addCookie(cookie("", Duration.ZERO)));
+                    case ForgottenCode.Result.Sent sent -> Pages.render(request, HttpStatus.OK, "code-oublie/confirmation",
+                            Map.of("emailMasque", sent.maskedEmail()), cookie("", Duration.ZERO));
+                    case ForgottenCode.Result.NoMatch noMatch ->
+                            Pages.render(request, HttpStatus.OK, "code-oublie/impossible", Map.of(), cookie("", Duration.ZERO));
                     case ForgottenCode.Result.Limited limited -> limited(request);
                 });
             });
@@ -101,8 +100,7 @@ class ForgottenCodeRoutes {
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
                 HttpStatus status) {
-            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle)
-                    .doOnNext(r -> request.exchange().getResponse().addCookie(cookie(handle, captchaTtl))));
+            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle));
         }
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
@@ -112,7 +110,8 @@ class ForgottenCodeRoutes {
             // Changes with every challenge, so that the browser fetches the new image.
             model.put("version", handle == null ? "" : Secrets.base64Url(Secrets.sha256(handle)).substring(0, 8));
             model.put("minutes", captchaTtl.toMinutes());
-            return Pages.render(request, status, "code-oublie/formulaire", model);
+            return handle == null ? Pages.render(request, status, "code-oublie/formulaire", model)
+                    : Pages.render(request, status, "code-oublie/formulaire", model, cookie(handle, captchaTtl));
         }
 
         private static @Nullable String handle(ServerRequest request) {

@@ -75,7 +75,12 @@ public class EnrollmentApiRoutes {
                     .flatMap(body -> {
                         Map<String, String> fields = new LinkedHashMap<>();
                         try {
-                            JSONObjectUtils.parse(body).forEach((k, v) -> {
+                            Map<String, Object> json = JSONObjectUtils.parse(body);
+                            if (json == null) {
+                                // the body "null": no object, no field
+                                return problem(HttpStatus.BAD_REQUEST, "invalid_json", "The body is not a JSON object", Map.of());
+                            }
+                            json.forEach((k, v) -> {
                                 if (v != null) {
                                     fields.put(k, String.valueOf(v));
                                 }

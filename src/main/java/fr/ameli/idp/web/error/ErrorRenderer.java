@@ -1,11 +1,17 @@
 package fr.ameli.idp.web.error;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.platform.Failures;
 import fr.ameli.idp.platform.IdpProperties;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,7 +24,9 @@ import reactor.core.publisher.Mono;
 /**
  * The one place that turns a failure into a response. Protocol endpoints get JSON (RFC 6749 §5.2,
  * RFC 6750 §3); browser endpoints get a redirect to the client when the error may go there (OIDC Core
- * 3.1.2.6), otherwise a French page. Anything unexpected becomes {@code server_error}, details logged only.
+ * 3.1.2.6), otherwise a French page. A value PostgreSQL refuses (SQLSTATE class 22) is a 400 « données invalides »,
+ * a body over the codec limit a 413 « trop volumineux », an unreachable database a 503 « indisponible »
+ * ({@code temporarily_unavailable}). Anything else unexpected becomes {@code server_error}, details logged only.
  */
 @Component
 public class ErrorRenderer {
@@ -87,6 +95,18 @@ public class ErrorRenderer {
         if (failure instanceof IdpException known) {
             return known;
         }
+        String sqlState = Failures.sqlState(failure);
+        if (sqlState != null && sqlState.startsWith("22")) {
+            // Class 22, data exception: a value PostgreSQL refuses (a NUL character, an out-of-range number...).
+            log.info("Input refused by the database: {}", Failures.describe(failure));
+            return new PageException("erreur.donnees_invalides", HttpStatus.BAD_REQUEST);
+        }
+        if (Failures.causedBy(failure, DataBufferLimitException.class)) {
+            return new PageException("erreur.trop_volumineux", HttpStatus.PAYLOAD_TOO_LARGE);
+        }
+        if (databaseUnavailable(failure, sqlState)) {
+            return new UpstreamException(UpstreamException.Upstream.DATABASE, "database unavailable", failure);
+        }
         log.error("Unexpected failure", failure);
         return new OAuthException(OAuthError.SERVER_ERROR, "unexpected error");
     }
@@ -101,6 +121,23 @@ public class ErrorRenderer {
         }
         logUpstream((UpstreamException) known);
         return new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, "service temporarily unavailable");
+    }
+
+    /**
+     * PostgreSQL down, restarting or out of connections: SQLSTATE class 08 (connection), 53 (resources), 57P01-57P03
+     * (shut down, starting up), or a connection or pool failure along the cause chain.
+     */
+    private static boolean databaseUnavailable(Throwable failure, @Nullable String sqlState) {
+        if (sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57P"))) {
+            return true;
+        }
+        return Failures.causedBy(failure, R2dbcNonTransientResourceException.class)
+                || Failures.causedBy(failure, R2dbcTransientResourceException.class)
+                || Failures.causedBy(failure, DataAccessResourceFailureException.class)
+                || Failures.causedBy(failure, java.net.ConnectException.class)
+                || Failures.causedBy(failure, java.nio.channels.ClosedChannelException.class)
+                || Failures.causedBy(failure, java.util.concurrent.TimeoutException.class)
+                || Failures.causedBy(failure, reactor.pool.PoolAcquireTimeoutException.class);
     }
 
     private static void logUpstream(UpstreamException e) {

@@ -68,7 +68,8 @@ class GlobalErrorHandler implements WebExceptionHandler {
             response = renderer.page("erreur.csrf", HttpStatus.FORBIDDEN);
         } else if (status.is4xxClientError()) {
             response = json ? renderer.json(OAuthException.invalidRequest("malformed request"))
-                    : renderer.page("erreur.invalid_request", HttpStatus.valueOf(status.value()));
+                    : renderer.page(status.value() == 413 ? "erreur.trop_volumineux" : "erreur.invalid_request",
+                            HttpStatus.valueOf(status.value()));
         } else {
             response = json ? renderer.json(failure) : renderer.browser(failure);
         }

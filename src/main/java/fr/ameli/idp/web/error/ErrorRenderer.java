@@ -1,9 +1,15 @@
 package fr.ameli.idp.web.error;
 
 import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.platform.Failures;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.core.codec.DecodingException;
@@ -21,7 +27,9 @@ import reactor.core.publisher.Mono;
  * endpoints get JSON (RFC 6749 §5.2, RFC 6750 §3); browser endpoints get a redirect to the client when the error
  * may go there (OIDC Core 3.1.2.6), otherwise a French page; the app API gets RFC 9457 problems. Anything
  * unexpected becomes {@code server_error}, details logged only. Which channel applies is decided by the router's
- * declaration ({@link ErrorChannel#declare}), read by {@link GlobalErrorHandler}.
+ * declaration ({@link ErrorChannel#declare}), read by {@link GlobalErrorHandler}. A value PostgreSQL refuses (SQLSTATE
+ * class 22) is a 400 « données invalides », a body over the codec limit a 413 « trop volumineux », an unreachable
+ * database a 503 « indisponible » ({@code temporarily_unavailable}).
  */
 @Component
 public class ErrorRenderer {
@@ -55,6 +63,7 @@ public class ErrorRenderer {
             case PAGE -> status.value() == 404 ? page("erreur.page_introuvable", HttpStatus.NOT_FOUND)
                     // Spring Security's CSRF filter: the form was posted without its token, or with a stale one.
                     : status.value() == 403 ? page("erreur.csrf", HttpStatus.FORBIDDEN)
+                    : status.value() == 413 ? page("erreur.trop_volumineux", HttpStatus.PAYLOAD_TOO_LARGE)
                     : page("erreur.invalid_request", HttpStatus.valueOf(status.value()));
             case OAUTH -> status.value() == 404 ? ServerResponse.status(HttpStatus.NOT_FOUND)
                     .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"error\":\"not_found\"}")
@@ -146,6 +155,18 @@ public class ErrorRenderer {
         if (failure instanceof IdpException known) {
             return known;
         }
+        String sqlState = Failures.sqlState(failure);
+        if (sqlState != null && sqlState.startsWith("22")) {
+            // Class 22, data exception: a value PostgreSQL refuses (a NUL character, an out-of-range number...).
+            log.info("Input refused by the database: {}", Failures.describe(failure));
+            return new PageException("erreur.donnees_invalides", HttpStatus.BAD_REQUEST);
+        }
+        if (Failures.causedBy(failure, DataBufferLimitException.class)) {
+            return new PageException("erreur.trop_volumineux", HttpStatus.PAYLOAD_TOO_LARGE);
+        }
+        if (databaseUnavailable(failure, sqlState)) {
+            return new UpstreamException(UpstreamException.Upstream.DATABASE, "database unavailable", failure);
+        }
         log.error("Unexpected failure", failure);
         return new OAuthException(OAuthError.SERVER_ERROR, "unexpected error");
     }
@@ -159,6 +180,23 @@ public class ErrorRenderer {
                 yield new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, "service temporarily unavailable");
             }
         };
+    }
+
+    /**
+     * PostgreSQL down, restarting or out of connections: SQLSTATE class 08 (connection), 53 (resources), 57P01-57P03
+     * (shut down, starting up), or a connection or pool failure along the cause chain.
+     */
+    private static boolean databaseUnavailable(Throwable failure, @Nullable String sqlState) {
+        if (sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57P"))) {
+            return true;
+        }
+        return Failures.causedBy(failure, R2dbcNonTransientResourceException.class)
+                || Failures.causedBy(failure, R2dbcTransientResourceException.class)
+                || Failures.causedBy(failure, DataAccessResourceFailureException.class)
+                || Failures.causedBy(failure, java.net.ConnectException.class)
+                || Failures.causedBy(failure, java.nio.channels.ClosedChannelException.class)
+                || Failures.causedBy(failure, java.util.concurrent.TimeoutException.class)
+                || Failures.causedBy(failure, reactor.pool.PoolAcquireTimeoutException.class);
     }
 
     private static void logUpstream(UpstreamException e) {

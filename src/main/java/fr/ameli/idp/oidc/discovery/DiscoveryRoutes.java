@@ -6,22 +6,18 @@ import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.token.SigningKeys;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.CacheControl;
-import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 
 /**
  * Discovery (OIDC Discovery 1.0) and the JWKS. The discovery document is built once, with Spring
  * Authorization Server's metadata model, and served as the same immutable bytes to every request;
- * it lists exactly what this provider does.
+ * it lists exactly what this provider does. Both are answered in front of the WebFlux pipeline
+ * ({@link PublishedDocuments}).
  */
 @Configuration(proxyBeanMethods = false)
 public class DiscoveryRoutes {
@@ -66,17 +62,9 @@ public class DiscoveryRoutes {
         return JSONObjectUtils.toJSONString(configuration.getClaims()).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Served in front of the WebFlux pipeline: see {@link PublishedDocuments}. */
     @Bean
-    RouterFunction<ServerResponse> discoveryRouter(IdpProperties properties, SigningKeys keys) {
-        byte[] discovery = document(properties);
-        CacheControl cache = CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic();
-        return RouterFunctions.route()
-                .GET("/.well-known/openid-configuration", request -> ServerResponse.ok()
-                        .contentType(MediaType.APPLICATION_JSON).cacheControl(cache).bodyValue(discovery))
-                .GET("/jwks", request -> ServerResponse.ok()
-                        .contentType(MediaType.parseMediaType("application/jwk-set+json"))
-                        .cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)).cachePublic())
-                        .bodyValue(keys.jwksJson()))
-                .build();
+    HttpHandlerDecoratorFactory publishedDocuments(IdpProperties properties, SigningKeys keys) {
+        return new PublishedDocuments(document(properties), keys);
     }
 }

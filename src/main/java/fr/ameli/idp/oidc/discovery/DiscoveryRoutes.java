@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
-import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -22,7 +23,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * Discovery (OIDC Discovery 1.0) and the JWKS. The discovery document is built once, with Spring
  * Authorization Server's metadata model, and served as the same immutable bytes to every request;
- * it lists exactly what this provider does.
+ * it lists exactly what this provider does. Both are answered in front of the WebFlux pipeline
+ * ({@link PublishedDocuments}).
  */
 @Configuration(proxyBeanMethods = false)
 public class DiscoveryRoutes {
@@ -67,6 +69,16 @@ public class DiscoveryRoutes {
         return JSONObjectUtils.toJSONString(configuration.getClaims()).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Served in front of the WebFlux pipeline: see {@link PublishedDocuments}. */
+    @Bean
+    HttpHandlerDecoratorFactory publishedDocuments(IdpProperties properties, SigningKeys keys) {
+        return new PublishedDocuments(document(properties), keys);
+    }
+
+    /**
+     * The same documents as routes of the OAuth channel: GET and HEAD never reach them ({@link PublishedDocuments}
+     * answers first); they give the other methods on these paths their JSON error, and the channel its declaration.
+     */
     @Bean
     RouterFunction<ServerResponse> discoveryRouter(IdpProperties properties, SigningKeys keys) {
         byte[] discovery = document(properties);

@@ -80,7 +80,11 @@ final class Browser {
     }
 
     String text() {
-        return driver.findElement(By.tagName("body")).getText();
+        // A page that is being replaced has no body for a moment, and its elements go stale.
+        return new WebDriverWait(driver, Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.tagName("body")).getText());
     }
 
     String heading() {
@@ -118,9 +122,30 @@ final class Browser {
         WebElement target = driver.findElements(By.xpath("//main//*[(self::button or self::a) and normalize-space(.)="
                         + xpathLiteral(text) + "]")).stream().filter(WebElement::isDisplayed).findFirst()
                 .orElseThrow(() -> new AssertionError("no visible button or link « " + text + " » on " + url()));
+        boolean navigates = "a".equals(target.getTagName())
+                ? target.getAttribute("href") != null && !target.getAttribute("href").contains("#")
+                : "submit".equals(target.getDomProperty("type"));
+        WebElement before = driver.findElement(By.tagName("html"));
         target.click();
+        if (navigates) {
+            awaitNextDocument(before);
+        }
         waitReady();
         return this;
+    }
+
+    /**
+     * Waits until the document {@code before} has been replaced. The old page stays "complete" until the server's
+     * answer arrives: without this, a read right after a submit can see the old page (or none) on a loaded machine.
+     * An action that turns out not to navigate (a form the browser refuses to send) costs the timeout, not a failure.
+     */
+    private void awaitNextDocument(WebElement before) {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(30))
+                    .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
+        } catch (org.openqa.selenium.TimeoutException stillThere) {
+            // no navigation: the same page goes on
+        }
     }
 
     /** Checks the page of the flow now shown, then saves its screenshots as {@code <nn>-<name>}. */
@@ -263,7 +288,9 @@ final class Browser {
 
     /** Presses Enter (submits the form of the focused field, or follows the focused link) and waits. */
     Browser enter() {
+        WebElement before = driver.findElement(By.tagName("html"));
         keys(Keys.ENTER);
+        awaitNextDocument(before);
         waitReady();
         return this;
     }

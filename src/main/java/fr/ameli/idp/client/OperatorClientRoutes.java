@@ -55,7 +55,15 @@ class OperatorClientRoutes {
                 m.get("scope") == null ? List.of() : List.of(String.valueOf(m.get("scope")).split(" ")),
                 string(m, "id_token_signed_response_alg"), string(m, "userinfo_signed_response_alg"), string(m, "sector"),
                 jwks(m),
-                Boolean.TRUE.equals(m.get("require_pkce")));
+                requirePkce(m.get("require_pkce")));
+    }
+
+    /** Absent: PKCE required (the default); {@code false} only for a legacy confidential client. */
+    private static @Nullable Boolean requirePkce(@Nullable Object value) {
+        if (value == null || value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        throw new IllegalArgumentException("require_pkce must be a boolean");
     }
 
     private static @Nullable String jwks(Map<String, Object> m) {

@@ -104,7 +104,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                     .bind("scopes", p.scopes().toArray(String[]::new))
                     .bind("id_token_alg", rp.idTokenAlg().getName())
                     .bind("sector", rp.sector())
-                    .bind("require_pkce", Boolean.TRUE.equals(p.requirePkce()))
+                    .bind("require_pkce", rp.requiresPkce())
                     .bind("source", source);
             spec = Sql.bind(spec, "secret_hash", p.clientSecretSha256());
             spec = Sql.bind(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());

@@ -67,7 +67,12 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         require(p.clientId() != null && p.clientId().matches("[A-Za-z0-9._:-]{1,128}"), "client_id");
         List<String> methods = p.authMethods() == null || p.authMethods().isEmpty()
                 ? List.of("client_secret_basic") : p.authMethods();
+        // "none" next to a secret method would let a client skip both the secret and PKCE: one or the other.
+        require(!methods.contains("none") || methods.size() == 1, "auth-methods (none cannot be mixed with other methods)");
         boolean publicClient = methods.equals(List.of("none"));
+        // RFC 9700 §2.1.1: PKCE for every client, unless registered otherwise for a legacy confidential client.
+        boolean requirePkce = !Boolean.FALSE.equals(p.requirePkce());
+        require(requirePkce || !publicClient, "require-pkce (a public client always uses PKCE)");
         byte[] secret = null;
         if (p.clientSecretSha256() != null && !p.clientSecretSha256().isBlank()) {
             secret = HexFormat.of().parseHex(p.clientSecretSha256().trim());
@@ -101,7 +106,7 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
                 .clientName(p.clientName() == null ? p.clientId() : p.clientName())
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .clientSettings(ClientSettings.builder()
-                        .requireProofKey(publicClient || Boolean.TRUE.equals(p.requirePkce()))
+                        .requireProofKey(requirePkce)
                         .requireAuthorizationConsent(true)
                         .build())
                 .tokenSettings(TokenSettings.builder()

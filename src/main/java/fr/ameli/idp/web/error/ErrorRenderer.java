@@ -87,7 +87,12 @@ public class ErrorRenderer {
         if (failure instanceof IdpException known) {
             return known;
         }
-        log.error("Unexpected failure", failure);
+        if (fr.ameli.idp.platform.Failures.fromDatabase(failure)) {
+            // PostgreSQL's message and detail quote the rejected row (an email, a NIR): SQLSTATE and constraint only.
+            log.error("Unexpected failure: {}", fr.ameli.idp.platform.Failures.describe(failure));
+        } else {
+            log.error("Unexpected failure", failure);
+        }
         return new OAuthException(OAuthError.SERVER_ERROR, "unexpected error");
     }
 

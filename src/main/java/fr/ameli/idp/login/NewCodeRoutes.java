@@ -2,6 +2,7 @@ package fr.ameli.idp.login;
 
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.PasswordChanges;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.account.PasswordPolicy;
 import fr.ameli.idp.account.PasswordViolation;
@@ -39,7 +40,8 @@ class NewCodeRoutes {
 
     @Bean
     RouterFunction<ServerResponse> newCodeRouter(ProvisionalCodes codes, ProvisionalLogin provisional, Registry registry,
-            Accounts accounts, PasswordHasher hasher, TransactionalOperator tx, LoginSessions sessions, SecurityCodes devices,
+            Accounts accounts, PasswordHasher hasher, PasswordChanges passwordChanges, TransactionalOperator tx,
+            LoginSessions sessions, SecurityCodes devices,
             AuthorizationFlow flow, ErrorRenderer errors) {
         return RouterFunctions.route()
                 .GET(PATH, request -> codes.reset(ProvisionalLogin.resetHandle(request))
@@ -63,7 +65,8 @@ class NewCodeRoutes {
                                     return hasher.hash(password)
                                             .flatMap(hash -> codes.finishReset(reset.codeId())
                                                     .filter(Boolean::booleanValue)
-                                                    .flatMap(done -> accounts.changePassword(accountId, hash))
+                                                    // every session ends, remembered browsers are forgotten, mail
+                                                    .flatMap(done -> passwordChanges.change(accountId, hash, null))
                                                     .as(tx::transactional))
                                             .flatMap(changed -> loggedIn(request, accountId, reset, sessions, devices, flow,
                                                     provisional));

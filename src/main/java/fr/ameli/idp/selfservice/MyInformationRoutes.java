@@ -6,6 +6,7 @@ import fr.ameli.idp.account.EmailAddress;
 import fr.ameli.idp.account.FrenchPhoneNumber;
 import fr.ameli.idp.account.InvalidEmailException;
 import fr.ameli.idp.account.InvalidPhoneNumberException;
+import fr.ameli.idp.account.PasswordChanges;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.account.PasswordPolicy;
 import fr.ameli.idp.account.PasswordViolation;
@@ -43,8 +44,9 @@ class MyInformationRoutes {
 
     @Bean
     RouterFunction<ServerResponse> myInformationRouter(LoginSessions sessions, Accounts accounts, Registry registry,
-            EmailChange emailChange, PasswordHasher hasher, ErrorRenderer errors) {
-        Handlers h = new Handlers(sessions, accounts, registry, emailChange, hasher);
+            EmailChange emailChange, PasswordHasher hasher, CurrentPassword currentPassword, PasswordChanges passwordChanges,
+            ErrorRenderer errors) {
+        Handlers h = new Handlers(sessions, accounts, registry, emailChange, hasher, currentPassword, passwordChanges);
         return RouterFunctions.route()
                 .GET(PATH, request -> h.loggedIn(request, (r, account, form) -> h.page(r, account, null, Map.of(), Map.of())))
                 .POST(PATH + "/email", request -> h.loggedIn(request, h::email))
@@ -65,8 +67,14 @@ class MyInformationRoutes {
         Mono<ServerResponse> apply(ServerRequest request, Account account, MultiValueMap<String, String> form);
     }
 
+    /** What a form does once the current password was right. */
+    @FunctionalInterface
+    private interface Reauthenticated {
+        Mono<ServerResponse> apply();
+    }
+
     private record Handlers(LoginSessions sessions, Accounts accounts, Registry registry, EmailChange emailChange,
-            PasswordHasher hasher) {
+            PasswordHasher hasher, CurrentPassword currentPassword, PasswordChanges passwordChanges) {
 
         /** Runs {@code action} for the logged-in person's account (with the posted form, if any), else to /login. */
         Mono<ServerResponse> loggedIn(ServerRequest request,
@@ -98,9 +106,21 @@ class MyInformationRoutes {
                 return page(request, account, "email", errors, typed);
             }
             EmailAddress address = next;
-            return accounts.emailAvailable(address).flatMap(available -> available
-                    ? emailChange.request(account, address).then(done("email"))
-                    : page(request, account, "email", Map.of("email", "inscription.email.deja_utilise"), typed));
+            return reauthenticated(request, account, "email", "codeActuel", value(form, "codeActuel"), typed,
+                    () -> accounts.emailAvailable(address).flatMap(available -> available
+                            ? emailChange.request(account, address).then(done("email"))
+                            : page(request, account, "email", Map.of("email", "inscription.email.deja_utilise"), typed)));
+        }
+
+        /** Runs {@code then} once the current password is right; otherwise the form again, with the reason. */
+        Mono<ServerResponse> reauthenticated(ServerRequest request, Account account, String form, String field,
+                String typedPassword, Map<String, Object> typed, Reauthenticated then) {
+            return currentPassword.check(account, typedPassword).flatMap(outcome -> switch (outcome) {
+                case RIGHT -> then.apply();
+                case WRONG -> page(request, account, form, Map.of(field, "compte.mdp.actuel_incorrect"), typed);
+                case LIMITED -> page(request, HttpStatus.TOO_MANY_REQUESTS, account, form,
+                        Map.of(field, "compte.mdp.actuel_trop_essais"), typed);
+            });
         }
 
         Mono<ServerResponse> phones(ServerRequest request, Account account, MultiValueMap<String, String> form) {
@@ -128,11 +148,7 @@ class MyInformationRoutes {
         Mono<ServerResponse> password(ServerRequest request, Account account, MultiValueMap<String, String> form) {
             String current = value(form, "actuel");
             String password = value(form, "motDePasse");
-            return hasher.matches(current, account.passwordHash()).flatMap(ok -> {
-                if (!ok) {
-                    return page(request, account, "mot-de-passe", Map.of("actuel", "compte.mdp.actuel_incorrect"),
-                            Map.of());
-                }
+            return reauthenticated(request, account, "mot-de-passe", "actuel", current, Map.of(), () -> {
                 return registry.findByNir(account.nir()).flatMap(person -> {
                     List<PasswordViolation> violations = PasswordPolicy.check(password, value(form, "confirmation"),
                             person.nir(), person.birthDate());
@@ -140,7 +156,9 @@ class MyInformationRoutes {
                         return page(request, account, "mot-de-passe", Map.of(), Map.of("violations",
                                 violations.stream().map(v -> "mdp." + v.name().toLowerCase(Locale.ROOT)).toList()));
                     }
-                    return hasher.hash(password).flatMap(hash -> accounts.changePassword(account.id(), hash))
+                    // This session stays open; every other one ends, and remembered browsers are forgotten.
+                    return sessions.current(request).flatMap(session -> hasher.hash(password)
+                                    .flatMap(hash -> passwordChanges.change(account.id(), hash, session.idHash())))
                             .then(done("mot-de-passe"));
                 });
             });
@@ -148,6 +166,11 @@ class MyInformationRoutes {
 
         Mono<ServerResponse> page(ServerRequest request, Account account, @Nullable String form, Map<String, String> errors,
                 Map<String, Object> typed) {
+            return page(request, HttpStatus.OK, account, form, errors, typed);
+        }
+
+        Mono<ServerResponse> page(ServerRequest request, HttpStatus status, Account account, @Nullable String form,
+                Map<String, String> errors, Map<String, Object> typed) {
             return registry.findByNir(account.nir())
                     .zipWith(accounts.contactDetails(account.id()))
                     .flatMap(found -> emailChange.pending(account).map(EmailAddress::parse).map(EmailAddress::masked)
@@ -166,7 +189,7 @@ class MyInformationRoutes {
                                 model.put("formulaire", form == null ? "" : form);
                                 model.put("erreurs", errors);
                                 model.put("modifie", request.queryParam("modifie").orElse(""));
-                                return Pages.render(request, "compte/mes-informations", model);
+                                return Pages.render(request, status, "compte/mes-informations", model);
                             }));
         }
 

@@ -2,6 +2,11 @@ package fr.ameli.idp.account;
 
 import fr.ameli.idp.mail.MailOutbox;
 import fr.ameli.idp.mail.MailTemplates;
+import fr.ameli.idp.registry.InsuredPerson;
+import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.registry.Registry;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -13,33 +18,86 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
- * The one place where a password changes (« Mes informations », a new code after a provisional or forgotten code):
- * in one transaction (the caller's, if any), the new hash replaces the old one, every login session of the account
- * ends except the one that made the change, every remembered browser is forgotten (the next login on any browser asks
- * for a security code again), and the holder gets the « votre code personnel a été modifié » mail.
+ * Choosing a password, wherever it happens (account creation, « Mes informations », a new personal code after a
+ * provisional or forgotten one): every rule of {@link PasswordPolicy} against the person's registry record (no part
+ * of the NIR or birth date), then the Argon2id hash (off the event loop). The pages only show the outcome.
+ *
+ * <p>{@link #change} is the one place where an existing account's password changes: in one transaction (the
+ * caller's, if any), the new hash replaces the old one, every login session of the account ends except the one that
+ * made the change, every remembered browser is forgotten (the next login on any browser asks for a security code
+ * again), and the holder gets the « votre code personnel a été modifié » mail.
  */
 @Component
 public class PasswordChanges {
 
     private static final Logger log = LoggerFactory.getLogger(PasswordChanges.class);
 
-    private final DatabaseClient db;
+    /** What a typed password (and its confirmation) leads to. */
+    public sealed interface Verdict {
+
+        /** Every rule holds: the hash to store. */
+        record Accepted(String hash) implements Verdict {
+        }
+
+        /** Broken rules, in the policy's order, and the strength indicator (computed here so that it works without JavaScript). */
+        record Refused(List<PasswordViolation> violations, PasswordStrength strength) implements Verdict {
+
+            public Refused {
+                violations = List.copyOf(violations);
+            }
+
+            /** One message key per broken rule. */
+            public List<String> messageKeys() {
+                return violations.stream().map(PasswordViolation::messageKey).toList();
+            }
+
+            /** The indicator's level, as the pages name it ({@code faible}, {@code moyen}...). */
+            public String strengthName() {
+                return strength.name().toLowerCase(Locale.ROOT);
+            }
+        }
+    }
+
+    private final Registry registry;
     private final Accounts accounts;
+    private final PasswordHasher hasher;
+    private final DatabaseClient db;
     private final MailTemplates templates;
     private final MailOutbox outbox;
     private final TransactionalOperator tx;
 
-    PasswordChanges(DatabaseClient db, Accounts accounts, MailTemplates templates, MailOutbox outbox,
-            TransactionalOperator tx) {
-        this.db = db;
+    PasswordChanges(Registry registry, Accounts accounts, PasswordHasher hasher, DatabaseClient db,
+            MailTemplates templates, MailOutbox outbox, TransactionalOperator tx) {
+        this.registry = registry;
         this.accounts = accounts;
+        this.hasher = hasher;
+        this.db = db;
         this.templates = templates;
         this.outbox = outbox;
         this.tx = tx;
     }
 
+    /** The verdict on a new password for {@code person}: hashed when every rule holds. */
+    public Mono<Verdict> check(InsuredPerson person, String password, String confirmation) {
+        List<PasswordViolation> violations = PasswordPolicy.check(password, confirmation, person.nir(), person.birthDate());
+        if (!violations.isEmpty()) {
+            return Mono.just(new Verdict.Refused(violations, PasswordPolicy.strength(password)));
+        }
+        return hasher.hash(password).map(Verdict.Accepted::new);
+    }
+
+    /** The verdict on a new password for the person with this NIR; empty when the registry no longer knows them. */
+    public Mono<Verdict> check(Nir nir, String password, String confirmation) {
+        return registry.findByNir(nir).flatMap(person -> check(person, password, confirmation));
+    }
+
+    /** Whether {@code typed} is the account's current password (asked before any change of the account's own settings). */
+    public Mono<Boolean> isCurrent(Account account, String typed) {
+        return hasher.matches(typed, account.passwordHash());
+    }
+
     /**
-     * Sets {@code newHash} (already computed, off the event loop) as the account's password.
+     * Sets {@code newHash} (from an {@link Verdict.Accepted}) as the account's password.
      *
      * @param keepSession the {@code id_hash} of the session that made the change, which stays open; null: none stays
      * @return true when the account exists and was changed

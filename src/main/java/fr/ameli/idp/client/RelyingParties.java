@@ -146,8 +146,8 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
     private static java.util.Set<String> origins(Map<String, RelyingParty> all) {
         java.util.Set<String> origins = new java.util.TreeSet<>();
         all.values().forEach(rp -> {
-            rp.registration().getRedirectUris().forEach(uri -> addOrigin(origins, uri));
-            rp.registration().getPostLogoutRedirectUris().forEach(uri -> addOrigin(origins, uri));
+            rp.redirectUris().forEach(uri -> addOrigin(origins, uri));
+            rp.postLogoutRedirectUris().forEach(uri -> addOrigin(origins, uri));
         });
         return java.util.Set.copyOf(origins);
     }

@@ -51,7 +51,7 @@ public class EnrollmentApiRoutes {
     private record Api(EnrollmentService service) {
 
         Mono<ServerResponse> start(ServerRequest request) {
-            return service.start(Enrollment.Channel.APP, Enrollment.Path.CARTE_VITALE, null)
+            return service.startCarteVitale(Enrollment.Channel.APP, null)
                     .flatMap(started -> json(HttpStatus.CREATED, state(started.handle(), started.enrollment(), Map.of())));
         }
 

@@ -145,8 +145,7 @@ public class LoginRoutes {
             Map<String, Object> model = new HashMap<>();
             model.put("auth", "");
             model.put("erreur", errorKey);
-            return Pages.render(request, status, "connexion", model)
-                    .doOnNext(r -> request.exchange().getResponse().addCookie(codes.clearChallenge()));
+            return Pages.render(request, status, "connexion", model, codes.clearChallenge());
         }
 
         /** Opens the session and continues where the person was going (an RP's request, or the home page). */

@@ -3,9 +3,6 @@ package fr.ameli.idp.login;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordChanges;
-import fr.ameli.idp.account.PasswordHasher;
-import fr.ameli.idp.account.PasswordPolicy;
-import fr.ameli.idp.account.PasswordViolation;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.registry.Registry;
@@ -13,9 +10,7 @@ import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,8 +35,7 @@ class NewCodeRoutes {
 
     @Bean
     RouterFunction<ServerResponse> newCodeRouter(ProvisionalCodes codes, ProvisionalLogin provisional, Registry registry,
-            Accounts accounts, PasswordHasher hasher, PasswordChanges passwordChanges, TransactionalOperator tx,
-            LoginSessions sessions, SecurityCodes devices,
+            Accounts accounts, PasswordChanges passwords, TransactionalOperator tx, LoginSessions sessions, SecurityCodes devices,
             AuthorizationFlow flow, ErrorRenderer errors) {
         return RouterFunctions.route()
                 .GET(PATH, request -> codes.reset(ProvisionalLogin.resetHandle(request))
@@ -50,27 +44,18 @@ class NewCodeRoutes {
                 .POST(PATH, request -> request.formData().flatMap(form -> codes.reset(ProvisionalLogin.resetHandle(request))
                         .flatMap(reset -> registry.findByNir(reset.nir()).zipWith(accounts.findByNir(reset.nir()))
                                 .filter(found -> found.getT2().status() == AccountStatus.ACTIVE)
-                                .flatMap(found -> {
-                                    String password = valueOf(form.getFirst("motDePasse"));
-                                    List<PasswordViolation> violations = PasswordPolicy.check(password,
-                                            valueOf(form.getFirst("confirmation")), found.getT1().nir(), found.getT1().birthDate());
-                                    if (!violations.isEmpty()) {
-                                        Map<String, Object> model = new HashMap<>();
-                                        model.put("violations", violations.stream()
-                                                .map(v -> "mdp." + v.name().toLowerCase(Locale.ROOT)).toList());
-                                        model.put("force", PasswordPolicy.strength(password).name().toLowerCase(Locale.ROOT));
-                                        return page(request, model);
-                                    }
-                                    java.util.UUID accountId = found.getT2().id();
-                                    return hasher.hash(password)
-                                            .flatMap(hash -> codes.finishReset(reset.codeId())
+                                .flatMap(found -> passwords.check(found.getT1(), valueOf(form.getFirst("motDePasse")),
+                                        valueOf(form.getFirst("confirmation"))).flatMap(verdict -> switch (verdict) {
+                                            case PasswordChanges.Verdict.Refused refused -> page(request, Map.of(
+                                                    "violations", refused.messageKeys(), "force", refused.strengthName()));
+                                            case PasswordChanges.Verdict.Accepted accepted -> codes.finishReset(reset.codeId())
                                                     .filter(Boolean::booleanValue)
-                                                    // every session ends, remembered browsers are forgotten, mail
-                                                    .flatMap(done -> passwordChanges.change(accountId, hash, null))
-                                                    .as(tx::transactional))
-                                            .flatMap(changed -> loggedIn(request, accountId, reset, sessions, devices, flow,
-                                                    provisional));
-                                }))
+                                                    // every session ends, remembered browsers are forgotten, « code personnel modifié » mail
+                                                    .flatMap(done -> passwords.change(found.getT2().id(), accepted.hash(), null))
+                                                    .as(tx::transactional)
+                                                    .flatMap(changed -> loggedIn(request, found.getT2().id(), reset, sessions,
+                                                            devices, flow, provisional));
+                                        })))
                         .switchIfEmpty(Mono.defer(() -> expired(errors)))))
                 .GET(PATH + "/enregistre", request -> Pages.render(request, "nouveau-code-enregistre", Map.of()))
                 .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))

@@ -2,6 +2,7 @@ package fr.ameli.idp.login;
 
 import fr.ameli.idp.account.Account;
 import fr.ameli.idp.enrollment.ActivationRecovery;
+import fr.ameli.idp.enrollment.ActivationRecoveryRoutes;
 import fr.ameli.idp.enrollment.Enrollment;
 import fr.ameli.idp.enrollment.EnrollmentProperties;
 import fr.ameli.idp.enrollment.EnrollmentRoutes;
@@ -63,7 +64,8 @@ class ProvisionalLogin {
     Mono<ResponseCookie> pending(Account account) {
         return recovery.phase(account.id())
                 .filter(phase -> phase != LinkWindows.Phase.LIVE)
-                .flatMap(phase -> recovery.open(account.id()));
+                .flatMap(phase -> recovery.open(account.id()))
+                .map(handle -> ActivationRecoveryRoutes.cookie(handle, idp, enrollmentProperties));
     }
 
     static @Nullable String resetHandle(ServerRequest request) {

@@ -109,15 +109,13 @@ class ForgottenCodeRoutes {
         }
 
         private Mono<ServerResponse> respond(ServerRequest request, ForgottenCode.Result result) {
-            if (result instanceof ForgottenCode.Result.Sent sent) {
-                return Pages.render(request, "code-oublie/confirmation", Map.of("emailMasque", sent.maskedEmail()))
-                        .doOnNext(r -> request.exchange().getResponse().addCookie(cookie("", Duration.ZERO)));
-            }
-            if (result instanceof ForgottenCode.Result.NoMatch) {
-                return Pages.render(request, "code-oublie/impossible", Map.of())
-                        .doOnNext(r -> request.exchange().getResponse().addCookie(cookie("", Duration.ZERO)));
-            }
-            return limited(request);
+            return switch (result) {
+                case ForgottenCode.Result.Sent sent -> Pages.render(request, HttpStatus.OK, "code-oublie/confirmation",
+                        Map.of("emailMasque", sent.maskedEmail()), cookie("", Duration.ZERO));
+                case ForgottenCode.Result.NoMatch noMatch ->
+                        Pages.render(request, HttpStatus.OK, "code-oublie/impossible", Map.of(), cookie("", Duration.ZERO));
+                case ForgottenCode.Result.Limited limited -> limited(request);
+            };
         }
 
         private Mono<ServerResponse> limited(ServerRequest request) {
@@ -126,8 +124,7 @@ class ForgottenCodeRoutes {
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
                 HttpStatus status) {
-            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle)
-                    .doOnNext(r -> request.exchange().getResponse().addCookie(cookie(handle, captchaTtl))));
+            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle));
         }
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
@@ -137,7 +134,8 @@ class ForgottenCodeRoutes {
             // Changes with every challenge, so that the browser fetches the new image.
             model.put("version", handle == null ? "" : Secrets.base64Url(Secrets.sha256(handle)).substring(0, 8));
             model.put("minutes", captchaTtl.toMinutes());
-            return Pages.render(request, status, "code-oublie/formulaire", model);
+            return handle == null ? Pages.render(request, status, "code-oublie/formulaire", model)
+                    : Pages.render(request, status, "code-oublie/formulaire", model, cookie(handle, captchaTtl));
         }
 
         private @Nullable Nir nir(String raw, Map<String, String> fieldErrors) {

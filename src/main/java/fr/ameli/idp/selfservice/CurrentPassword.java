@@ -1,7 +1,7 @@
 package fr.ameli.idp.selfservice;
 
 import fr.ameli.idp.account.Account;
-import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.account.PasswordChanges;
 import fr.ameli.idp.ratelimit.LimitProperties;
 import fr.ameli.idp.ratelimit.RateLimiter;
 import org.slf4j.Logger;
@@ -23,12 +23,12 @@ class CurrentPassword {
 
     enum Outcome { RIGHT, WRONG, LIMITED }
 
-    private final PasswordHasher hasher;
+    private final PasswordChanges passwords;
     private final RateLimiter limiter;
     private final LimitProperties.SelfService limits;
 
-    CurrentPassword(PasswordHasher hasher, RateLimiter limiter, LimitProperties limits) {
-        this.hasher = hasher;
+    CurrentPassword(PasswordChanges passwords, RateLimiter limiter, LimitProperties limits) {
+        this.passwords = passwords;
         this.limiter = limiter;
         this.limits = limits.selfService();
     }
@@ -40,7 +40,7 @@ class CurrentPassword {
                         log.info("Current password refused without a check: limit {} reached", BUCKET);
                         return Mono.just(Outcome.LIMITED);
                     }
-                    return hasher.matches(typed, account.passwordHash()).flatMap(ok -> ok
+                    return passwords.isCurrent(account, typed).flatMap(ok -> ok
                             ? limiter.giveBack(permit).thenReturn(Outcome.RIGHT)
                             : Mono.just(Outcome.WRONG));
                 });

@@ -52,17 +52,15 @@ public class ErrorRenderer {
 
     /** For the authorization endpoint and every page a person sees. */
     public Mono<ServerResponse> browser(Throwable failure) {
-        // Java 17: an instanceof chain over the sealed hierarchy (a pattern switch needs 21).
-        IdpException known = classify(failure);
-        if (known instanceof OAuthException e) {
-            OAuthException.Redirect to = e.redirect();
-            return to != null ? redirect(e, to) : page("erreur." + e.error().code(), e.error().status());
-        }
-        if (known instanceof PageException e) {
-            return page(e.messageKey(), e.status());
-        }
-        logUpstream((UpstreamException) known);
-        return page("erreur.indisponible", HttpStatus.SERVICE_UNAVAILABLE);
+        return switch (classify(failure)) {
+            case OAuthException e when e.redirect() != null -> redirect(e, e.redirect());
+            case OAuthException e -> page("erreur." + e.error().code(), e.error().status());
+            case PageException e -> page(e.messageKey(), e.status());
+            case UpstreamException e -> {
+                logUpstream(e);
+                yield page("erreur.indisponible", HttpStatus.SERVICE_UNAVAILABLE);
+            }
+        };
     }
 
     public Mono<ServerResponse> page(String messageKey, HttpStatus status) {
@@ -97,15 +95,14 @@ public class ErrorRenderer {
     }
 
     private OAuthException asOAuth(Throwable failure) {
-        IdpException known = classify(failure);
-        if (known instanceof OAuthException e) {
-            return e;
-        }
-        if (known instanceof PageException) {
-            return new OAuthException(OAuthError.INVALID_REQUEST, "invalid request");
-        }
-        logUpstream((UpstreamException) known);
-        return new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, "service temporarily unavailable");
+        return switch (classify(failure)) {
+            case OAuthException e -> e;
+            case PageException e -> new OAuthException(OAuthError.INVALID_REQUEST, "invalid request");
+            case UpstreamException e -> {
+                logUpstream(e);
+                yield new OAuthException(OAuthError.TEMPORARILY_UNAVAILABLE, "service temporarily unavailable");
+            }
+        };
     }
 
     private static void logUpstream(UpstreamException e) {

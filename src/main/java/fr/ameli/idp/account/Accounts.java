@@ -186,6 +186,16 @@ public class Accounts {
     }
 
     /**
+     * Stores a stronger hash of the same password (Argon2 parameters raised), only if the hash is still the one
+     * that was verified: a password changed meanwhile is never overwritten. Emits true when it did.
+     */
+    public Mono<Boolean> rehashPassword(UUID id, String verifiedHash, String strongerHash) {
+        return db.sql("update account set password_hash = :hash where id = :id and password_hash = :verified")
+                .bind("id", id).bind("hash", strongerHash).bind("verified", verifiedHash)
+                .fetch().rowsUpdated().map(n -> n > 0);
+    }
+
+    /**
      * Sets the account's address (a confirmed change, or a new address for a PENDING account); the unique
      * index decides races: an address another account uses gives a {@link ConflictException} EMAIL_TAKEN.
      */

@@ -1,20 +1,36 @@
 package fr.ameli.idp.account;
 
+import fr.ameli.idp.mail.MailOutbox;
+import fr.ameli.idp.mail.MailTemplates;
 import fr.ameli.idp.registry.InsuredPerson;
+import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 /**
  * Choosing a password, wherever it happens (account creation, « Mes informations », a new personal code after a
- * provisional one): every rule of {@link PasswordPolicy} against the person's registry record (no part of the
- * NIR or birth date), then the Argon2id hash (off the event loop). The pages only show the outcome.
+ * provisional or forgotten one): every rule of {@link PasswordPolicy} against the person's registry record (no part
+ * of the NIR or birth date), then the Argon2id hash (off the event loop). The pages only show the outcome.
+ *
+ * <p>{@link #change} is the one place where an existing account's password changes: in one transaction (the
+ * caller's, if any), the new hash replaces the old one, every login session of the account ends except the one that
+ * made the change, every remembered browser is forgotten (the next login on any browser asks for a security code
+ * again), and the holder gets the « votre code personnel a été modifié » mail.
  */
 @Component
 public class PasswordChanges {
+
+    private static final Logger log = LoggerFactory.getLogger(PasswordChanges.class);
 
     /** What a typed password (and its confirmation) leads to. */
     public sealed interface Verdict {
@@ -42,27 +58,23 @@ public class PasswordChanges {
         }
     }
 
-    /** What a change of the logged-in person's own password did. */
-    public sealed interface Change {
-        record Changed() implements Change {
-        }
-
-        /** The current password typed is not the account's. */
-        record WrongCurrentPassword() implements Change {
-        }
-
-        record Refused(Verdict.Refused verdict) implements Change {
-        }
-    }
-
     private final Registry registry;
     private final Accounts accounts;
     private final PasswordHasher hasher;
+    private final DatabaseClient db;
+    private final MailTemplates templates;
+    private final MailOutbox outbox;
+    private final TransactionalOperator tx;
 
-    PasswordChanges(Registry registry, Accounts accounts, PasswordHasher hasher) {
+    PasswordChanges(Registry registry, Accounts accounts, PasswordHasher hasher, DatabaseClient db,
+            MailTemplates templates, MailOutbox outbox, TransactionalOperator tx) {
         this.registry = registry;
         this.accounts = accounts;
         this.hasher = hasher;
+        this.db = db;
+        this.templates = templates;
+        this.outbox = outbox;
+        this.tx = tx;
     }
 
     /** The verdict on a new password for {@code person}: hashed when every rule holds. */
@@ -75,21 +87,8 @@ public class PasswordChanges {
     }
 
     /** The verdict on a new password for the person with this NIR; empty when the registry no longer knows them. */
-    public Mono<Verdict> check(fr.ameli.idp.registry.Nir nir, String password, String confirmation) {
+    public Mono<Verdict> check(Nir nir, String password, String confirmation) {
         return registry.findByNir(nir).flatMap(person -> check(person, password, confirmation));
-    }
-
-    /**
-     * The logged-in person changes their password: the current one first, then the policy, then the new hash is
-     * stored. Empty when the registry no longer knows the person.
-     */
-    public Mono<Change> change(Account account, String current, String password, String confirmation) {
-        return isCurrent(account, current).flatMap(ok -> !ok
-                ? Mono.just(new Change.WrongCurrentPassword())
-                : check(account.nir(), password, confirmation).flatMap(verdict -> switch (verdict) {
-                    case Verdict.Refused refused -> Mono.just(new Change.Refused(refused));
-                    case Verdict.Accepted accepted -> store(account.id(), accepted.hash());
-                }));
     }
 
     /** Whether {@code typed} is the account's current password (asked before any change of the account's own settings). */
@@ -97,7 +96,39 @@ public class PasswordChanges {
         return hasher.matches(typed, account.passwordHash());
     }
 
-    private Mono<Change> store(UUID accountId, String hash) {
-        return accounts.changePassword(accountId, hash).thenReturn(new Change.Changed());
+    /**
+     * Sets {@code newHash} (from an {@link Verdict.Accepted}) as the account's password.
+     *
+     * @param keepSession the {@code id_hash} of the session that made the change, which stays open; null: none stays
+     * @return true when the account exists and was changed
+     */
+    public Mono<Boolean> change(UUID accountId, String newHash, byte @Nullable [] keepSession) {
+        return accounts.findById(accountId)
+                .flatMap(account -> accounts.changePassword(accountId, newHash).filter(Boolean::booleanValue)
+                        .flatMap(changed -> endSessions(accountId, keepSession)
+                                .zipWith(forgetBrowsers(accountId))
+                                .doOnNext(ended -> log.info("Password changed: {} other session(s) ended, {} remembered "
+                                        + "browser(s) forgotten", ended.getT1(), ended.getT2()))
+                                .then(tell(account.email()))
+                                .thenReturn(true)))
+                .defaultIfEmpty(false)
+                .as(tx::transactional);
+    }
+
+    private Mono<Long> endSessions(UUID accountId, byte @Nullable [] keep) {
+        DatabaseClient.GenericExecuteSpec delete = keep == null
+                ? db.sql("delete from login_session where account_id = :account")
+                : db.sql("delete from login_session where account_id = :account and id_hash <> :keep").bind("keep", keep);
+        return delete.bind("account", accountId).fetch().rowsUpdated();
+    }
+
+    private Mono<Long> forgetBrowsers(UUID accountId) {
+        return db.sql("delete from known_device where account_id = :account").bind("account", accountId)
+                .fetch().rowsUpdated();
+    }
+
+    private Mono<Void> tell(@Nullable String email) {
+        return email == null ? Mono.empty()
+                : outbox.enqueue(templates.render(MailTemplates.PASSWORD_CHANGED, email, Map.of()));
     }
 }

@@ -1,23 +1,24 @@
 package fr.ameli.idp.account;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Argon2id hashing ({@link Argon2idEncoder}, the format of Spring Security's encoder; parameters of its 5.8 defaults:
- * 16 MiB, 2 passes) off the event loop, on the bounded {@code hashingScheduler}. Also used for one-time codes, which
- * are stored hashed like passwords.
+ * Argon2id hashing off the event loop, on the bounded {@code hashingScheduler}, at OWASP's minimum: 19 MiB, 2 passes,
+ * parallelism 1 (16-byte salt, 32-byte hash), computed by {@link Argon2idEncoder} (the format of Spring Security's
+ * encoder). Also used for one-time codes, which are stored hashed like passwords. A hash made with weaker parameters
+ * (Spring's 5.8 defaults, 16 MiB, before) still verifies, and {@link #needsRehash} says so: a successful login then
+ * stores a new hash ({@code PasswordLogin}).
  */
 @Component
 public class PasswordHasher {
 
+    private final Argon2idEncoder encoder = new Argon2idEncoder(Argon2idEncoder.Parameters.OWASP_MINIMUM);
     /** Compared against when an account is unknown, so that timing does not reveal which NIRs have one. */
     private final String decoy;
-
-    private final PasswordEncoder encoder = new Argon2idEncoder(new Argon2idEncoder.Parameters(16 * 1024, 2, 1));
     private final Scheduler scheduler;
 
     PasswordHasher(@Qualifier("hashingScheduler") Scheduler scheduler) {
@@ -29,8 +30,13 @@ public class PasswordHasher {
         return Mono.fromCallable(() -> encoder.encode(secret)).subscribeOn(scheduler);
     }
 
-    public Mono<Boolean> matches(CharSequence secret, @org.jspecify.annotations.Nullable String hash) {
+    public Mono<Boolean> matches(CharSequence secret, @Nullable String hash) {
         return Mono.fromCallable(() -> encoder.matches(secret, hash == null ? decoy : hash) && hash != null)
                 .subscribeOn(scheduler);
+    }
+
+    /** True when {@code hash} was made with less memory or fewer passes than today's (decoding only: no hashing). */
+    public boolean needsRehash(@Nullable String hash) {
+        return hash != null && encoder.upgradeEncoding(hash);
     }
 }

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-public class RelyingParties implements ApplicationRunner, BackgroundJob {
+public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.ameli.idp.web.FormTargets {
 
     private static final Logger log = LoggerFactory.getLogger(RelyingParties.class);
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
@@ -37,6 +37,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
     private final DatabaseClient db;
     private final ClientRegistrationProperties config;
     private volatile Map<String, RelyingParty> byId = Map.of();
+    private volatile java.util.Set<String> redirectOrigins = java.util.Set.of();
 
     RelyingParties(DatabaseClient db, ClientRegistrationProperties config) {
         this.db = db;
@@ -104,7 +105,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                     .bind("scopes", p.scopes().toArray(String[]::new))
                     .bind("id_token_alg", rp.idTokenAlg().getName())
                     .bind("sector", rp.sector())
-                    .bind("require_pkce", Boolean.TRUE.equals(p.requirePkce()))
+                    .bind("require_pkce", rp.requiresPkce())
                     .bind("source", source);
             spec = Sql.bind(spec, "secret_hash", p.clientSecretSha256());
             spec = Sql.bind(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());
@@ -122,7 +123,10 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                     return Mono.empty();
                 }))
                 .collectMap(RelyingParty::clientId)
-                .doOnNext(all -> byId = Map.copyOf(all))
+                .doOnNext(all -> {
+                    byId = Map.copyOf(all);
+                    redirectOrigins = origins(byId);
+                })
                 .then();
     }
 
@@ -130,6 +134,29 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
         Map<String, RelyingParty> copy = new HashMap<>(byId);
         copy.put(rp.clientId(), rp);
         byId = Map.copyOf(copy);
+        redirectOrigins = origins(byId);
+    }
+
+    /** The origins of every registered redirect and post-logout redirect URI (CSP form-action of our pages). */
+    @Override
+    public java.util.Set<String> formTargetOrigins() {
+        return redirectOrigins;
+    }
+
+    private static java.util.Set<String> origins(Map<String, RelyingParty> all) {
+        java.util.Set<String> origins = new java.util.TreeSet<>();
+        all.values().forEach(rp -> {
+            rp.redirectUris().forEach(uri -> addOrigin(origins, uri));
+            rp.postLogoutRedirectUris().forEach(uri -> addOrigin(origins, uri));
+        });
+        return java.util.Set.copyOf(origins);
+    }
+
+    private static void addOrigin(java.util.Set<String> origins, String uri) {
+        String origin = fr.ameli.idp.web.FormTargets.originOf(uri);
+        if (origin != null) {
+            origins.add(origin);
+        }
     }
 
 

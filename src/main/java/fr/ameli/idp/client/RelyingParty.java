@@ -62,7 +62,12 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
         require(p.clientId() != null && p.clientId().matches("[A-Za-z0-9._:-]{1,128}"), "client_id");
         List<String> methods = p.authMethods() == null || p.authMethods().isEmpty()
                 ? List.of("client_secret_basic") : p.authMethods();
+        // "none" next to a secret method would let a client skip both the secret and PKCE: one or the other.
+        require(!methods.contains("none") || methods.size() == 1, "auth-methods (none cannot be mixed with other methods)");
         boolean publicClient = methods.equals(List.of("none"));
+        // RFC 9700 §2.1.1: PKCE for every client, unless registered otherwise for a legacy confidential client.
+        boolean requirePkce = !Boolean.FALSE.equals(p.requirePkce());
+        require(requirePkce || !publicClient, "require-pkce (a public client always uses PKCE)");
         byte[] secret = null;
         if (p.clientSecretSha256() != null && !p.clientSecretSha256().isBlank()) {
             secret = HexFormat.of().parseHex(p.clientSecretSha256().trim());
@@ -93,8 +98,7 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
 
         return new RelyingParty(p.clientId(), p.clientName() == null ? p.clientId() : p.clientName(),
                 methods.stream().map(RelyingParty::method).collect(Collectors.toSet()), p.redirectUris(), logoutUris,
-                Set.copyOf(p.scopes()), publicClient || Boolean.TRUE.equals(p.requirePkce()), sector, userinfoAlg, idAlg,
-                jwks, secret);
+                Set.copyOf(p.scopes()), requirePkce, sector, userinfoAlg, idAlg, jwks, secret);
     }
 
     private static ClientAuthenticationMethod method(String name) {

@@ -47,6 +47,11 @@ public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, O
     public static final String PROFILE = "embedded";
 
     private static final Map<Path, EmbeddedPostgres> DATABASES = new ConcurrentHashMap<>();
+    /**
+     * The secret between this service and the development provider it serves itself: both read it from the same
+     * property, so a random value per JVM does (no secret written in code).
+     */
+    private static final String DEV_FEDERATION_SECRET = randomSecret();
     private static volatile @Nullable GreenMail smtp;
 
     private final Log log;
@@ -98,9 +103,15 @@ public final class EmbeddedInfrastructure implements EnvironmentPostProcessor, O
             env.getPropertySources().addLast(new MapPropertySource("idp-embedded-federation", Map.of(
                     "idp.federation.issuer-uri", "${idp.issuer}/dev/federation",
                     "idp.federation.client-id", "ameli-dev",
-                    "idp.federation.client-secret", "dev-only-federation-secret-0123456789abcdef")));
+                    "idp.federation.client-secret", DEV_FEDERATION_SECRET)));
         }
         env.addActiveProfile(PROFILE);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** The in-process SMTP server, when this JVM started one (for the development mailbox page). */

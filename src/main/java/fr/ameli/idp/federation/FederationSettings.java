@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * running service at another simulated provider ({@link #use}) without a new application context.
  */
 @Component
-class FederationSettings {
+class FederationSettings implements fr.ameli.idp.web.FormTargets {
 
     private static final Logger log = LoggerFactory.getLogger(FederationSettings.class);
 
@@ -40,6 +40,13 @@ class FederationSettings {
     /** The provider in force, or empty when none is configured. */
     Optional<ProviderConfig> current() {
         return current.get();
+    }
+
+    /** The provider's origin: the FranceConnect button (a form) and the logout lead there. */
+    @Override
+    public java.util.Collection<String> formTargetOrigins() {
+        return current().map(config -> fr.ameli.idp.web.FormTargets.originOf(config.issuer()))
+                .map(java.util.List::of).orElse(java.util.List.of());
     }
 
     /** {@code {idp.issuer}/federation/callback}, to register at the provider. */

@@ -126,10 +126,22 @@ class PasswordLogin {
     private Mono<Result> passwordCheck(Nir nir, String password) {
         return accounts.findByNir(nir)
                 .flatMap(account -> hasher.matches(password, account.passwordHash())
-                        .map(ok -> new Result(!ok ? Outcome.INVALID
-                                : account.status() == AccountStatus.ACTIVE ? Outcome.OK
-                                : account.status() == AccountStatus.PENDING ? Outcome.PENDING : Outcome.LOCKED,
-                                account, nir, null)))
+                        .flatMap(ok -> (ok ? rehashIfWeaker(account, password) : Mono.<Void>empty())
+                                .thenReturn(new Result(!ok ? Outcome.INVALID
+                                        : account.status() == AccountStatus.ACTIVE ? Outcome.OK
+                                        : account.status() == AccountStatus.PENDING ? Outcome.PENDING : Outcome.LOCKED,
+                                        account, nir, null))))
                 .switchIfEmpty(Mono.defer(() -> hasher.matches(password, null).thenReturn(Result.invalid())));
+    }
+
+    /** A right password whose stored hash has weaker Argon2 parameters than today's is hashed again and stored. */
+    private Mono<Void> rehashIfWeaker(Account account, String password) {
+        if (!hasher.needsRehash(account.passwordHash())) {
+            return Mono.empty();
+        }
+        return hasher.hash(password)
+                .flatMap(stronger -> accounts.rehashPassword(account.id(), account.passwordHash(), stronger))
+                .doOnNext(done -> log.info("Password hash of an account upgraded to the current Argon2 parameters: {}", done))
+                .then();
     }
 }

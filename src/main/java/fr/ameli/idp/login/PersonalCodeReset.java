@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 /**
  * The new personal code chosen after logging in with a provisional code (seed 003, steps 6–8), for the page
  * ({@link NewCodeRoutes}) and the app ({@link ProvisionalCodeApiRoutes}) alike: the rules of SPEC 3.2.5, then the
- * reset marked done and the password changed in one transaction. Empty when the reset is over (done elsewhere
+ * reset marked done and the password changed in one transaction ({@link PasswordChanges#change}: every session
+ * of the account ends). Empty when the reset is over (done elsewhere
  * meanwhile) or the account is no longer ACTIVE.
  */
 @Component
@@ -53,7 +54,8 @@ class PersonalCodeReset {
                             Mono.<Result>just(new Result.Refused(refused.messageKeys(), refused.strengthName()));
                     case PasswordChanges.Verdict.Accepted accepted -> codes.finishReset(reset.codeId())
                             .filter(Boolean::booleanValue)
-                            .flatMap(done -> accounts.changePassword(found.getT2().id(), accepted.hash()))
+                            // every session ends, remembered browsers are forgotten, « code personnel modifié » mail
+                            .flatMap(done -> passwords.change(found.getT2().id(), accepted.hash(), null))
                             .as(tx::transactional)
                             .<Result>map(changed -> new Result.Changed(found.getT2().id()));
                 }));

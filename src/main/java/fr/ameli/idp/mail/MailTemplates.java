@@ -46,6 +46,10 @@ public class MailTemplates {
     public static final String SECURITY_CODE_BLOCKED = "SECURITY_CODE_BLOCKED";
     /** Too many wrong provisional codes for a NIR: the path is closed. Model: {@code lockoutHours}. No link. */
     public static final String PROVISIONAL_CODE_BLOCKED = "PROVISIONAL_CODE_BLOCKED";
+    /** Every password change or reset, to the account's address. Model: none. No link. */
+    public static final String PASSWORD_CHANGED = "PASSWORD_CHANGED";
+    /** An address change was asked for (before its link is followed), to the current address. Model: {@code maskedEmail}. */
+    public static final String EMAIL_CHANGE_REQUESTED = "EMAIL_CHANGE_REQUESTED";
 
     private record Kind(String subject, List<String> required, Map<String, Object> sample) {
     }
@@ -68,7 +72,13 @@ public class MailTemplates {
                     Map.of("lockoutHours", 24)),
             PROVISIONAL_CODE_BLOCKED, new Kind("Votre compte ameli - Code provisoire bloqué",
                     List.of("lockoutHours"),
-                    Map.of("lockoutHours", 24)));
+                    Map.of("lockoutHours", 24)),
+            PASSWORD_CHANGED, new Kind("Votre compte ameli - Votre code personnel a été modifié",
+                    List.of(),
+                    Map.of()),
+            EMAIL_CHANGE_REQUESTED, new Kind("Votre compte ameli - Demande de modification de votre adresse mail",
+                    List.of("maskedEmail"),
+                    Map.of("maskedEmail", "m****@example.org")));
 
     private final String baseUrl;
     private final TemplateEngine engine;

@@ -1,5 +1,6 @@
 package fr.ameli.idp.platform;
 
+import io.r2dbc.postgresql.api.PostgresqlException;
 import io.r2dbc.spi.R2dbcException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +8,9 @@ import java.util.function.Predicate;
 
 /**
  * What a log line may say about an exception that was not ours to word: the class names along the cause chain,
- * and the SQLSTATE of a database error, never a message. Messages quote values: an address the SMTP server
- * refused, the row a constraint rejected (PostgreSQL's {@code Key (email)=(...)}).
+ * and the SQLSTATE and constraint name of a database error, never a message nor PostgreSQL's detail. Messages quote
+ * values: an address the SMTP server refused, the row a constraint rejected (PostgreSQL's {@code Key (email)=(...)},
+ * {@code Failing row contains (...)}: an email, a NIR).
  */
 public final class Failures {
 
@@ -39,7 +41,12 @@ public final class Failures {
         return false;
     }
 
-    /** {@code a.B < c.D [SQLSTATE 23505]}: outermost first. */
+    /** True when a database error is somewhere in the chain: its message and detail may quote a row. */
+    public static boolean fromDatabase(Throwable error) {
+        return causedBy(error, R2dbcException.class) || causedBy(error, PostgresqlException.class);
+    }
+
+    /** {@code a.B < c.D [SQLSTATE 23505, constraint account_email_key]}: outermost first. */
     public static String describe(Throwable error) {
         return describe(error, t -> true);
     }
@@ -48,6 +55,7 @@ public final class Failures {
     public static String describe(Throwable error, Predicate<Throwable> shown) {
         List<String> names = new ArrayList<>();
         String sqlState = null;
+        String constraint = null;
         int depth = 0;
         for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause() == t ? null : t.getCause(), depth++) {
             if (shown.test(t)) {
@@ -56,8 +64,12 @@ public final class Failures {
             if (sqlState == null && t instanceof R2dbcException db && db.getSqlState() != null) {
                 sqlState = db.getSqlState();
             }
+            if (constraint == null && t instanceof PostgresqlException pg) {
+                constraint = pg.getErrorDetails().getConstraintName().orElse(null);
+            }
         }
         String chain = String.join(" < ", names);
-        return sqlState == null ? chain : chain + " [SQLSTATE " + sqlState + "]";
+        return sqlState == null ? chain
+                : chain + " [SQLSTATE " + sqlState + (constraint == null ? "" : ", constraint " + constraint) + "]";
     }
 }

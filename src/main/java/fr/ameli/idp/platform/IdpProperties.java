@@ -21,7 +21,24 @@ public record IdpProperties(@DefaultValue("http://localhost:8080") String issuer
             @DefaultValue("30m") Duration pendingAuthorizationTtl) {
     }
 
-    public record Subject(@DefaultValue("dev-only-pairwise-secret-change-me-in-production-0123456789") String pairwiseSecret) {
+    /**
+     * @param pairwiseSecret HMAC key of pairwise subjects: no default in code; a development value in {@code config/},
+     *        {@code IDP_SUBJECT_PAIRWISE_SECRET} in production ({@link SecretsGuard} refuses a missing or known one)
+     */
+    public record Subject(@org.jspecify.annotations.Nullable String pairwiseSecret) {
+
+        public String requiredPairwiseSecret() {
+            if (pairwiseSecret == null || pairwiseSecret.isBlank()) {
+                throw new IllegalStateException("idp.subject.pairwise-secret (IDP_SUBJECT_PAIRWISE_SECRET) is not set");
+            }
+            return pairwiseSecret;
+        }
+
+        /** Never shows the secret. */
+        @Override
+        public String toString() {
+            return "Subject[pairwiseSecret=" + (pairwiseSecret == null ? "unset" : "******") + "]";
+        }
     }
 
     /** True when the issuer is served over TLS: cookies then carry the Secure flag. */

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("idp.limits")
 public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityCode securityCode,
         @DefaultValue ProvisionalCode provisionalCode, @DefaultValue ForgottenCode forgottenCode,
-        @DefaultValue Enrollment enrollment) {
+        @DefaultValue Enrollment enrollment, @DefaultValue SelfService selfService) {
 
     /**
      * The login form: wrong passwords (or provisional codes) per NIR, and per client address; a right one does not
@@ -71,6 +71,16 @@ public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityC
             identityPerAddress = or(identityPerAddress, Duration.ofHours(1), 20);
             proofPerNir = or(proofPerNir, Duration.ofHours(24), 6);
             proofPerAddress = or(proofPerAddress, Duration.ofHours(1), 20);
+        }
+    }
+
+    /**
+     * « Mes informations »: wrong current passwords (asked before an email or password change) per account; a right
+     * one does not count. Beyond, the forms are refused until the window ends, without computing a hash.
+     */
+    public record SelfService(FixedWindow currentPasswordPerAccount) {
+        public SelfService {
+            currentPasswordPerAccount = or(currentPasswordPerAccount, Duration.ofMinutes(15), 5);
         }
     }
 

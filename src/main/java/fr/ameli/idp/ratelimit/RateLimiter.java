@@ -99,7 +99,7 @@ public class RateLimiter {
     RateLimiter(DatabaseClient db, Clock clock, IdpProperties idp) {
         this.db = db;
         this.clock = clock;
-        this.secret = Secrets.sha256("rate-limit|" + idp.subject().pairwiseSecret());
+        this.secret = Secrets.sha256("rate-limit|" + idp.subject().requiredPairwiseSecret());
     }
 
     /** Emits true when this request is within the limit of {@code bucket} for {@code subject}. */

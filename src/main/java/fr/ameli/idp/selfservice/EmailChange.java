@@ -47,10 +47,17 @@ class EmailChange {
         this.clock = clock;
     }
 
-    /** Sends the confirmation link to the new address (older links die); the account is unchanged until it is followed. */
+    /**
+     * Sends the confirmation link to the new address (older links die); the account is unchanged until it is followed.
+     * The current address is told at once (not only once the change is done), so that a change asked for by someone
+     * else can be stopped before its link is followed.
+     */
     Mono<Void> request(Account account, EmailAddress newAddress) {
         return confirmations.send(account.id(), newAddress.normalized(), EmailConfirmations.Purpose.EMAIL_CHANGE,
                         properties.emailChangeLinkValidity(), null, CONFIRM_PATH)
+                .then(Mono.defer(() -> account.email() == null ? Mono.<Void>empty()
+                        : outbox.enqueue(templates.render(MailTemplates.EMAIL_CHANGE_REQUESTED, account.email(),
+                                Map.of("maskedEmail", newAddress.masked())))))
                 .as(tx::transactional);
     }
 

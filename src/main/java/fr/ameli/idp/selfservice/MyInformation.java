@@ -12,6 +12,7 @@ import fr.ameli.idp.registry.Registry;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -32,22 +33,32 @@ class MyInformation {
         /** Nothing changed: message keys per field, and what the page shows again (typed values, broken rules). */
         record Invalid(Map<String, String> errors, Map<String, Object> typed) implements Outcome {
         }
+
+        /** Too many wrong current passwords for this account lately: nothing checked, nothing changed. */
+        record TooManyTries(Map<String, String> errors, Map<String, Object> typed) implements Outcome {
+        }
     }
 
     private final Accounts accounts;
     private final Registry registry;
     private final EmailChange emailChange;
     private final PasswordChanges passwords;
+    private final CurrentPassword currentPassword;
 
-    MyInformation(Accounts accounts, Registry registry, EmailChange emailChange, PasswordChanges passwords) {
+    MyInformation(Accounts accounts, Registry registry, EmailChange emailChange, PasswordChanges passwords,
+            CurrentPassword currentPassword) {
         this.accounts = accounts;
         this.registry = registry;
         this.emailChange = emailChange;
         this.passwords = passwords;
+        this.currentPassword = currentPassword;
     }
 
-    /** A new address, typed twice, unused by other accounts: a confirmation link goes to it (see {@link EmailChange}). */
-    Mono<Outcome> changeEmail(Account account, String email, String confirmation) {
+    /**
+     * A new address, typed twice, unused by other accounts, and the current password: a confirmation link goes to the
+     * new address and the current one is told at once (see {@link EmailChange}).
+     */
+    Mono<Outcome> changeEmail(Account account, String email, String confirmation, String current) {
         Map<String, String> errors = new LinkedHashMap<>();
         EmailAddress next = ContactForm.email(email, confirmation, errors);
         if (errors.isEmpty() && next != null && account.email() != null && next.equals(EmailAddress.parse(account.email()))) {
@@ -57,9 +68,10 @@ class MyInformation {
         if (!errors.isEmpty() || next == null) {
             return Mono.just(new Outcome.Invalid(errors, typed));
         }
-        return accounts.emailAvailable(next).flatMap(available -> available
-                ? emailChange.request(account, next).thenReturn(changed())
-                : Mono.just(new Outcome.Invalid(Map.of("email", "inscription.email.deja_utilise"), typed)));
+        return reauthenticated(account, current, "codeActuel", typed, () -> accounts.emailAvailable(next)
+                .flatMap(available -> available
+                        ? emailChange.request(account, next).thenReturn(changed())
+                        : Mono.just(new Outcome.Invalid(Map.of("email", "inscription.email.deja_utilise"), typed))));
     }
 
     Mono<Outcome> changePhones(Account account, String mobile, String landline) {
@@ -83,14 +95,28 @@ class MyInformation {
         return accounts.updateConsents(account.id(), byEmail, byPhone, bySms).thenReturn(changed());
     }
 
-    /** The current password, then a new one under the policy of account creation. */
-    Mono<Outcome> changePassword(Account account, String current, String password, String confirmation) {
-        return passwords.change(account, current, password, confirmation).map(change -> switch (change) {
-            case PasswordChanges.Change.Changed done -> changed();
-            case PasswordChanges.Change.WrongCurrentPassword wrong ->
-                    new Outcome.Invalid(Map.of("actuel", "compte.mdp.actuel_incorrect"), Map.of());
-            case PasswordChanges.Change.Refused refused ->
-                    new Outcome.Invalid(Map.of(), Map.of("violations", refused.verdict().messageKeys()));
+    /**
+     * The current password, then a new one under the policy of account creation, stored by {@link PasswordChanges}:
+     * the session {@code keepSession} stays open, every other one ends.
+     */
+    Mono<Outcome> changePassword(Account account, String current, String password, String confirmation,
+            byte[] keepSession) {
+        return reauthenticated(account, current, "actuel", Map.of(), () -> passwords.check(account.nir(), password,
+                confirmation).flatMap(verdict -> switch (verdict) {
+                    case PasswordChanges.Verdict.Refused refused ->
+                            Mono.just(new Outcome.Invalid(Map.of(), Map.of("violations", refused.messageKeys())));
+                    case PasswordChanges.Verdict.Accepted accepted ->
+                            passwords.change(account.id(), accepted.hash(), keepSession).thenReturn(changed());
+                }));
+    }
+
+    /** Runs {@code then} once the current password (typed in {@code field}) is right; otherwise says why not. */
+    private Mono<Outcome> reauthenticated(Account account, String current, String field, Map<String, Object> typed,
+            Supplier<Mono<Outcome>> then) {
+        return currentPassword.check(account, current).flatMap(outcome -> switch (outcome) {
+            case RIGHT -> then.get();
+            case WRONG -> Mono.just(new Outcome.Invalid(Map.of(field, "compte.mdp.actuel_incorrect"), typed));
+            case LIMITED -> Mono.just(new Outcome.TooManyTries(Map.of(field, "compte.mdp.actuel_trop_essais"), typed));
         });
     }
 

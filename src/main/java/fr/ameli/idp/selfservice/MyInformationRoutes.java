@@ -2,6 +2,7 @@ package fr.ameli.idp.selfservice;
 
 import fr.ameli.idp.account.Account;
 import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.session.LoginSession;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorChannel;
@@ -37,17 +38,20 @@ class MyInformationRoutes {
             EmailChange emailChange, ErrorRenderer errors) {
         Handlers h = new Handlers(sessions, accounts, information);
         return ErrorChannel.PAGE.declare(RouterFunctions.route()
-                .GET(PATH, request -> h.loggedIn(request, (r, account, form) -> h.page(r, account, null, Map.of(), Map.of())))
-                .POST(PATH + "/email", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account, "email",
-                        information.changeEmail(account, value(form, "email"), value(form, "emailConfirmation")))))
-                .POST(PATH + "/telephones", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account,
-                        "telephones", information.changePhones(account, value(form, "mobile"), value(form, "fixe")))))
-                .POST(PATH + "/consentements", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account,
-                        "consentements", information.changeConsents(account, form.getFirst("consentementEmail"),
+                .GET(PATH, request -> h.loggedIn(request, (r, session, account, form) ->
+                        h.page(r, HttpStatus.OK, account, null, Map.of(), Map.of())))
+                .POST(PATH + "/email", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
+                        account, "email", information.changeEmail(account, value(form, "email"), value(form, "emailConfirmation"),
+                                value(form, "codeActuel")))))
+                .POST(PATH + "/telephones", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
+                        account, "telephones", information.changePhones(account, value(form, "mobile"), value(form, "fixe")))))
+                .POST(PATH + "/consentements", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
+                        account, "consentements", information.changeConsents(account, form.getFirst("consentementEmail"),
                                 form.getFirst("consentementTelephone"), form.getFirst("consentementSms")))))
-                .POST(PATH + "/mot-de-passe", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account,
-                        "mot-de-passe", information.changePassword(account, value(form, "actuel"),
-                                value(form, "motDePasse"), value(form, "confirmation")))))
+                // This session stays open; every other one ends, and remembered browsers are forgotten.
+                .POST(PATH + "/mot-de-passe", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
+                        account, "mot-de-passe", information.changePassword(account, value(form, "actuel"),
+                                value(form, "motDePasse"), value(form, "confirmation"), session.idHash()))))
                 .GET(EmailChange.CONFIRM_PATH, request -> emailChange.confirm(request.queryParam("jeton").orElse(""))
                         .flatMap(outcome -> Pages.render(request,
                                 outcome == EmailChange.Outcome.CONFIRMED ? HttpStatus.OK : HttpStatus.GONE,
@@ -58,7 +62,8 @@ class MyInformationRoutes {
     /** What a page does for the logged-in person's account. */
     @FunctionalInterface
     private interface Action {
-        Mono<ServerResponse> apply(ServerRequest request, Account account, MultiValueMap<String, String> form);
+        Mono<ServerResponse> apply(ServerRequest request, LoginSession session, Account account,
+                MultiValueMap<String, String> form);
     }
 
     private static String value(MultiValueMap<String, String> form, String name) {
@@ -73,8 +78,8 @@ class MyInformationRoutes {
             Mono<MultiValueMap<String, String>> form = request.method().matches("POST") ? request.formData()
                     : Mono.just(new LinkedMultiValueMap<>());
             return sessions.current(request)
-                    .flatMap(session -> accounts.findById(session.accountId()))
-                    .flatMap(account -> form.flatMap(f -> action.apply(request, account, f)))
+                    .flatMap(session -> accounts.findById(session.accountId())
+                            .flatMap(account -> form.flatMap(f -> action.apply(request, session, account, f))))
                     .switchIfEmpty(Mono.defer(() -> ServerResponse.seeOther(URI.create("/login")).build()));
         }
 
@@ -85,19 +90,21 @@ class MyInformationRoutes {
                 case MyInformation.Outcome.Changed changed ->
                         ServerResponse.seeOther(URI.create(PATH + "?modifie=" + section + "#" + section)).build();
                 case MyInformation.Outcome.Invalid invalid ->
-                        page(request, account, section, invalid.errors(), invalid.typed());
+                        page(request, HttpStatus.OK, account, section, invalid.errors(), invalid.typed());
+                case MyInformation.Outcome.TooManyTries limited ->
+                        page(request, HttpStatus.TOO_MANY_REQUESTS, account, section, limited.errors(), limited.typed());
             });
         }
 
-        Mono<ServerResponse> page(ServerRequest request, Account account, @Nullable String form, Map<String, String> errors,
-                Map<String, Object> typed) {
+        Mono<ServerResponse> page(ServerRequest request, HttpStatus status, Account account, @Nullable String form,
+                Map<String, String> errors, Map<String, Object> typed) {
             return information.model(account).flatMap(found -> {
                 Map<String, Object> model = new HashMap<>(found);
                 model.putAll(typed);
                 model.put("formulaire", form == null ? "" : form);
                 model.put("erreurs", errors);
                 model.put("modifie", request.queryParam("modifie").orElse(""));
-                return Pages.render(request, "compte/mes-informations", model);
+                return Pages.render(request, status, "compte/mes-informations", model);
             });
         }
     }

@@ -46,9 +46,42 @@ class OperatorClientTests {
 
         http.get().uri(uri -> uri.path("/authorize").queryParam("client_id", "mairie")
                         .queryParam("redirect_uri", "https://mairie.example/cb").queryParam("response_type", "code")
-                        .queryParam("scope", "openid").queryParam("state", "s1").queryParam("nonce", "n".repeat(32)).build())
+                        .queryParam("scope", "openid").queryParam("state", "s1").queryParam("nonce", "n".repeat(32))
+                        .queryParam("code_challenge", CHALLENGE).queryParam("code_challenge_method", "S256").build())
                 .exchange().expectStatus().isSeeOther()
                 .expectHeader().value("Location", l -> org.assertj.core.api.Assertions.assertThat(l).startsWith("/login?auth="));
+    }
+
+    static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    /** Issue 10, item 9: without require_pkce the client must send PKCE (RFC 9700); require_pkce false: a legacy RP. */
+    @Test
+    void putClientWhenRequirePkceAbsentThenAuthorizeWithoutPkceRefusedUnlessRegisteredAsLegacy() {
+        operator.put().uri("/operator/clients/mairie-pkce").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA)
+                .exchange().expectStatus().isOk();
+        http.get().uri(uri -> withoutPkce(uri.path("/authorize"), "mairie-pkce").build())
+                .exchange().expectStatus().isSeeOther()
+                .expectHeader().value("Location", l -> org.assertj.core.api.Assertions.assertThat(l)
+                        .startsWith("https://mairie.example/cb?").contains("error=invalid_request").contains("state=s1"));
+
+        operator.put().uri("/operator/clients/mairie-legacy").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA.replace("\"sector\"", "\"require_pkce\": false, \"sector\""))
+                .exchange().expectStatus().isOk();
+        http.get().uri(uri -> withoutPkce(uri.path("/authorize"), "mairie-legacy").build())
+                .exchange().expectStatus().isSeeOther()
+                .expectHeader().value("Location", l -> org.assertj.core.api.Assertions.assertThat(l).startsWith("/login?auth="));
+
+        operator.put().uri("/operator/clients/mairie-typo").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(METADATA.replace("\"sector\"", "\"require_pkce\": \"no\", \"sector\""))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client_metadata");
+    }
+
+    private static org.springframework.web.util.UriBuilder withoutPkce(org.springframework.web.util.UriBuilder uri, String client) {
+        return uri.queryParam("client_id", client).queryParam("redirect_uri", "https://mairie.example/cb")
+                .queryParam("response_type", "code").queryParam("scope", "openid").queryParam("state", "s1")
+                .queryParam("nonce", "n".repeat(32));
     }
 
     @Test

@@ -79,6 +79,26 @@ class RelyingPartyTests {
         assertThat(RelyingParty.from(p).requiresPkce()).isTrue();
     }
 
+    /** Issue 10, item 9: « none » next to a secret method would let the client skip both the secret and PKCE. */
+    @Test
+    void fromWhenNoneMixedWithAnotherMethodThenRejected() {
+        ClientProperties mixed = new ClientProperties("rp", null, SECRET_SHA256, List.of("client_secret_basic", "none"),
+                List.of("https://rp.example/cb"), null, List.of("openid"), null, null, null, null, null);
+        assertThatThrownBy(() -> RelyingParty.from(mixed)).hasMessageContaining("none cannot be mixed");
+    }
+
+    /** Issue 10, item 9: PKCE for every client by default (RFC 9700); off only when asked, never for a public one. */
+    @Test
+    void fromWhenConfidentialClientThenPkceRequiredUnlessRegisteredAsLegacy() {
+        assertThat(RelyingParty.from(client(List.of("https://rp.example/cb"), null, null, null)).requiresPkce()).isTrue();
+        ClientProperties legacy = new ClientProperties("rp", null, SECRET_SHA256, null, List.of("https://rp.example/cb"),
+                null, List.of("openid"), null, null, null, null, false);
+        assertThat(RelyingParty.from(legacy).requiresPkce()).isFalse();
+        ClientProperties publicWithout = new ClientProperties("app", null, null, List.of("none"),
+                List.of("https://app.example/cb"), null, List.of("openid"), null, null, null, null, false);
+        assertThatThrownBy(() -> RelyingParty.from(publicWithout)).hasMessageContaining("require-pkce");
+    }
+
     @Test
     void fromWhenSecretMethodWithoutSecretThenRejected() {
         ClientProperties p = new ClientProperties("rp", null, null, List.of("client_secret_post"), List.of("https://rp.example/cb"),

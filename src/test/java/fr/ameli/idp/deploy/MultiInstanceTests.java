@@ -145,7 +145,8 @@ class MultiInstanceTests {
     void loginWhenDoneOnOneInstanceThenSsoOnTheOtherAndCodeRedeemedThere() throws Exception {
         KnownDevices.remember(db, browser, "2850575112034");
         URI authorize = URI.create("/authorize?response_type=code&client_id=demo-rp&redirect_uri=http://localhost:9876/callback"
-                + "&scope=openid&state=replica-state&nonce=" + "n".repeat(32));
+                + "&scope=openid&state=replica-state&nonce=" + "n".repeat(32)
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
         TestBrowser.Response toLogin = browser.get(authorize.toString());
         browser.follow(toLogin);
         TestBrowser.Response afterLogin = browser.post("/login", Map.of("nir", "2850575112034",
@@ -164,7 +165,8 @@ class MultiInstanceTests {
                 URI.create("http://localhost:" + portA + "/token"),
                 new ClientSecretBasic(new ClientID("demo-rp"), new Secret("demo-rp-secret-0123456789abcdef0123456789")),
                 new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(new com.nimbusds.oauth2.sdk.AuthorizationCode(sso.query("code")),
-                        URI.create("http://localhost:9876/callback"))).toHTTPRequest();
+                        URI.create("http://localhost:9876/callback"),
+                        new com.nimbusds.oauth2.sdk.pkce.CodeVerifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))).toHTTPRequest();
         token.setReadTimeout(15_000);
         assertThat(OIDCTokenResponseParser.parse(token.send()).indicatesSuccess()).isTrue();
     }

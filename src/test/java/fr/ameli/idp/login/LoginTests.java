@@ -88,6 +88,36 @@ class LoginTests {
         assertThat(browser.follow(response).body()).contains("Vous êtes connecté");
     }
 
+    /** Issue 10, item 10: a hash stored with Spring's 5.8 defaults (16 MiB) is replaced at the next good login. */
+    @Test
+    void loginWhenStoredHashHasOlderArgon2ParametersThenRehashedAtOwaspMinimum() {
+        String nir = "1930744109701";
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(nir, "ANCIENHASH").givenNames("Paul")
+                .birthDate("1993-07-01").withoutProof());
+        String weak = org.springframework.security.crypto.argon2.Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8()
+                .encode("Ancien-Hash-2026");
+        assertThat(weak).startsWith("$argon2id$v=19$m=16384,t=2,p=1$");
+        accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "ancien.hash@example.org", weak).block();
+        KnownDevices.remember(db, browser, nir);
+
+        browser.get("/login");
+        assertThat(browser.post("/login", Map.of("nir", nir, "password", "Wrong-2026-x")).status()).isEqualTo(HttpStatus.OK);
+        assertThat(accounts.findByNir(Nir.parse(nir)).block().passwordHash()).isEqualTo(weak);
+        browser.get("/login");
+        assertThat(browser.post("/login", Map.of("nir", nir, "password", "Ancien-Hash-2026")).status())
+                .isEqualTo(HttpStatus.SEE_OTHER);
+
+        String upgraded = accounts.findByNir(Nir.parse(nir)).block().passwordHash();
+        assertThat(upgraded).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(hasher.needsRehash(upgraded)).isFalse();
+        assertThat(hasher.needsRehash(weak)).isTrue();
+        TestBrowser again = new TestBrowser(port);
+        KnownDevices.remember(db, again, nir);
+        again.get("/login");
+        assertThat(again.post("/login", Map.of("nir", nir, "password", "Ancien-Hash-2026")).status())
+                .isEqualTo(HttpStatus.SEE_OTHER);
+    }
+
     @Test
     void loginWhenNirWithKeyOrWithoutSpacesThenSameAccount() {
         browser.get("/login");

@@ -151,7 +151,8 @@ class OidcParameterLengthTests {
     private EntityExchangeResult<byte[]> authorize(Map<String, String> changed) {
         Map<String, String> params = new LinkedHashMap<>(Map.of("response_type", "code", "client_id",
                 OidcTestClient.DEMO_CLIENT, "redirect_uri", OidcTestClient.DEMO_REDIRECT, "scope", "openid",
-                "state", "length-state", "nonce", "n".repeat(32)));
+                "state", "length-state", "nonce", "n".repeat(32), "code_challenge",
+                "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256"));
         params.putAll(changed);
         MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
         params.forEach(form::add);

@@ -133,7 +133,13 @@ class ForgottenCodeTests {
         assertThat(browser.get("/login/nouveau-code").body()).contains("Modifier mon code personnel");
 
         // Until the new code is set, the old password still works (on another browser).
-        assertThat(logIn(PERSON_1, "Ameli-Demo-2026").location().getPath()).isEqualTo("/");
+        TestBrowser elsewhere = newBrowser();
+        String rememberedElsewhere = KnownDevices.remember(db, Nir.parse(PERSON_1).value());
+        elsewhere.setCookie("AMELI_DEVICE", rememberedElsewhere);
+        elsewhere.get("/login");
+        assertThat(elsewhere.post("/login", Map.of("nir", PERSON_1, "password", "Ameli-Demo-2026")).location().getPath())
+                .isEqualTo("/");
+        int changedMails = SentMails.to(PERSON_1_EMAIL, "PASSWORD_CHANGED").size();
 
         TestBrowser.Response refused = browser.post("/login/nouveau-code",
                 Map.of("motDePasse", "Claire1985!", "confirmation", "Claire1985!"));
@@ -150,6 +156,14 @@ class ForgottenCodeTests {
         assertThat(browser.cookie("AMELI_SESSION")).isNotBlank();
         assertThat(browser.follow(set).body()).contains("Votre nouveau code est enregistré");
         assertThat(browser.get("/").body()).contains("Vous êtes connecté").contains("/compte/mes-informations");
+        // Issue 10, item 6: the reset ended every other session, forgot remembered browsers, and told the holder.
+        assertThat(elsewhere.get("/").body()).doesNotContain("Vous êtes connecté");
+        assertThat(db.sql("select count(*) from known_device where token_hash = :hash")
+                .bind("hash", fr.ameli.idp.platform.Secrets.sha256(rememberedElsewhere))
+                .map(row -> row.get(0, Long.class)).one().block()).isZero();
+        assertThat(SentMails.to(PERSON_1_EMAIL, "PASSWORD_CHANGED")).hasSize(changedMails + 1);
+        assertThat(SentMails.last(PERSON_1_EMAIL, "PASSWORD_CHANGED").subject())
+                .isEqualTo("Votre compte ameli - Votre code personnel a été modifié");
 
         assertThat(logIn(PERSON_1, "Ameli-Demo-2026").body())
                 .contains("Le numéro de sécurité sociale ou le code personnel est incorrect.");

@@ -86,11 +86,13 @@ class MyInformationTests {
                 Map.of("email", "nouvelle.adresse@example.org", "emailConfirmation", "nouvelle.adress@example.org"));
         assertThat(mismatch.body()).contains("Les deux adresses mail saisies sont différentes");
         TestBrowser.Response taken = browser.post("/compte/mes-informations/email",
-                Map.of("email", "claire.martin@example.fr", "emailConfirmation", "claire.martin@example.fr"));
+                Map.of("email", "claire.martin@example.fr", "emailConfirmation", "claire.martin@example.fr",
+                        "codeActuel", "Compte-Ameli!"));
         assertThat(taken.body()).contains("déjà utilisée par un autre compte");
 
         TestBrowser.Response requested = browser.post("/compte/mes-informations/email",
-                Map.of("email", "Nouvelle.Adresse@example.org", "emailConfirmation", "nouvelle.adresse@example.org"));
+                Map.of("email", "Nouvelle.Adresse@example.org", "emailConfirmation", "nouvelle.adresse@example.org",
+                        "codeActuel", "Compte-Ameli!"));
         assertThat(requested.status()).isEqualTo(HttpStatus.SEE_OTHER);
         assertThat(browser.follow(requested).body()).contains("Un lien de confirmation a été envoyé")
                 .contains("N****@example.org");
@@ -112,6 +114,80 @@ class MyInformationTests {
                 "Votre compte ameli - Modification de votre adresse mail", 0);
         assertThat(fr.ameli.idp.Mailbox.find(told, "(N\\*\\*\\*\\*@example\\.org)")).isNotBlank();
         assertThat(anyBrowser.get(link).status()).isEqualTo(HttpStatus.GONE);
+    }
+
+    /** Issue 10, item 6: the current password is asked, and the current address told as soon as a change is asked. */
+    @Test
+    void emailChangeWhenCurrentPasswordMissingOrWrongThenRefusedElseFormerAddressToldAtOnce() {
+        loggedIn("2910244109071", "REAUTH", "reauth.ancienne@example.org");
+        browser.get("/compte/mes-informations");
+        Map<String, String> change = Map.of("email", "reauth.nouvelle@example.org",
+                "emailConfirmation", "reauth.nouvelle@example.org");
+        TestBrowser.Response missing = browser.post("/compte/mes-informations/email", change);
+        assertThat(missing.status()).isEqualTo(HttpStatus.OK);
+        assertThat(missing.body()).contains("Le code personnel actuel est incorrect.");
+        TestBrowser.Response wrong = browser.post("/compte/mes-informations/email", with(change, "codeActuel", "Pas-Le-Bon!"));
+        assertThat(wrong.body()).contains("Le code personnel actuel est incorrect.");
+        assertThat(SentMails.to("reauth.nouvelle@example.org", "EMAIL_CONFIRMATION")).isEmpty();
+        assertThat(SentMails.to("reauth.ancienne@example.org", "EMAIL_CHANGE_REQUESTED")).isEmpty();
+
+        TestBrowser.Response requested = browser.post("/compte/mes-informations/email",
+                with(change, "codeActuel", "Compte-Ameli!"));
+        assertThat(requested.status()).isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(SentMails.to("reauth.nouvelle@example.org", "EMAIL_CONFIRMATION")).hasSize(1);
+        // Told before the link is followed, while the account still uses the former address.
+        Mail told = SentMails.last("reauth.ancienne@example.org", "EMAIL_CHANGE_REQUESTED");
+        assertThat(told.subject()).isEqualTo("Votre compte ameli - Demande de modification de votre adresse mail");
+        assertThat(told.textBody()).contains("r****@example.org").doesNotContain("reauth.nouvelle@example.org");
+        assertThat(accounts.findByNir(Nir.parse("2910244109071")).block().email()).isEqualTo("reauth.ancienne@example.org");
+    }
+
+    /** Issue 10, item 6: wrong current passwords are limited per account (5 per 15 minutes), the right one then too. */
+    @Test
+    void currentPasswordWhenFiveWrongThenRefusedWithoutCheckEvenIfRight() {
+        loggedIn("2910244109072", "REAUTHLIMITE", "reauth.limite@example.org");
+        browser.get("/compte/mes-informations");
+        for (int i = 0; i < 5; i++) {
+            assertThat(browser.post("/compte/mes-informations/mot-de-passe", Map.of("actuel", "Pas-Le-Bon-" + i,
+                    "motDePasse", "Nouveau-Compte!", "confirmation", "Nouveau-Compte!")).body())
+                    .contains("Le code personnel actuel est incorrect.");
+        }
+        TestBrowser.Response limited = browser.post("/compte/mes-informations/email", Map.of("email",
+                "reauth.limite2@example.org", "emailConfirmation", "reauth.limite2@example.org", "codeActuel", "Compte-Ameli!"));
+        assertThat(limited.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(limited.body()).contains("Trop de codes personnels incorrects");
+        assertThat(SentMails.to("reauth.limite2@example.org", "EMAIL_CONFIRMATION")).isEmpty();
+    }
+
+    /** Issue 10, item 6: a password change ends the other sessions, forgets remembered browsers, and tells the holder. */
+    @Test
+    void passwordChangeWhenDoneThenOtherSessionsEndedBrowsersForgottenAndHolderTold() {
+        loggedIn("2910244109073", "FINSESSIONS", "fin.sessions@example.org");
+        TestBrowser elsewhere = new TestBrowser(port);
+        String remembered = KnownDevices.remember(db, "2910244109073");
+        elsewhere.setCookie("AMELI_DEVICE", remembered);
+        elsewhere.get("/login");
+        assertThat(elsewhere.post("/login", Map.of("nir", "2910244109073", "password", "Compte-Ameli!")).location().getPath())
+                .isEqualTo("/");
+        assertThat(elsewhere.get("/").body()).contains("Vous êtes connecté");
+
+        browser.get("/compte/mes-informations");
+        assertThat(browser.post("/compte/mes-informations/mot-de-passe", Map.of("actuel", "Compte-Ameli!",
+                "motDePasse", "Nouveau-Compte!", "confirmation", "Nouveau-Compte!")).status()).isEqualTo(HttpStatus.SEE_OTHER);
+
+        assertThat(browser.get("/").body()).as("the session that changed it stays").contains("Vous êtes connecté");
+        assertThat(elsewhere.get("/").body()).as("every other one ends").doesNotContain("Vous êtes connecté");
+        assertThat(db.sql("select count(*) from known_device d join account a on a.id = d.account_id where a.nir = :nir")
+                .bind("nir", "2910244109073").map(row -> row.get(0, Long.class)).one().block()).isZero();
+        assertThat(SentMails.to("fin.sessions@example.org", "PASSWORD_CHANGED")).hasSize(1);
+        assertThat(SentMails.last("fin.sessions@example.org", "PASSWORD_CHANGED").textBody())
+                .contains("Votre code personnel a été modifié");
+    }
+
+    private static Map<String, String> with(Map<String, String> form, String name, String value) {
+        Map<String, String> all = new java.util.HashMap<>(form);
+        all.put(name, value);
+        return all;
     }
 
     @Test

@@ -107,7 +107,10 @@ public final class Bench {
                 "SPRING_R2DBC_PASSWORD", "postgres",
                 "SPRING_FLYWAY_URL", "jdbc:postgresql://" + db, "SPRING_FLYWAY_USER", "postgres",
                 "SPRING_FLYWAY_PASSWORD", "postgres",
-                "IDP_DEMO_ENABLED", "true");
+                "IDP_DEMO_ENABLED", "true",
+                // With an external database the product refuses the development secrets of config/: fresh random
+                // ones, the same for both starts (the second reads the signing keys the first encrypted).
+                "IDP_SUBJECT_PAIRWISE_SECRET", randomSecret(), "IDP_KEYS_ENCRYPTION_KEY", randomSecret());
         URI base = URI.create("http://localhost:" + PRODUCT_PORT);
         URI health = URI.create("http://localhost:" + PRODUCT_MANAGEMENT_PORT + "/actuator/health/readiness");
         Duration first;
@@ -121,6 +124,13 @@ public final class Bench {
             log("product: ready in " + ready.toMillis() + " ms");
             return measure(new Product(base), p, postmaster, first, ready);
         }
+    }
+
+    /** Base64 of 32 random bytes: an AES-256 key, and a pairwise-subject secret of the length the product requires. */
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getEncoder().encodeToString(bytes);
     }
 
     private static void copyConfig(Path from, Path to) throws IOException {

@@ -21,7 +21,7 @@ public class PairwiseSubject {
     PairwiseSubject(IdpProperties properties) {
         try {
             prototype = Mac.getInstance("HmacSHA256");
-            prototype.init(new SecretKeySpec(properties.subject().pairwiseSecret().getBytes(StandardCharsets.UTF_8),
+            prototype.init(new SecretKeySpec(properties.subject().requiredPairwiseSecret().getBytes(StandardCharsets.UTF_8),
                     "HmacSHA256"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -167,7 +167,12 @@ public class ErrorRenderer {
         if (databaseUnavailable(failure, sqlState)) {
             return new UpstreamException(UpstreamException.Upstream.DATABASE, "database unavailable", failure);
         }
-        log.error("Unexpected failure", failure);
+        if (Failures.fromDatabase(failure)) {
+            // PostgreSQL's message and detail quote the rejected row (an email, a NIR): SQLSTATE and constraint only.
+            log.error("Unexpected failure: {}", Failures.describe(failure));
+        } else {
+            log.error("Unexpected failure", failure);
+        }
         return new OAuthException(OAuthError.SERVER_ERROR, "unexpected error");
     }
 

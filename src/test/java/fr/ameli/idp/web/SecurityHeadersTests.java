@@ -1,0 +1,86 @@
+package fr.ameli.idp.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.account.AccountStatus;
+import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
+import fr.ameli.idp.web.error.ErrorRenderer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.ResponseCookie;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Issue 10, item 14: the CSRF cookie, the CSP of the pages, and what an unexpected database error logs. */
+@IdpIntegrationTest
+@ExtendWith(OutputCaptureExtension.class)
+class SecurityHeadersTests {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    DatabaseClient db;
+
+    @Autowired
+    Accounts accounts;
+
+    @Autowired
+    Registry registry;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    ErrorRenderer errors;
+
+    @Test
+    void loginPageWhenShownThenCsrfCookieHttpOnlyAndFormActionOnlySelfAndRegisteredOrigins() {
+        EntityExchangeResult<byte[]> page = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/login").exchange().expectStatus().isOk().expectBody().returnResult();
+
+        ResponseCookie csrf = page.getResponseCookies().getFirst("XSRF-TOKEN");
+        assertThat(csrf).isNotNull();
+        assertThat(csrf.isHttpOnly()).isTrue();
+        String csp = page.getResponseHeaders().getFirst("Content-Security-Policy");
+        assertThat(csp).contains("form-action 'self'").contains("frame-ancestors 'none'");
+        String formAction = csp.substring(csp.indexOf("form-action"));
+        List<String> sources = List.of(formAction.split(";")[0].split(" "));
+        // The demo relying party's redirect origin (consent and login redirect there after a form), no wildcard.
+        assertThat(sources).contains("'self'", "http://localhost:9876").doesNotContain("http:", "https:", "*");
+        assertThat(sources.stream().skip(1)).allMatch(s -> s.equals("'self'") || s.matches("https?://[^/*]+"));
+    }
+
+    @Test
+    void unexpectedFailureWhenDatabaseConstraintThenLogHasSqlStateAndConstraintButNoValue(CapturedOutput output) {
+        String email = "contrainte.secrete@example.org";
+        for (String nir : List.of("1930744109711", "1930744109712")) {
+            TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(nir, "CONTRAINTE").givenNames("Paul")
+                    .birthDate("1993-07-01").withoutProof());
+        }
+        accounts.provision(Nir.parse("1930744109711"), AccountStatus.ACTIVE, email, hasher.hash("Contrainte-2026").block())
+                .block();
+        accounts.provision(Nir.parse("1930744109712"), AccountStatus.ACTIVE, "autre.contrainte@example.org",
+                hasher.hash("Contrainte-2026").block()).block();
+        Throwable failure = db.sql("update account set email = :email where nir = '1930744109712'").bind("email", email)
+                .then().map(v -> (Throwable) new IllegalStateException("no failure")).onErrorResume(e -> reactor.core.publisher.Mono.just(e))
+                .block();
+        assertThat(failure.toString() + failure.getCause()).as("the driver quotes the row").isNotNull();
+
+        errors.browser(failure).block();
+
+        assertThat(output.getOut()).contains("Unexpected failure").contains("SQLSTATE 23505")
+                .contains("constraint account_email_unique").doesNotContain(email).doesNotContain("1930744109712");
+    }
+}

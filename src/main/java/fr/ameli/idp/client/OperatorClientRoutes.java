@@ -55,7 +55,11 @@ class OperatorClientRoutes {
                 m.get("scope") == null ? List.of() : List.of(String.valueOf(m.get("scope")).split(" ")),
                 string(m, "id_token_signed_response_alg"), string(m, "userinfo_signed_response_alg"), string(m, "sector"),
                 jwks(m),
-                Boolean.TRUE.equals(m.get("require_pkce")));
+                Boolean.TRUE.equals(m.get("require_pkce")),
+                m.get("default_acr_values") == null ? null : list(m, "default_acr_values"),
+                string(m, "jwks_uri"),
+                string(m, "id_token_encrypted_response_alg"), string(m, "id_token_encrypted_response_enc"),
+                string(m, "userinfo_encrypted_response_alg"), string(m, "userinfo_encrypted_response_enc"));
     }
 
     private static @Nullable String jwks(Map<String, Object> m) {

@@ -32,7 +32,8 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
     private static final Logger log = LoggerFactory.getLogger(RelyingParties.class);
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
     private static final String COLUMNS = "client_id, client_name, secret_hash, auth_methods, redirect_uris, "
-            + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce";
+            + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce, default_acr_values, "
+            + "jwks_uri, id_token_enc_alg, id_token_enc_enc, userinfo_enc_alg, userinfo_enc_enc";
 
     private final DatabaseClient db;
     private final ClientRegistrationProperties config;
@@ -87,12 +88,16 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
             DatabaseClient.GenericExecuteSpec spec = db.sql("insert into relying_party (" + COLUMNS + ", source, updated_at) "
                             + "values (:client_id, :client_name, :secret_hash, :auth_methods, :redirect_uris, "
                             + ":post_logout_redirect_uris, :scopes, :id_token_alg, :userinfo_alg, :sector, :jwks, "
-                            + ":require_pkce, :source, now()) on conflict (client_id) do update set "
+                            + ":require_pkce, :default_acr_values, :jwks_uri, :id_token_enc_alg, :id_token_enc_enc, "
+                            + ":userinfo_enc_alg, :userinfo_enc_enc, :source, now()) on conflict (client_id) do update set "
                             + "client_name = excluded.client_name, secret_hash = excluded.secret_hash, "
                             + "auth_methods = excluded.auth_methods, redirect_uris = excluded.redirect_uris, "
                             + "post_logout_redirect_uris = excluded.post_logout_redirect_uris, scopes = excluded.scopes, "
                             + "id_token_alg = excluded.id_token_alg, userinfo_alg = excluded.userinfo_alg, "
                             + "sector = excluded.sector, jwks = excluded.jwks, require_pkce = excluded.require_pkce, "
+                            + "default_acr_values = excluded.default_acr_values, jwks_uri = excluded.jwks_uri, "
+                            + "id_token_enc_alg = excluded.id_token_enc_alg, id_token_enc_enc = excluded.id_token_enc_enc, "
+                            + "userinfo_enc_alg = excluded.userinfo_enc_alg, userinfo_enc_enc = excluded.userinfo_enc_enc, "
                             + "source = excluded.source, updated_at = now()")
                     .bind("client_id", rp.clientId())
                     .bind("client_name", rp.name())
@@ -105,7 +110,16 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                     .bind("id_token_alg", rp.idTokenAlg().getName())
                     .bind("sector", rp.sector())
                     .bind("require_pkce", Boolean.TRUE.equals(p.requirePkce()))
+                    .bind("default_acr_values", (p.defaultAcrValues() == null ? List.<String>of()
+                            : p.defaultAcrValues()).toArray(String[]::new))
                     .bind("source", source);
+            Encryption idEnc = rp.idTokenEncryption();
+            Encryption uiEnc = rp.userinfoEncryption();
+            spec = Sql.bind(spec, "jwks_uri", rp.jwksUri() == null ? null : rp.jwksUri().toString());
+            spec = Sql.bind(spec, "id_token_enc_alg", idEnc == null ? null : idEnc.alg().getName());
+            spec = Sql.bind(spec, "id_token_enc_enc", idEnc == null ? null : idEnc.enc().getName());
+            spec = Sql.bind(spec, "userinfo_enc_alg", uiEnc == null ? null : uiEnc.alg().getName());
+            spec = Sql.bind(spec, "userinfo_enc_enc", uiEnc == null ? null : uiEnc.enc().getName());
             spec = Sql.bind(spec, "secret_hash", p.clientSecretSha256());
             spec = Sql.bind(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());
             spec = Sql.bind(spec, "jwks", p.jwks());
@@ -146,6 +160,12 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                 row.get("userinfo_alg", String.class),
                 row.get("sector", String.class),
                 row.get("jwks", String.class),
-                row.get("require_pkce", Boolean.class));
+                row.get("require_pkce", Boolean.class),
+                Arrays.asList(row.get("default_acr_values", String[].class)),
+                row.get("jwks_uri", String.class),
+                row.get("id_token_enc_alg", String.class),
+                row.get("id_token_enc_enc", String.class),
+                row.get("userinfo_enc_alg", String.class),
+                row.get("userinfo_enc_enc", String.class));
     }
 }

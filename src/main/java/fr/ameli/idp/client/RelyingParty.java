@@ -2,6 +2,7 @@ package fr.ameli.idp.client;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.platform.Secrets;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -22,7 +23,8 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
  * every rule on redirect URIs and algorithms is checked when it is built.
  */
 public record RelyingParty(RegisteredClient registration, String sector, @Nullable JWSAlgorithm userinfoAlg,
-        JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks, @Nullable byte[] secretSha256) {
+        JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks, @Nullable byte[] secretSha256, @Nullable String defaultAcr,
+        @Nullable URI jwksUri, @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption) {
 
     public static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "profile", "email", "birth", "identite_pivot",
             "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username");
@@ -78,6 +80,8 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         JWKSet jwks = null;
         if (methods.contains("private_key_jwt")) {
             require(p.jwks() != null, "jwks (required by private_key_jwt)");
+        }
+        if (p.jwks() != null && !p.jwks().isBlank()) {
             try {
                 jwks = JWKSet.parse(p.jwks());
             } catch (java.text.ParseException e) {
@@ -94,6 +98,23 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         JWSAlgorithm idAlg = alg(p.idTokenAlg() == null ? "ES256" : p.idTokenAlg(), "id-token-alg");
         JWSAlgorithm userinfoAlg = p.userinfoAlg() == null || p.userinfoAlg().isBlank() ? null
                 : alg(p.userinfoAlg(), "userinfo-alg");
+        URI jwksUri = null;
+        if (p.jwksUri() != null && !p.jwksUri().isBlank()) {
+            checkRedirectUri(p.jwksUri());
+            jwksUri = URI.create(p.jwksUri());
+        }
+        Encryption idTokenEncryption = Encryption.of(p.idTokenEncryptedResponseAlg(), p.idTokenEncryptedResponseEnc(),
+                "id_token_encrypted_response");
+        Encryption userinfoEncryption = Encryption.of(p.userinfoEncryptedResponseAlg(), p.userinfoEncryptedResponseEnc(),
+                "userinfo_encrypted_response");
+        require((idTokenEncryption == null && userinfoEncryption == null) || jwks != null || jwksUri != null,
+                "jwks or jwks_uri (required by encryption)");
+        if (userinfoEncryption != null && userinfoAlg == null) {
+            userinfoAlg = JWSAlgorithm.ES256; // encrypted userinfo is a nested JWT: signed, then encrypted
+        }
+        List<String> acrs = p.defaultAcrValues() == null ? List.of() : p.defaultAcrValues();
+        require(Acr.SUPPORTED.containsAll(acrs), "default_acr_values (eidas1 or eidas2)");
+        String defaultAcr = acrs.contains(Acr.EIDAS2) ? Acr.EIDAS2 : acrs.isEmpty() ? null : Acr.EIDAS1;
         String sector = p.sector() == null || p.sector().isBlank() ? defaultSector(p.redirectUris()) : p.sector();
 
         RegisteredClient.Builder builder = RegisteredClient.withId(p.clientId())
@@ -114,7 +135,8 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         p.redirectUris().forEach(builder::redirectUri);
         logoutUris.forEach(builder::postLogoutRedirectUri);
         p.scopes().forEach(builder::scope);
-        return new RelyingParty(builder.build(), sector, userinfoAlg, idAlg, jwks, secret);
+        return new RelyingParty(builder.build(), sector, userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri,
+                idTokenEncryption, userinfoEncryption);
     }
 
     private static ClientAuthenticationMethod method(String name) {

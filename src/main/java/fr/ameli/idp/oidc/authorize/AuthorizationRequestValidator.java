@@ -69,7 +69,7 @@ class AuthorizationRequestValidator {
                 request.state(),
                 request.nonce(),
                 request.codeChallenge(),
-                AcrCheck.EIDAS1,
+                AcrCheck.level(request, client),
                 PromptCheck.parse(request.prompt()),
                 request.maxAge() == null ? null : Integer.valueOf(request.maxAge()),
                 request.claims() != null && ClaimsCheck.amrRequested(request.claims()),

@@ -1,7 +1,9 @@
 package fr.ameli.idp.oidc.discovery;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.token.SigningKeys;
@@ -51,7 +53,11 @@ public class DiscoveryRoutes {
                         "client_secret_post", "private_key_jwt")))
                 .codeChallengeMethod("S256")
                 .claim("response_modes_supported", List.of("query"))
-                .claim("acr_values_supported", List.of("eidas1"))
+                .claim("acr_values_supported", Acr.SUPPORTED)
+                .claim("id_token_encryption_alg_values_supported", names(Encryption.ALGORITHMS))
+                .claim("id_token_encryption_enc_values_supported", names(Encryption.METHODS))
+                .claim("userinfo_encryption_alg_values_supported", names(Encryption.ALGORITHMS))
+                .claim("userinfo_encryption_enc_values_supported", names(Encryption.METHODS))
                 .claim("claims_supported", claims)
                 .claim("claims_parameter_supported", true)
                 .claim("request_parameter_supported", false)
@@ -66,6 +72,13 @@ public class DiscoveryRoutes {
         return JSONObjectUtils.toJSONString(configuration.getClaims()).getBytes(StandardCharsets.UTF_8);
     }
 
+    private static List<String> names(List<? extends com.nimbusds.jose.Algorithm> algorithms) {
+        return algorithms.stream().map(com.nimbusds.jose.Algorithm::getName).toList();
+    }
+
+    /** What a FranceConnect-like hub polls to know the provider is up: constant bytes, no database, no key. */
+    static final byte[] STATUS = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
     @Bean
     RouterFunction<ServerResponse> discoveryRouter(IdpProperties properties, SigningKeys keys) {
         byte[] discovery = document(properties);
@@ -73,6 +86,8 @@ public class DiscoveryRoutes {
         return RouterFunctions.route()
                 .GET("/.well-known/openid-configuration", request -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON).cacheControl(cache).bodyValue(discovery))
+                .GET("/status", request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .cacheControl(CacheControl.noStore()).bodyValue(STATUS))
                 .GET("/jwks", request -> ServerResponse.ok()
                         .contentType(MediaType.parseMediaType("application/jwk-set+json"))
                         .cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)).cachePublic())

@@ -1,7 +1,11 @@
 package fr.ameli.idp.oidc.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jose.jwk.JWK;
+import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.ResponseEncryption;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.oidc.shared.PairwiseSubject;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.oidc.shared.Pkce;
@@ -59,9 +63,11 @@ class AuthorizationCodeGrant {
     private final PairwiseSubject subjects;
     private final Clock clock;
     private final IdpProperties properties;
+    private final ResponseEncryption encryption;
 
     AuthorizationCodeGrant(DatabaseClient db, TokenIssuer tokens, PairwiseSubject subjects, Clock clock,
-            IdpProperties properties) {
+            IdpProperties properties, ResponseEncryption encryption) {
+        this.encryption = encryption;
         this.db = db;
         this.tokens = tokens;
         this.subjects = subjects;
@@ -69,7 +75,14 @@ class AuthorizationCodeGrant {
         this.properties = properties;
     }
 
+    /** An RP that wants its ID token encrypted has its key looked up first: without one, the code stays unused. */
     Mono<Map<String, Object>> exchange(RelyingParty client, Params params) {
+        Encryption encryption = client.idTokenEncryption();
+        return encryption == null ? exchange(client, params, null)
+                : this.encryption.key(client, encryption).flatMap(key -> exchange(client, params, key));
+    }
+
+    private Mono<Map<String, Object>> exchange(RelyingParty client, Params params, @Nullable JWK encryptionKey) {
         return Mono.defer(() -> {
             String code = params.required("code");
             String redirectUri = params.required("redirect_uri");
@@ -97,7 +110,7 @@ class AuthorizationCodeGrant {
                             Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
                             row.get("nir", String.class)))
                     .one()
-                    .map(redeemed -> response(client, redeemed, accessToken, now))
+                    .map(redeemed -> response(client, redeemed, accessToken, now, encryptionKey))
                     .switchIfEmpty(Mono.defer(() -> refuse(codeHash)));
         });
     }
@@ -106,7 +119,8 @@ class AuthorizationCodeGrant {
             boolean amrRequested, String nir) {
     }
 
-    private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now) {
+    private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now,
+            @Nullable JWK encryptionKey) {
         JWTClaimsSet.Builder idToken = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
                 .subject(subjects.of(client.sector(), r.nir()))
@@ -116,14 +130,17 @@ class AuthorizationCodeGrant {
                 .claim("auth_time", r.authTime().getEpochSecond())
                 .claim("nonce", r.nonce())
                 .claim("acr", r.acr());
-        if (r.amrRequested()) {
+        if (r.amrRequested() || Acr.EIDAS2.equals(r.acr())) { // eidas2: the RP is told how it was reached
             idToken.claim("amr", r.amr());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
         body.put("token_type", "Bearer");
         body.put("expires_in", properties.oidc().accessTokenTtl().toSeconds());
-        body.put("id_token", tokens.sign(idToken.build(), client.idTokenAlg()));
+        String signed = tokens.sign(idToken.build(), client.idTokenAlg());
+        Encryption encryption = client.idTokenEncryption();
+        body.put("id_token", encryption == null || encryptionKey == null ? signed
+                : ResponseEncryption.encrypt(signed, encryption, encryptionKey));
         body.put("scope", r.scope());
         return body;
     }

@@ -3,7 +3,9 @@ package fr.ameli.idp.oidc.userinfo;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.ameli.idp.client.RelyingParties;
+import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.ResponseEncryption;
 import fr.ameli.idp.oidc.shared.PairwiseSubject;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.platform.IdpProperties;
@@ -50,8 +52,8 @@ public class UserinfoRoutes {
 
     @Bean
     RouterFunction<ServerResponse> userinfoRouter(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects,
-            TokenIssuer tokens, Clock clock, IdpProperties properties, ErrorRenderer errors) {
-        Handler handler = new Handler(db, clients, subjects, tokens, clock, properties);
+            TokenIssuer tokens, Clock clock, IdpProperties properties, ErrorRenderer errors, ResponseEncryption encryption) {
+        Handler handler = new Handler(db, clients, subjects, tokens, clock, properties, encryption);
         return RouterFunctions.route()
                 .GET("/userinfo", request -> handler.userinfo(request).onErrorResume(errors::json))
                 .POST("/userinfo", request -> handler.userinfo(request).onErrorResume(errors::json))
@@ -63,7 +65,7 @@ public class UserinfoRoutes {
     }
 
     private record Handler(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects, TokenIssuer tokens,
-            Clock clock, IdpProperties properties) {
+            Clock clock, IdpProperties properties, ResponseEncryption encryption) {
 
         Mono<ServerResponse> userinfo(ServerRequest request) {
             return bearer(request)
@@ -95,7 +97,13 @@ public class UserinfoRoutes {
                     .issueTime(Date.from(now))
                     .expirationTime(Date.from(now.plus(properties.oidc().idTokenTtl())));
             claims.forEach(jwt::claim);
-            return ok.contentType(APPLICATION_JWT).bodyValue(tokens.sign(jwt.build(), client.userinfoAlg()));
+            String signed = tokens.sign(jwt.build(), client.userinfoAlg());
+            Encryption encryption = client.userinfoEncryption();
+            if (encryption == null) {
+                return ok.contentType(APPLICATION_JWT).bodyValue(signed);
+            }
+            return this.encryption.key(client, encryption).flatMap(key -> ok.contentType(APPLICATION_JWT)
+                    .bodyValue(ResponseEncryption.encrypt(signed, encryption, key)));
         }
 
         /** RFC 6750: the Authorization header, or (POST only) the form body; never both, never the query. */

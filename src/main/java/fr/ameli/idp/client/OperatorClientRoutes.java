@@ -59,7 +59,8 @@ class OperatorClientRoutes {
                 m.get("default_acr_values") == null ? null : list(m, "default_acr_values"),
                 string(m, "jwks_uri"),
                 string(m, "id_token_encrypted_response_alg"), string(m, "id_token_encrypted_response_enc"),
-                string(m, "userinfo_encrypted_response_alg"), string(m, "userinfo_encrypted_response_enc"));
+                string(m, "userinfo_encrypted_response_alg"), string(m, "userinfo_encrypted_response_enc"),
+                Boolean.TRUE.equals(m.get("require_pushed_authorization_requests")));
     }
 
     private static @Nullable String jwks(Map<String, Object> m) {

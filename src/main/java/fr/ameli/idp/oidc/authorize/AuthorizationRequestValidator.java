@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 class AuthorizationRequestValidator {
 
     private static final List<AuthorizationCheck> CHECKS = List.of(
-            new ParameterLengthCheck(), new RequestObjectCheck(), new ResponseTypeCheck(), new ScopeCheck(), new StateCheck(), new NonceCheck(),
+            new ParameterLengthCheck(), new RequestObjectCheck(), new PushedRequestCheck(), new ResponseTypeCheck(), new ScopeCheck(), new StateCheck(), new NonceCheck(),
             new AcrCheck(), new PkceCheck(), new PromptCheck(), new MaxAgeCheck(), new ClaimsCheck());
 
     private final RelyingParties clients;

@@ -53,6 +53,8 @@ public class DiscoveryRoutes {
                         "client_secret_post", "private_key_jwt")))
                 .codeChallengeMethod("S256")
                 .claim("response_modes_supported", List.of("query"))
+                .claim("pushed_authorization_request_endpoint", issuer + "/par")
+                .claim("require_pushed_authorization_requests", false)
                 .claim("acr_values_supported", Acr.SUPPORTED)
                 .claim("id_token_encryption_alg_values_supported", names(Encryption.ALGORITHMS))
                 .claim("id_token_encryption_enc_values_supported", names(Encryption.METHODS))

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 @Order(-2)
 class GlobalErrorHandler implements WebExceptionHandler {
 
-    private static final List<String> JSON_PATHS = List.of("/token", "/userinfo", "/revoke", "/jwks", "/api/", "/operator/",
+    private static final List<String> JSON_PATHS = List.of("/token", "/par", "/userinfo", "/revoke", "/jwks", "/status", "/api/", "/operator/",
             "/.well-known/", "/actuator/");
 
     private final ErrorRenderer renderer;

@@ -25,7 +25,7 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 public record RelyingParty(RegisteredClient registration, String sector, @Nullable JWSAlgorithm userinfoAlg,
         JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks, @Nullable byte[] secretSha256, @Nullable String defaultAcr,
         @Nullable URI jwksUri, @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption,
-        boolean requiresPushedRequests) {
+        boolean requiresPushedRequests, boolean requiresDpop) {
 
     public static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "profile", "email", "birth", "identite_pivot",
             "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username");
@@ -137,7 +137,8 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         logoutUris.forEach(builder::postLogoutRedirectUri);
         p.scopes().forEach(builder::scope);
         return new RelyingParty(builder.build(), sector, userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri,
-                idTokenEncryption, userinfoEncryption, Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()));
+                idTokenEncryption, userinfoEncryption, Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
+                Boolean.TRUE.equals(p.dpopBoundAccessTokens()));
     }
 
     private static ClientAuthenticationMethod method(String name) {

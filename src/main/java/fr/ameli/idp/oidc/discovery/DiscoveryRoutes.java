@@ -55,6 +55,7 @@ public class DiscoveryRoutes {
                 .claim("response_modes_supported", List.of("query"))
                 .claim("pushed_authorization_request_endpoint", issuer + "/par")
                 .claim("require_pushed_authorization_requests", false)
+                .claim("dpop_signing_alg_values_supported", List.of("ES256", "PS256", "RS256"))
                 .claim("acr_values_supported", Acr.SUPPORTED)
                 .claim("id_token_encryption_alg_values_supported", names(Encryption.ALGORITHMS))
                 .claim("id_token_encryption_enc_values_supported", names(Encryption.METHODS))

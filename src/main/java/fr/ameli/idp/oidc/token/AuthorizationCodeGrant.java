@@ -50,8 +50,8 @@ class AuthorizationCodeGrant {
                 where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now
                   and code_challenge is not distinct from :challenge
             ), issued as (
-                insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at)
-                select :token, code_hash, client_id, account_id, scope, :token_expires from valid
+                insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at, dpop_jkt)
+                select :token, code_hash, client_id, account_id, scope, :token_expires, :jkt from valid
                 returning account_id
             )
             select v.scope, v.nonce, v.auth_time, v.acr, v.amr, v.amr_requested, a.nir
@@ -76,13 +76,15 @@ class AuthorizationCodeGrant {
     }
 
     /** An RP that wants its ID token encrypted has its key looked up first: without one, the code stays unused. */
-    Mono<Map<String, Object>> exchange(RelyingParty client, Params params) {
+    Mono<Map<String, Object>> exchange(RelyingParty client, Params params, @Nullable String dpopJkt) {
         Encryption encryption = client.idTokenEncryption();
-        return encryption == null ? exchange(client, params, null)
-                : this.encryption.key(client, encryption).flatMap(key -> exchange(client, params, key));
+        return encryption == null ? exchange(client, params, dpopJkt, null)
+                : this.encryption.key(client, encryption).flatMap(key -> exchange(client, params, dpopJkt, key));
     }
 
-    private Mono<Map<String, Object>> exchange(RelyingParty client, Params params, @Nullable JWK encryptionKey) {
+    /** {@code dpopJkt}: the thumbprint of the DPoP key the access token is bound to (RFC 9449), or null (bearer). */
+    private Mono<Map<String, Object>> exchange(RelyingParty client, Params params, @Nullable String dpopJkt,
+            @Nullable JWK encryptionKey) {
         return Mono.defer(() -> {
             String code = params.required("code");
             String redirectUri = params.required("redirect_uri");
@@ -101,6 +103,7 @@ class AuthorizationCodeGrant {
                     .bind("token", Secrets.sha256(accessToken))
                     .bind("token_expires", now.plus(properties.oidc().accessTokenTtl()));
             spec = verifier == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", Pkce.s256(verifier));
+            spec = dpopJkt == null ? spec.bindNull("jkt", String.class) : spec.bind("jkt", dpopJkt);
             return spec.map(row -> new Redeemed(
                             row.get("scope", String.class),
                             row.get("nonce", String.class),
@@ -110,7 +113,7 @@ class AuthorizationCodeGrant {
                             Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
                             row.get("nir", String.class)))
                     .one()
-                    .map(redeemed -> response(client, redeemed, accessToken, now, encryptionKey))
+                    .map(redeemed -> response(client, redeemed, accessToken, now, encryptionKey, dpopJkt != null))
                     .switchIfEmpty(Mono.defer(() -> refuse(codeHash)));
         });
     }
@@ -120,7 +123,7 @@ class AuthorizationCodeGrant {
     }
 
     private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now,
-            @Nullable JWK encryptionKey) {
+            @Nullable JWK encryptionKey, boolean dpop) {
         JWTClaimsSet.Builder idToken = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
                 .subject(subjects.of(client.sector(), r.nir()))
@@ -135,7 +138,7 @@ class AuthorizationCodeGrant {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
-        body.put("token_type", "Bearer");
+        body.put("token_type", dpop ? "DPoP" : "Bearer");
         body.put("expires_in", properties.oidc().accessTokenTtl().toSeconds());
         String signed = tokens.sign(idToken.build(), client.idTokenAlg());
         Encryption encryption = client.idTokenEncryption();

@@ -33,7 +33,8 @@ public record ClientProperties(
         @Nullable String userinfoEncryptedResponseAlg,
         @Nullable String userinfoEncryptedResponseEnc,
         @Nullable Boolean requirePushedAuthorizationRequests,
-        @Nullable Boolean dpopBoundAccessTokens) {
+        @Nullable Boolean dpopBoundAccessTokens,
+        @Nullable Boolean fapi) {
 
     @ConstructorBinding
     public ClientProperties {
@@ -45,6 +46,6 @@ public record ClientProperties(
             List<String> scopes, @Nullable String idTokenAlg, @Nullable String userinfoAlg, @Nullable String sector,
             @Nullable String jwks, @Nullable Boolean requirePkce) {
         this(clientId, clientName, clientSecretSha256, authMethods, redirectUris, postLogoutRedirectUris, scopes, idTokenAlg,
-                userinfoAlg, sector, jwks, requirePkce, null, null, null, null, null, null, null, null);
+                userinfoAlg, sector, jwks, requirePkce, null, null, null, null, null, null, null, null, null);
     }
 }

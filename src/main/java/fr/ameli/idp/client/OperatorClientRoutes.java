@@ -61,7 +61,8 @@ class OperatorClientRoutes {
                 string(m, "id_token_encrypted_response_alg"), string(m, "id_token_encrypted_response_enc"),
                 string(m, "userinfo_encrypted_response_alg"), string(m, "userinfo_encrypted_response_enc"),
                 Boolean.TRUE.equals(m.get("require_pushed_authorization_requests")),
-                Boolean.TRUE.equals(m.get("dpop_bound_access_tokens")));
+                Boolean.TRUE.equals(m.get("dpop_bound_access_tokens")),
+                Boolean.TRUE.equals(m.get("fapi")));
     }
 
     private static @Nullable String jwks(Map<String, Object> m) {

@@ -34,7 +34,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
     private static final String COLUMNS = "client_id, client_name, secret_hash, auth_methods, redirect_uris, "
             + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce, default_acr_values, "
             + "jwks_uri, id_token_enc_alg, id_token_enc_enc, userinfo_enc_alg, userinfo_enc_enc, "
-            + "require_pushed_authorization_requests, dpop_bound_access_tokens";
+            + "require_pushed_authorization_requests, dpop_bound_access_tokens, fapi";
 
     private final DatabaseClient db;
     private final ClientRegistrationProperties config;
@@ -90,7 +90,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                             + "values (:client_id, :client_name, :secret_hash, :auth_methods, :redirect_uris, "
                             + ":post_logout_redirect_uris, :scopes, :id_token_alg, :userinfo_alg, :sector, :jwks, "
                             + ":require_pkce, :default_acr_values, :jwks_uri, :id_token_enc_alg, :id_token_enc_enc, "
-                            + ":userinfo_enc_alg, :userinfo_enc_enc, :require_par, :dpop, :source, now()) on conflict (client_id) do update set "
+                            + ":userinfo_enc_alg, :userinfo_enc_enc, :require_par, :dpop, :fapi, :source, now()) on conflict (client_id) do update set "
                             + "client_name = excluded.client_name, secret_hash = excluded.secret_hash, "
                             + "auth_methods = excluded.auth_methods, redirect_uris = excluded.redirect_uris, "
                             + "post_logout_redirect_uris = excluded.post_logout_redirect_uris, scopes = excluded.scopes, "
@@ -100,7 +100,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                             + "id_token_enc_alg = excluded.id_token_enc_alg, id_token_enc_enc = excluded.id_token_enc_enc, "
                             + "userinfo_enc_alg = excluded.userinfo_enc_alg, userinfo_enc_enc = excluded.userinfo_enc_enc, "
                             + "require_pushed_authorization_requests = excluded.require_pushed_authorization_requests, "
-                            + "dpop_bound_access_tokens = excluded.dpop_bound_access_tokens, "
+                            + "dpop_bound_access_tokens = excluded.dpop_bound_access_tokens, fapi = excluded.fapi, "
                             + "source = excluded.source, updated_at = now()")
                     .bind("client_id", rp.clientId())
                     .bind("client_name", rp.name())
@@ -115,8 +115,9 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                     .bind("require_pkce", Boolean.TRUE.equals(p.requirePkce()))
                     .bind("default_acr_values", (p.defaultAcrValues() == null ? List.<String>of()
                             : p.defaultAcrValues()).toArray(String[]::new))
-                    .bind("require_par", rp.requiresPushedRequests())
-                    .bind("dpop", rp.requiresDpop())
+                    .bind("require_par", Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()))
+                    .bind("dpop", Boolean.TRUE.equals(p.dpopBoundAccessTokens()))
+                    .bind("fapi", rp.fapi())
                     .bind("source", source);
             Encryption idEnc = rp.idTokenEncryption();
             Encryption uiEnc = rp.userinfoEncryption();
@@ -173,6 +174,7 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob {
                 row.get("userinfo_enc_alg", String.class),
                 row.get("userinfo_enc_enc", String.class),
                 row.get("require_pushed_authorization_requests", Boolean.class),
-                row.get("dpop_bound_access_tokens", Boolean.class));
+                row.get("dpop_bound_access_tokens", Boolean.class),
+                row.get("fapi", Boolean.class));
     }
 }

@@ -25,7 +25,10 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 public record RelyingParty(RegisteredClient registration, String sector, @Nullable JWSAlgorithm userinfoAlg,
         JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks, @Nullable byte[] secretSha256, @Nullable String defaultAcr,
         @Nullable URI jwksUri, @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption,
-        boolean requiresPushedRequests, boolean requiresDpop) {
+        boolean requiresPushedRequests, boolean requiresDpop, boolean fapi) {
+
+    /** The longest a code of a FAPI profile RP lives, whatever {@code idp.oidc.authorization-code-ttl} says. */
+    public static final java.time.Duration FAPI_CODE_TTL = java.time.Duration.ofSeconds(60);
 
     public static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "profile", "email", "birth", "identite_pivot",
             "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username");
@@ -116,6 +119,13 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         List<String> acrs = p.defaultAcrValues() == null ? List.of() : p.defaultAcrValues();
         require(Acr.SUPPORTED.containsAll(acrs), "default_acr_values (eidas1 or eidas2)");
         String defaultAcr = acrs.contains(Acr.EIDAS2) ? Acr.EIDAS2 : acrs.isEmpty() ? null : Acr.EIDAS1;
+        boolean fapi = Boolean.TRUE.equals(p.fapi());
+        if (fapi) {
+            // FAPI 2.0-style: private_key_jwt only, ES256 only; PAR, PKCE and DPoP are then required below.
+            require(methods.equals(List.of("private_key_jwt")), "fapi (auth-methods: private_key_jwt only)");
+            require(idAlg.equals(JWSAlgorithm.ES256) && (userinfoAlg == null || userinfoAlg.equals(JWSAlgorithm.ES256)),
+                    "fapi (ES256 only)");
+        }
         String sector = p.sector() == null || p.sector().isBlank() ? defaultSector(p.redirectUris()) : p.sector();
 
         RegisteredClient.Builder builder = RegisteredClient.withId(p.clientId())
@@ -123,7 +133,7 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
                 .clientName(p.clientName() == null ? p.clientId() : p.clientName())
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .clientSettings(ClientSettings.builder()
-                        .requireProofKey(publicClient || Boolean.TRUE.equals(p.requirePkce()))
+                        .requireProofKey(publicClient || fapi || Boolean.TRUE.equals(p.requirePkce()))
                         .requireAuthorizationConsent(true)
                         .build())
                 .tokenSettings(TokenSettings.builder()
@@ -137,8 +147,8 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         logoutUris.forEach(builder::postLogoutRedirectUri);
         p.scopes().forEach(builder::scope);
         return new RelyingParty(builder.build(), sector, userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri,
-                idTokenEncryption, userinfoEncryption, Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
-                Boolean.TRUE.equals(p.dpopBoundAccessTokens()));
+                idTokenEncryption, userinfoEncryption, fapi || Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
+                fapi || Boolean.TRUE.equals(p.dpopBoundAccessTokens()), fapi);
     }
 
     private static ClientAuthenticationMethod method(String name) {

@@ -72,7 +72,7 @@ class DpopTests {
         relyingParties.register(new ClientProperties(DPOP_CLIENT, "DPoP only (test)", OidcFlowTests.sha256(DPOP_SECRET),
                 List.of("client_secret_post"), List.of(OidcTestClient.DEMO_REDIRECT), List.of(),
                 List.of("openid", "identite_pivot"), "ES256", null, "dpop.example", null, false, null, null, null, null,
-                null, null, null, true), "test").block();
+                null, null, null, true, null), "test").block();
     }
 
     @Test

@@ -57,7 +57,7 @@ class PushedAuthorizationTests {
         KnownDevices.remember(db, rp.browser, "2850575112034");
         relyingParties.register(new ClientProperties(PAR_CLIENT, "PAR only (test)", OidcFlowTests.sha256(PAR_SECRET),
                 List.of("client_secret_post"), List.of(PAR_REDIRECT), List.of(), List.of("openid", "identite_pivot"),
-                "ES256", null, "par.example", null, false, null, null, null, null, null, null, true, false), "test").block();
+                "ES256", null, "par.example", null, false, null, null, null, null, null, null, true, false, null), "test").block();
     }
 
     @AfterEach

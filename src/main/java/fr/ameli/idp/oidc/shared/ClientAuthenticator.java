@@ -145,7 +145,8 @@ public class ClientAuthenticator {
 
     private @Nullable JWTClaimsSet verifyAssertion(String assertion, RelyingParty rp) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ASSERTION_ALGS, new ImmutableJWKSet<>(rp.jwks())));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(rp.fapi() ? Set.of(JWSAlgorithm.ES256) : ASSERTION_ALGS,
+                new ImmutableJWKSet<>(rp.jwks())));
         processor.setJWTClaimsSetVerifier((claims, context) -> { });
         try {
             JWTClaimsSet claims = processor.process(assertion, null);

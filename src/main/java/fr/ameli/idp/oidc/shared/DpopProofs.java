@@ -41,7 +41,7 @@ public class DpopProofs {
 
     public static final String HEADER = "DPoP";
     public static final String NONCE_HEADER = "DPoP-Nonce";
-    static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.PS256);
+    public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256, JWSAlgorithm.PS256);
     private static final JOSEObjectType TYPE = new JOSEObjectType("dpop+jwt");
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final long NONCE_SLOT_SECONDS = 300;
@@ -111,12 +111,18 @@ public class DpopProofs {
      * the {@code ath}). Emits the key's thumbprint, or DpopException.
      */
     public Mono<String> verify(ServerRequest request, String method, String endpoint, @Nullable String accessToken) {
+        return verify(request, method, endpoint, accessToken, ALGORITHMS);
+    }
+
+    /** As above, with only {@code algorithms} accepted (ES256 for a FAPI profile RP). */
+    public Mono<String> verify(ServerRequest request, String method, String endpoint, @Nullable String accessToken,
+            Set<JWSAlgorithm> algorithms) {
         return Mono.defer(() -> {
             List<String> headers = request.headers().header(HEADER);
             if (headers.size() != 1) {
                 return Mono.error(refused(headers.isEmpty() ? "DPoP proof required" : "one DPoP proof only"));
             }
-            Checked checked = check(headers.get(0), method, endpoint, accessToken);
+            Checked checked = check(headers.get(0), method, endpoint, accessToken, algorithms);
             return db.sql("insert into dpop_proof (jkt, jti, expires_at) values (:jkt, :jti, :expires) "
                             + "on conflict do nothing")
                     .bind("jkt", checked.jkt())
@@ -130,7 +136,8 @@ public class DpopProofs {
     private record Checked(String jkt, String jti, Instant iat) {
     }
 
-    private Checked check(String proof, String method, String endpoint, @Nullable String accessToken) {
+    private Checked check(String proof, String method, String endpoint, @Nullable String accessToken,
+            Set<JWSAlgorithm> algorithms) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -140,7 +147,7 @@ public class DpopProofs {
             throw refused("DPoP proof is not a signed JWT");
         }
         JWK key = jwt.getHeader().getJWK();
-        if (!TYPE.equals(jwt.getHeader().getType()) || !ALGORITHMS.contains(jwt.getHeader().getAlgorithm())
+        if (!TYPE.equals(jwt.getHeader().getType()) || !algorithms.contains(jwt.getHeader().getAlgorithm())
                 || key == null || key.isPrivate() || !(key instanceof AsymmetricJWK)) {
             throw refused("DPoP proof header: typ dpop+jwt, an asymmetric alg and a public jwk");
         }

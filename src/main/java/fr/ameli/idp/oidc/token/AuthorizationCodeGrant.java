@@ -44,10 +44,10 @@ class AuthorizationCodeGrant {
                 update authorization_code set consumed_at = :now
                 where code_hash = :code and consumed_at is null
                 returning code_hash, client_id, redirect_uri, account_id, scope, nonce, code_challenge, auth_time, acr,
-                          amr, amr_requested, expires_at
+                          amr, amr_requested, created_at, expires_at
             ), valid as (
                 select * from consumed
-                where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now
+                where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now and created_at > :not_before
                   and code_challenge is not distinct from :challenge
             ), issued as (
                 insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at, dpop_jkt)
@@ -97,6 +97,8 @@ class AuthorizationCodeGrant {
             byte[] codeHash = Secrets.sha256(code);
             DatabaseClient.GenericExecuteSpec spec = db.sql(EXCHANGE)
                     .bind("now", now)
+                    // FAPI profile: a code older than 60 s is refused even when the configured lifetime is longer.
+                    .bind("not_before", client.fapi() ? now.minus(RelyingParty.FAPI_CODE_TTL) : Instant.EPOCH)
                     .bind("code", codeHash)
                     .bind("client", client.clientId())
                     .bind("redirect_uri", redirectUri)

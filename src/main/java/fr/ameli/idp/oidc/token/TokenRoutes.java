@@ -42,7 +42,8 @@ public class TokenRoutes {
                                     if (DpopProofs.proof(request) == null && !client.requiresDpop()) {
                                         return codeGrant.exchange(client, params, null);
                                     }
-                                    return dpop.verify(request, "POST", tokenEndpoint, null)
+                                    return dpop.verify(request, "POST", tokenEndpoint, null, client.fapi()
+                                                    ? java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.ES256) : DpopProofs.ALGORITHMS)
                                             .flatMap(jkt -> codeGrant.exchange(client, params, jkt));
                                 }))
                         .flatMap(body -> ServerResponse.ok()

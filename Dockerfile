@@ -34,4 +34,5 @@ EXPOSE 8080 8081 8082
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError" \
     IDP_EMBEDDED_ENABLED=false \
     LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+# Native access: JNA loads the Argon2 library (Argon2idEncoder) without a warning (JEP 472).
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -1,19 +1,19 @@
 package fr.ameli.idp.client;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import fr.ameli.idp.platform.OperatorRoutes;
-import java.text.ParseException;
+import fr.ameli.idp.web.error.OAuthErrorBody;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,6 +26,53 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 class OperatorClientRoutes {
 
+    /**
+     * RFC 7591 client metadata, plus {@code client_secret_sha256}, {@code sector} and {@code require_pkce}, and the
+     * FranceConnect+ settings ({@code default_acr_values}, {@code jwks_uri}, the {@code *_encrypted_response_*}
+     * algorithms, {@code require_pushed_authorization_requests}, {@code dpop_bound_access_tokens}, {@code fapi}).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ClientMetadata(
+            @JsonProperty("client_name") @Nullable String clientName,
+            @JsonProperty("client_secret_sha256") @Nullable String clientSecretSha256,
+            @JsonProperty("token_endpoint_auth_method") @Nullable String tokenEndpointAuthMethod,
+            @JsonProperty("redirect_uris") @Nullable List<String> redirectUris,
+            @JsonProperty("post_logout_redirect_uris") @Nullable List<String> postLogoutRedirectUris,
+            @Nullable String scope,
+            @JsonProperty("id_token_signed_response_alg") @Nullable String idTokenSignedResponseAlg,
+            @JsonProperty("userinfo_signed_response_alg") @Nullable String userinfoSignedResponseAlg,
+            @Nullable String sector,
+            @Nullable Map<String, Object> jwks,
+            @JsonProperty("require_pkce") @Nullable Boolean requirePkce,
+            @JsonProperty("default_acr_values") @Nullable List<String> defaultAcrValues,
+            @JsonProperty("jwks_uri") @Nullable String jwksUri,
+            @JsonProperty("id_token_encrypted_response_alg") @Nullable String idTokenEncryptedResponseAlg,
+            @JsonProperty("id_token_encrypted_response_enc") @Nullable String idTokenEncryptedResponseEnc,
+            @JsonProperty("userinfo_encrypted_response_alg") @Nullable String userinfoEncryptedResponseAlg,
+            @JsonProperty("userinfo_encrypted_response_enc") @Nullable String userinfoEncryptedResponseEnc,
+            @JsonProperty("require_pushed_authorization_requests") @Nullable Boolean requirePushedAuthorizationRequests,
+            @JsonProperty("dpop_bound_access_tokens") @Nullable Boolean dpopBoundAccessTokens,
+            @Nullable Boolean fapi) {
+
+        ClientProperties properties(String clientId) {
+            return new ClientProperties(clientId, clientName, clientSecretSha256,
+                    tokenEndpointAuthMethod == null ? null : List.of(tokenEndpointAuthMethod),
+                    redirectUris == null ? List.of() : redirectUris, postLogoutRedirectUris == null ? List.of() : postLogoutRedirectUris,
+                    scope == null ? List.of() : List.of(scope.split(" ")),
+                    idTokenSignedResponseAlg, userinfoSignedResponseAlg, sector,
+                    jwks == null ? null : JSONObjectUtils.toJSONString(jwks),
+                    Boolean.TRUE.equals(requirePkce), defaultAcrValues, jwksUri,
+                    idTokenEncryptedResponseAlg, idTokenEncryptedResponseEnc,
+                    userinfoEncryptedResponseAlg, userinfoEncryptedResponseEnc,
+                    Boolean.TRUE.equals(requirePushedAuthorizationRequests), Boolean.TRUE.equals(dpopBoundAccessTokens),
+                    Boolean.TRUE.equals(fapi));
+        }
+    }
+
+    /** What a registration answers. */
+    record Registered(@JsonProperty("client_id") String clientId, String sector) {
+    }
+
     @Bean
     OperatorRoutes operatorClientApi(RelyingParties clients) {
         return routes -> routes.PUT("/operator/clients/{clientId}", request -> register(request, clients));
@@ -33,65 +80,15 @@ class OperatorClientRoutes {
 
     private static Mono<ServerResponse> register(ServerRequest request, RelyingParties clients) {
         String clientId = request.pathVariable("clientId");
-        return request.bodyToMono(String.class)
-                .map(body -> properties(clientId, body))
+        return request.bodyToMono(ClientMetadata.class)
+                .onErrorMap(ServerWebInputException.class, e -> new IllegalArgumentException("body is not client metadata (RFC 7591)"))
+                .switchIfEmpty(Mono.error(() -> new IllegalArgumentException("body is not client metadata (RFC 7591)")))
+                .map(metadata -> metadata.properties(clientId))
                 .flatMap(p -> clients.register(p, "operator"))
-                .flatMap(rp -> json(HttpStatus.OK, Map.of("client_id", rp.clientId(), "sector", rp.sector())))
-                .onErrorResume(IllegalArgumentException.class,
-                        e -> json(HttpStatus.BAD_REQUEST, Map.of("error", "invalid_client_metadata",
-                                "error_description", String.valueOf(e.getMessage()))));
-    }
-
-    static ClientProperties properties(String clientId, String json) {
-        Map<String, Object> m;
-        try {
-            m = JSONObjectUtils.parse(json);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("body is not a JSON object");
-        }
-        String method = string(m, "token_endpoint_auth_method");
-        return new ClientProperties(clientId, string(m, "client_name"), string(m, "client_secret_sha256"),
-                method == null ? null : List.of(method), list(m, "redirect_uris"), list(m, "post_logout_redirect_uris"),
-                m.get("scope") == null ? List.of() : List.of(String.valueOf(m.get("scope")).split(" ")),
-                string(m, "id_token_signed_response_alg"), string(m, "userinfo_signed_response_alg"), string(m, "sector"),
-                jwks(m),
-                Boolean.TRUE.equals(m.get("require_pkce")),
-                m.get("default_acr_values") == null ? null : list(m, "default_acr_values"),
-                string(m, "jwks_uri"),
-                string(m, "id_token_encrypted_response_alg"), string(m, "id_token_encrypted_response_enc"),
-                string(m, "userinfo_encrypted_response_alg"), string(m, "userinfo_encrypted_response_enc"),
-                Boolean.TRUE.equals(m.get("require_pushed_authorization_requests")),
-                Boolean.TRUE.equals(m.get("dpop_bound_access_tokens")),
-                Boolean.TRUE.equals(m.get("fapi")));
-    }
-
-    private static @Nullable String jwks(Map<String, Object> m) {
-        try {
-            Map<String, Object> jwks = JSONObjectUtils.getJSONObject(m, "jwks");
-            return jwks == null ? null : JSONObjectUtils.toJSONString(jwks);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("jwks must be a JSON object");
-        }
-    }
-
-    private static @Nullable String string(Map<String, Object> m, String name) {
-        Object v = m.get(name);
-        return v == null ? null : String.valueOf(v);
-    }
-
-    private static List<String> list(Map<String, Object> m, String name) {
-        Object v = m.get(name);
-        if (v == null) {
-            return List.of();
-        }
-        if (!(v instanceof List<?> l)) {
-            throw new IllegalArgumentException(name + " must be an array");
-        }
-        return l.stream().map(String::valueOf).toList();
-    }
-
-
-    private static Mono<ServerResponse> json(HttpStatus status, Map<String, Object> body) {
-        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(JSONObjectUtils.toJSONString(body));
+                .flatMap(rp -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(new Registered(rp.clientId(), rp.sector())))
+                .onErrorResume(IllegalArgumentException.class, e -> ServerResponse.badRequest()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(new OAuthErrorBody("invalid_client_metadata", String.valueOf(e.getMessage()))));
     }
 }

@@ -9,22 +9,25 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
-import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 
 /**
- * A registered relying party: Spring Authorization Server's {@link RegisteredClient} (the protocol model)
- * plus what FranceConnect conventions add: the pairwise sector and the userinfo signing choice. Immutable;
- * every rule on redirect URIs and algorithms is checked when it is built.
+ * A registered relying party, immutable; every rule on redirect URIs and algorithms is checked when it is built.
+ *
+ * <p>This record is the single source of truth for a client's registration. Spring Authorization Server's model
+ * ({@code RegisteredClient}, {@code ClientSettings}, {@code TokenSettings}) is not used for it: its server runs on
+ * servlets only, and its objects would hold values that this provider takes from elsewhere (code and token
+ * lifetimes from {@code idp.oidc.*}, consent from the interaction policy, which asks every client's users) next
+ * to copies of what is here. What FranceConnect conventions add (the pairwise sector, the userinfo signing
+ * choice, inline JWKS) has no place in that model anyway.
  */
-public record RelyingParty(RegisteredClient registration, String sector, @Nullable JWSAlgorithm userinfoAlg,
-        JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks, @Nullable byte[] secretSha256, @Nullable String defaultAcr,
-        @Nullable URI jwksUri, @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption,
+public record RelyingParty(String clientId, String name, Set<ClientAuthenticationMethod> authMethods,
+        List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> scopes, boolean requiresPkce,
+        String sector, @Nullable JWSAlgorithm userinfoAlg, JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks,
+        byte @Nullable [] secretSha256, @Nullable String defaultAcr, @Nullable URI jwksUri,
+        @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption,
         boolean requiresPushedRequests, boolean requiresDpop, boolean fapi) {
 
     /** The longest a code of a FAPI profile RP lives, whatever {@code idp.oidc.authorization-code-ttl} says. */
@@ -34,32 +37,24 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
             "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username");
     private static final Set<JWSAlgorithm> SIGNING_ALGS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
-    public String clientId() {
-        return registration.getClientId();
-    }
-
-    public String name() {
-        return registration.getClientName();
+    public RelyingParty {
+        authMethods = Set.copyOf(authMethods);
+        redirectUris = List.copyOf(redirectUris);
+        postLogoutRedirectUris = List.copyOf(postLogoutRedirectUris);
+        scopes = Set.copyOf(scopes);
     }
 
     public boolean allows(ClientAuthenticationMethod method) {
-        return registration.getClientAuthenticationMethods().contains(method);
+        return authMethods.contains(method);
     }
 
-    public boolean requiresPkce() {
-        return registration.getClientSettings().isRequireProofKey();
-    }
-
+    /** Exact string comparison (OAuth 2.0 Security BCP §4.1.3): no prefix, case or query-order leniency. */
     public boolean hasRedirectUri(String uri) {
-        return registration.getRedirectUris().contains(uri);
+        return redirectUris.contains(uri);
     }
 
     public boolean hasPostLogoutRedirectUri(String uri) {
-        return registration.getPostLogoutRedirectUris().contains(uri);
-    }
-
-    public Set<String> scopes() {
-        return registration.getScopes();
+        return postLogoutRedirectUris.contains(uri);
     }
 
     /** Constant-time comparison of a presented secret with the stored SHA-256. */
@@ -128,26 +123,11 @@ public record RelyingParty(RegisteredClient registration, String sector, @Nullab
         }
         String sector = p.sector() == null || p.sector().isBlank() ? defaultSector(p.redirectUris()) : p.sector();
 
-        RegisteredClient.Builder builder = RegisteredClient.withId(p.clientId())
-                .clientId(p.clientId())
-                .clientName(p.clientName() == null ? p.clientId() : p.clientName())
-                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                .clientSettings(ClientSettings.builder()
-                        .requireProofKey(publicClient || fapi || Boolean.TRUE.equals(p.requirePkce()))
-                        .requireAuthorizationConsent(true)
-                        .build())
-                .tokenSettings(TokenSettings.builder()
-                        .idTokenSignatureAlgorithm(SignatureAlgorithm.from(idAlg.getName()))
-                        .build());
-        if (secret != null) {
-            builder.clientSecret("{sha256}" + HexFormat.of().formatHex(secret));
-        }
-        methods.forEach(m -> builder.clientAuthenticationMethod(method(m)));
-        p.redirectUris().forEach(builder::redirectUri);
-        logoutUris.forEach(builder::postLogoutRedirectUri);
-        p.scopes().forEach(builder::scope);
-        return new RelyingParty(builder.build(), sector, userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri,
-                idTokenEncryption, userinfoEncryption, fapi || Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
+        return new RelyingParty(p.clientId(), p.clientName() == null ? p.clientId() : p.clientName(),
+                methods.stream().map(RelyingParty::method).collect(Collectors.toSet()), p.redirectUris(), logoutUris,
+                Set.copyOf(p.scopes()), publicClient || fapi || Boolean.TRUE.equals(p.requirePkce()), sector,
+                userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri, idTokenEncryption, userinfoEncryption,
+                fapi || Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
                 fapi || Boolean.TRUE.equals(p.dpopBoundAccessTokens()), fapi);
     }
 

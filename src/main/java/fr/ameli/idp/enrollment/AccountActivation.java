@@ -3,6 +3,7 @@ package fr.ameli.idp.enrollment;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.EmailConfirmations;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -17,6 +18,8 @@ import reactor.core.publisher.Mono;
 @Component
 public class AccountActivation {
 
+    /** Links a pending account may be sent in an hour, whichever page asks (seed 001: resending is limited). */
+    static final int MAX_LINKS_PER_HOUR = 5;
 
     private final EmailConfirmations confirmations;
     private final Accounts accounts;
@@ -44,6 +47,12 @@ public class AccountActivation {
     public Mono<Void> sendLink(UUID accountId, String email, LinkWindows windows) {
         return confirmations.send(accountId, email, EmailConfirmations.Purpose.ACTIVATION, windows.validity(),
                 windows.forgetAfter(), "/inscription/activation");
+    }
+
+    /** Whether the account already had {@link #MAX_LINKS_PER_HOUR} links in the last hour: no other one is sent. */
+    Mono<Boolean> tooManyLinks(UUID accountId) {
+        return confirmations.issuedSince(accountId, clock.instant().minus(Duration.ofHours(1)))
+                .map(count -> count >= MAX_LINKS_PER_HOUR);
     }
 
     /** Follows a link: consumes it and activates the account, in one transaction. */

@@ -1,10 +1,9 @@
 package fr.ameli.idp.enrollment;
 
 import fr.ameli.idp.account.Accounts;
+import fr.ameli.idp.account.ContactForm;
 import fr.ameli.idp.account.EmailAddress;
 import fr.ameli.idp.account.FrenchPhoneNumber;
-import fr.ameli.idp.account.InvalidEmailException;
-import fr.ameli.idp.account.InvalidPhoneNumberException;
 import fr.ameli.idp.platform.Secrets;
 import java.time.Clock;
 import java.util.UUID;
@@ -40,19 +39,10 @@ class ContactStep implements StepHandler {
     @Override
     public Mono<StepOutcome> submit(Enrollment enrollment, Map<String, String> form) {
         Map<String, String> errors = new LinkedHashMap<>();
-        EmailAddress email = null;
-        try {
-            email = EmailAddress.parse(form.get("email"));
-            if (!email.canonical().equals(canonical(form.get("emailConfirmation")))) {
-                errors.put("emailConfirmation", "inscription.email.differents");
-            }
-        } catch (InvalidEmailException e) {
-            errors.put("email", e.reason() == InvalidEmailException.Reason.EMPTY ? "inscription.email.obligatoire"
-                    : "inscription.email.invalide");
-        }
-        FrenchPhoneNumber mobile = phone(form.get("mobile"), true, errors);
-        FrenchPhoneNumber landline = phone(form.get("fixe"), false, errors);
-        Boolean consentEmail = yesNo(form.get("consentementEmail"));
+        EmailAddress email = ContactForm.email(form.get("email"), form.get("emailConfirmation"), errors);
+        FrenchPhoneNumber mobile = ContactForm.mobile(form.get("mobile"), errors);
+        FrenchPhoneNumber landline = ContactForm.landline(form.get("fixe"), errors);
+        Boolean consentEmail = ContactForm.yesNo(form.get("consentementEmail"));
         if (consentEmail == null) {
             errors.put("consentementEmail", "inscription.consentement.obligatoire");
         }
@@ -62,12 +52,12 @@ class ContactStep implements StepHandler {
                 typed.put(k, v);
             }
         });
-        if (!errors.isEmpty()) {
+        if (!errors.isEmpty() || email == null) {
             return Mono.just(new StepOutcome.Invalid(errors, typed));
         }
         Accounts.NewAccount account = new Accounts.NewAccount(enrollment.nir(), enrollment.passwordHash(), email, mobile,
-                landline, consentEmail, Boolean.TRUE.equals(yesNo(form.get("consentementTelephone"))),
-                Boolean.TRUE.equals(yesNo(form.get("consentementSms"))), enrollment.cguVersion(), clock.instant(),
+                landline, consentEmail, Boolean.TRUE.equals(ContactForm.yesNo(form.get("consentementTelephone"))),
+                Boolean.TRUE.equals(ContactForm.yesNo(form.get("consentementSms"))), enrollment.cguVersion(), clock.instant(),
                 enrollment.federationSub());
         EmailAddress address = email;
         return accounts.emailAvailable(address).map(available -> available
@@ -84,29 +74,5 @@ class ContactStep implements StepHandler {
                 .flatMap(created -> activation.sendLink(created, account.email().normalized(),
                         activation.windows(enrollment.path())));
         return new StepOutcome.Advanced(enrollment.withAccount(id), effect);
-    }
-
-    private static String canonical(String raw) {
-        try {
-            return EmailAddress.parse(raw).canonical();
-        } catch (InvalidEmailException e) {
-            return "";
-        }
-    }
-
-    private static FrenchPhoneNumber phone(String raw, boolean mobile, Map<String, String> errors) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        try {
-            return mobile ? FrenchPhoneNumber.parseMobile(raw) : FrenchPhoneNumber.parseLandline(raw);
-        } catch (InvalidPhoneNumberException e) {
-            errors.put(mobile ? "mobile" : "fixe", mobile ? "inscription.mobile.invalide" : "inscription.fixe.invalide");
-            return null;
-        }
-    }
-
-    private static Boolean yesNo(String raw) {
-        return "oui".equals(raw) ? Boolean.TRUE : "non".equals(raw) ? Boolean.FALSE : null;
     }
 }

@@ -2,9 +2,6 @@ package fr.ameli.idp.enrollment;
 
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.EmailAddress;
-import fr.ameli.idp.account.EmailConfirmations;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -16,18 +13,12 @@ import reactor.core.publisher.Mono;
 @Component
 class EmailConfirmationStep implements StepHandler {
 
-    static final int MAX_LINKS_PER_HOUR = 5;
-
     private final Accounts accounts;
-    private final EmailConfirmations confirmations;
     private final AccountActivation activation;
-    private final Clock clock;
 
-    EmailConfirmationStep(Accounts accounts, EmailConfirmations confirmations, AccountActivation activation, Clock clock) {
+    EmailConfirmationStep(Accounts accounts, AccountActivation activation) {
         this.accounts = accounts;
-        this.confirmations = confirmations;
         this.activation = activation;
-        this.clock = clock;
     }
 
     @Override
@@ -51,8 +42,8 @@ class EmailConfirmationStep implements StepHandler {
             if (account.active()) {
                 return Mono.just(new StepOutcome.Invalid(Map.of("_global", "inscription.email.deja_active")));
             }
-            return confirmations.issuedSince(account.id(), clock.instant().minus(Duration.ofHours(1)))
-                    .map(count -> count >= MAX_LINKS_PER_HOUR
+            return activation.tooManyLinks(account.id())
+                    .map(tooMany -> tooMany
                             ? new StepOutcome.Invalid(Map.of("_global", "inscription.email.trop_de_renvois"))
                             : new StepOutcome.Advanced(enrollment, activation.sendLink(account.id(), account.email(),
                                     activation.windows(enrollment.path()))));

@@ -1,20 +1,21 @@
 package fr.ameli.idp.enrollment;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.web.error.ErrorChannel;
+import fr.ameli.idp.web.error.Problems;
 import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.ParameterLimits;
-import java.nio.charset.StandardCharsets;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -33,35 +34,39 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 public class EnrollmentApiRoutes {
 
-    static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
-
     @Bean
     RouterFunction<ServerResponse> enrollmentApiRouter(EnrollmentService service) throws java.io.IOException {
         byte[] openapi = new ClassPathResource("api/openapi.yaml").getContentAsByteArray();
         Api api = new Api(service);
-        return RouterFunctions.route()
+        return ErrorChannel.PROBLEM.declare(RouterFunctions.route()
                 .GET("/api/v1/openapi.yaml", request -> ServerResponse.ok()
                         .contentType(MediaType.parseMediaType("application/yaml")).bodyValue(openapi))
                 .POST("/api/v1/enrollments", api::start)
                 .GET("/api/v1/enrollments/{id}", api::state)
                 .POST("/api/v1/enrollments/{id}/{step}", api::submit)
-                .build();
+                .build());
     }
 
     private record Api(EnrollmentService service) {
 
+        private static final ParameterizedTypeReference<Map<String, Object>> FIELDS = new ParameterizedTypeReference<>() {
+        };
+
         Mono<ServerResponse> start(ServerRequest request) {
-            return service.start(Enrollment.Channel.APP, Enrollment.Path.CARTE_VITALE, null)
-                    .flatMap(started -> json(HttpStatus.CREATED, state(started.handle(), started.enrollment(), Map.of())));
+            return service.startCarteVitale(Enrollment.Channel.APP, null)
+                    .flatMap(started -> EnrollmentState.of(started.handle(), started.enrollment(), service))
+                    .flatMap(state -> json(HttpStatus.CREATED, state));
         }
 
         Mono<ServerResponse> state(ServerRequest request) {
             String id = request.pathVariable("id");
             return service.find(id)
-                    .flatMap(e -> service.model(e).flatMap(model -> json(HttpStatus.OK, state(id, e, model))))
+                    .flatMap(e -> EnrollmentState.of(id, e, service))
+                    .flatMap(state -> json(HttpStatus.OK, state))
                     .switchIfEmpty(Mono.defer(Api::notFound));
         }
 
+        /** The body is a JSON object of strings (read by the Jackson codec: malformed JSON is a 400 problem). */
         Mono<ServerResponse> submit(ServerRequest request) {
             String id = request.pathVariable("id");
             EnrollmentStep step;
@@ -70,96 +75,75 @@ public class EnrollmentApiRoutes {
             } catch (IllegalArgumentException e) {
                 return notFound();
             }
-            EnrollmentStep posted = step;
-            return request.bodyToMono(String.class).defaultIfEmpty("{}")
-                    .flatMap(body -> {
-                        Map<String, String> fields = new LinkedHashMap<>();
-                        try {
-                            JSONObjectUtils.parse(body).forEach((k, v) -> {
-                                if (v != null) {
-                                    fields.put(k, String.valueOf(v));
-                                }
-                            });
-                        } catch (java.text.ParseException e) {
-                            return problem(HttpStatus.BAD_REQUEST, "invalid_json", "The body is not a JSON object", Map.of());
-                        }
-                        String tooLong = ParameterLimits.tooLong(fields);
-                        if (tooLong != null) {
-                            return problem(HttpStatus.BAD_REQUEST, "field_too_long", "A field is longer than allowed",
-                                    Map.of("field", tooLong));
-                        }
-                        return service.submit(id, posted, fields, ClientAddress.of(request))
-                                .flatMap(result -> respond(id, result))
-                                .switchIfEmpty(Mono.defer(Api::notFound));
-                    });
+            return request.bodyToMono(FIELDS).defaultIfEmpty(Map.of()).flatMap(body -> {
+                Map<String, String> fields = new LinkedHashMap<>();
+                body.forEach((k, v) -> {
+                    if (v != null) {
+                        fields.put(k, String.valueOf(v));
+                    }
+                });
+                String tooLong = ParameterLimits.tooLong(fields);
+                if (tooLong != null) {
+                    ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "field_too_long",
+                            "A field is longer than allowed");
+                    problem.setProperty("field", tooLong);
+                    return Problems.respond(problem);
+                }
+                return service.submit(id, step, fields, ClientAddress.of(request))
+                        .flatMap(result -> respond(id, result))
+                        .switchIfEmpty(Mono.defer(Api::notFound));
+            });
         }
 
         private Mono<ServerResponse> respond(String id, EnrollmentService.Result result) {
             Enrollment e = result.enrollment();
             if (result instanceof EnrollmentService.Result.Rejected rejected) {
-                Map<String, Object> extra = new LinkedHashMap<>();
-                extra.put("errors", rejected.errors());
+                ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_input", "Some fields are invalid");
+                problem.setProperty("errors", rejected.errors());
                 rejected.model().forEach((k, v) -> {
                     if (k.equals("violations") || k.equals("force")) {
-                        extra.put(k, v);
+                        problem.setProperty(k, v);
                     }
                 });
-                return problem(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_input", "Some fields are invalid", extra);
+                return Problems.respond(problem);
             }
             if (result instanceof EnrollmentService.Result.Limited limited) {
-                // At least one second: a client that retries at once is refused again.
-                long seconds = Math.max(1, limited.retryAfter().toSeconds());
-                return problem(HttpStatus.TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts; retry later",
-                        Map.of("step", e.step().slug()),
-                        headers -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+                return Problems.respond(tooManyAttempts(e), headers -> headers.set(HttpHeaders.RETRY_AFTER,
+                        retryAfter(limited.retryAfter())));
             }
             if (result instanceof EnrollmentService.Result.OutOfStep) {
-                return problem(HttpStatus.CONFLICT, "step_out_of_order", "This step is not the current one",
-                        Map.of("step", e.step().slug()));
+                ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "step_out_of_order", "This step is not the current one");
+                problem.setProperty("step", e.step().slug());
+                return Problems.respond(problem);
             }
             if (e.failure() != null) {
-                return problem(HttpStatus.FORBIDDEN, e.failure().code(), "Online account creation is not possible",
-                        Map.of("step", e.step().slug(), "alternatives", List.of("phone:3646", "franceconnect")));
+                ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, e.failure().code(),
+                        "Online account creation is not possible");
+                problem.setProperty("step", e.step().slug());
+                problem.setProperty("alternatives", List.of("phone:3646", "franceconnect"));
+                return Problems.respond(problem);
             }
-            return service.model(e).flatMap(model -> json(HttpStatus.OK, state(id, e, model)));
+            return EnrollmentState.of(id, e, service).flatMap(state -> json(HttpStatus.OK, state));
         }
 
-        private static Map<String, Object> state(String id, Enrollment e, Map<String, Object> model) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("id", id);
-            body.put("step", e.step().slug());
-            body.put("expires_at", e.expiresAt().toString());
-            model.forEach((k, v) -> body.put(k, v));
-            if (e.failure() != null) {
-                body.put("failure", e.failure().code());
-            }
-            return body;
-        }
-
-        private static Mono<ServerResponse> json(HttpStatus status, Map<String, Object> body) {
-            return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noStore())
-                    .bodyValue(JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8));
+        private static ProblemDetail tooManyAttempts(Enrollment e) {
+            ProblemDetail problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts; retry later");
+            problem.setProperty("step", e.step().slug());
+            return problem;
         }
 
         private static Mono<ServerResponse> notFound() {
-            return problem(HttpStatus.NOT_FOUND, "not_found", "No such enrollment, or it has expired", Map.of());
+            return Problems.respond(Problems.of(HttpStatus.NOT_FOUND, "not_found", "No such enrollment, or it has expired"));
         }
+    }
 
-        /** RFC 9457: type, title, status, plus the stable {@code code} and any extension members. */
-        private static Mono<ServerResponse> problem(HttpStatus status, String code, String title, Map<String, Object> extra) {
-            return problem(status, code, title, extra, headers -> { });
-        }
+    /** At least one second: a client that retries at once is refused again. */
+    static String retryAfter(java.time.Duration wait) {
+        return Long.toString(Math.max(1, wait.toSeconds()));
+    }
 
-        private static Mono<ServerResponse> problem(HttpStatus status, String code, String title, Map<String, Object> extra,
-                java.util.function.Consumer<HttpHeaders> headers) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("type", URI.create("https://ameli.example/problems/" + code).toString());
-            body.put("title", title);
-            body.put("status", status.value());
-            body.put("code", code);
-            body.putAll(extra);
-            return ServerResponse.status(status).contentType(PROBLEM).cacheControl(CacheControl.noStore()).headers(headers)
-                    .bodyValue(JSONObjectUtils.toJSONString(body).getBytes(StandardCharsets.UTF_8));
-        }
+    static Mono<ServerResponse> json(HttpStatus status, Object body) {
+        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noStore())
+                .bodyValue(body);
     }
 }

@@ -1,5 +1,6 @@
 package fr.ameli.idp.enrollment;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.account.EmailConfirmations;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.web.ClientAddress;
@@ -35,14 +36,13 @@ public class EnrollmentRoutes {
     RouterFunction<ServerResponse> enrollmentRouter(EnrollmentService service, AccountActivation activation,
             IdpProperties idp, EnrollmentProperties properties, ErrorRenderer errors, ActivationRecovery recovery) {
         Handlers h = new Handlers(service, activation, idp, properties, recovery);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/inscription", h::start)
                 .GET("/inscription/activation", h::activate)
                 .POST("/inscription/recommencer", h::restart)
                 .GET("/inscription/{step}", h::show)
                 .POST("/inscription/{step}", h::submit)
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     /** The cookie that refers to an attempt, for an attempt started elsewhere (the federated path). */
@@ -74,20 +74,18 @@ public class EnrollmentRoutes {
             return request.formData().flatMap(form -> {
                 Map<String, String> fields = single(form);
                 String handle = cookie(request);
-                Mono<String> attempt = handle == null || step != EnrollmentStep.IDENTITY
+                Mono<String> existing = handle == null || step != EnrollmentStep.IDENTITY
                         ? Mono.justOrEmpty(handle)
                         : service.find(handle).map(e -> handle);
                 // The attempt starts with the first form: no row for people who only look at the page.
-                return attempt
+                return existing.map(Attempt::new)
                         .switchIfEmpty(Mono.defer(() -> step == EnrollmentStep.IDENTITY
-                                ? service.start(Enrollment.Channel.WEB, Enrollment.Path.CARTE_VITALE, fields.get("auth"))
-                                        .map(started -> {
-                                            request.exchange().getResponse().addCookie(setCookie(started.handle()));
-                                            return started.handle();
-                                        })
+                                ? service.startCarteVitale(Enrollment.Channel.WEB, fields.get("auth"))
+                                        .map(started -> new Attempt(started.handle(), setCookie(started.handle())))
                                 : Mono.empty()))
-                        .flatMap(h -> service.submit(h, step, fields, ClientAddress.of(request)))
-                        .flatMap(result -> respond(request, step, result))
+                        .flatMap(attempt -> service.submit(attempt.handle(), step, fields, ClientAddress.of(request))
+                                .flatMap(result -> respond(request, step, result, attempt.cookies()))
+                                .switchIfEmpty(Mono.defer(() -> expired(request, attempt.cookies()))))
                         .switchIfEmpty(Mono.defer(() -> expired(request)));
             });
         }
@@ -102,7 +100,8 @@ public class EnrollmentRoutes {
                 return result.outcome() == EmailConfirmations.Outcome.EXPIRED && result.accountId() != null
                         && result.purpose() == EmailConfirmations.Purpose.ACTIVATION
                         ? recovery.open(result.accountId())
-                                .flatMap(cookie -> ServerResponse.seeOther(URI.create(ActivationRecovery.PATH)).cookie(cookie).build())
+                                .flatMap(handle -> ServerResponse.seeOther(URI.create(ActivationRecoveryRoutes.PATH))
+                                        .cookie(ActivationRecoveryRoutes.cookie(handle, idp, properties)).build())
                                 .switchIfEmpty(page)
                         : page;
             });
@@ -112,27 +111,30 @@ public class EnrollmentRoutes {
             return ServerResponse.seeOther(URI.create("/inscription")).cookie(clearCookie()).build();
         }
 
-        private Mono<ServerResponse> respond(ServerRequest request, EnrollmentStep posted, EnrollmentService.Result result) {
-            if (result instanceof EnrollmentService.Result.Limited limited) {
-                return service.model(limited.enrollment()).flatMap(model -> page(request, posted, model,
-                        Map.of("_global", "inscription.trop_de_tentatives"), Map.of(), HttpStatus.TOO_MANY_REQUESTS));
-            }
-            if (result instanceof EnrollmentService.Result.Rejected rejected) {
-                Map<String, Object> typed = new HashMap<>(rejected.model());
-                return service.model(rejected.enrollment()).flatMap(model -> {
-                    Map<String, Object> all = new HashMap<>(model);
-                    all.putAll(typed);
-                    return page(request, posted, all, rejected.errors(), Map.of(), HttpStatus.OK);
-                });
-            }
-            EnrollmentStep now = result.enrollment().step();
-            return now == posted && result instanceof EnrollmentService.Result.Moved
-                    ? ServerResponse.seeOther(URI.create("/inscription/" + now.slug() + "?renvoye")).build()
-                    : redirect(now);
+        /** The page or the redirect a submission leads to, with the cookie of an attempt it has just started. */
+        private Mono<ServerResponse> respond(ServerRequest request, EnrollmentStep posted, EnrollmentService.Result result,
+                ResponseCookie... cookies) {
+            return switch (result) {
+                case EnrollmentService.Result.Limited limited -> service.model(limited.enrollment())
+                        .flatMap(model -> page(request, posted, model, Map.of("_global", "inscription.trop_de_tentatives"),
+                                Map.of(), HttpStatus.TOO_MANY_REQUESTS, cookies));
+                case EnrollmentService.Result.Rejected rejected -> service.model(rejected.enrollment())
+                        .flatMap(model -> page(request, posted, model, rejected.errors(), rejected.model(), HttpStatus.OK,
+                                cookies));
+                // Saved, and still on the same step (a link sent again): say so on the page.
+                case EnrollmentService.Result.Moved moved when moved.enrollment().step() == posted ->
+                        seeOther("/inscription/" + posted.slug() + "?renvoye", cookies);
+                case EnrollmentService.Result.Moved moved -> redirect(moved.enrollment().step(), cookies);
+                case EnrollmentService.Result.OutOfStep outOfStep -> redirect(outOfStep.enrollment().step(), cookies);
+            };
+        }
+
+        /** The attempt a submission goes to, and the cookie to set when the submission has just started it. */
+        private record Attempt(String handle, ResponseCookie... cookies) {
         }
 
         private Mono<ServerResponse> page(ServerRequest request, EnrollmentStep step, Map<String, Object> model,
-                Map<String, String> errors, Map<String, Object> extra, HttpStatus status) {
+                Map<String, String> errors, Map<String, Object> extra, HttpStatus status, ResponseCookie... cookies) {
             Map<String, Object> all = new HashMap<>(model);
             all.putAll(extra);
             all.put("erreurs", errors);
@@ -140,7 +142,7 @@ public class EnrollmentRoutes {
             all.put("numeroEtape", progress(step));
             all.put("renvoye", request.queryParam("renvoye").isPresent());
             all.putIfAbsent("auth", request.queryParam("auth").orElse(""));
-            return Pages.render(request, status, "inscription/" + step.slug(), all);
+            return Pages.render(request, status, "inscription/" + step.slug(), all, cookies);
         }
 
         private static Map<String, Object> failure(Enrollment e) {
@@ -175,16 +177,24 @@ public class EnrollmentRoutes {
             }
         }
 
-        private static Mono<ServerResponse> redirect(EnrollmentStep step) {
-            return ServerResponse.seeOther(URI.create("/inscription/" + step.slug())).build();
+        private static Mono<ServerResponse> redirect(EnrollmentStep step, ResponseCookie... cookies) {
+            return seeOther("/inscription/" + step.slug(), cookies);
+        }
+
+        private static Mono<ServerResponse> seeOther(String location, ResponseCookie... cookies) {
+            ServerResponse.BodyBuilder response = ServerResponse.seeOther(URI.create(location));
+            for (ResponseCookie cookie : cookies) {
+                response.cookie(cookie);
+            }
+            return response.build();
         }
 
         private static Mono<ServerResponse> redirectToStart() {
             return ServerResponse.seeOther(URI.create("/inscription")).build();
         }
 
-        private Mono<ServerResponse> expired(ServerRequest request) {
-            return Pages.render(request, HttpStatus.GONE, "inscription/expiree", Map.of());
+        private Mono<ServerResponse> expired(ServerRequest request, ResponseCookie... cookies) {
+            return Pages.render(request, HttpStatus.GONE, "inscription/expiree", Map.of(), cookies);
         }
 
         private ResponseCookie setCookie(String handle) {

@@ -1,12 +1,16 @@
 package fr.ameli.idp.enrollment;
 
 import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.registry.InsuredPerson;
+import fr.ameli.idp.registry.Nir;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -62,25 +66,33 @@ public class EnrollmentService {
         this.limits = limits;
     }
 
-    public Mono<Started> start(Enrollment.Channel channel, Enrollment.Path path, @Nullable String pendingAuthorizationId) {
-        return Mono.defer(() -> {
-            String handle = Secrets.newHandle();
-            Instant now = clock.instant();
-            Enrollment e = new Enrollment(Secrets.sha256(handle), channel, path, null, null, 0, 0, null, null, null, null,
-                    null, null, null, null, pendingAuthorizationId, now, now.plus(properties.ttl()), 0);
-            return store.insert(e).thenReturn(new Started(handle, e));
-        });
+    /** Starts an attempt on the carte Vitale path (identity form, then IBAN and carte Vitale digits). */
+    public Mono<Started> startCarteVitale(Enrollment.Channel channel, @Nullable String pendingAuthorizationId) {
+        return begin((idHash, now) -> Enrollment.carteVitale(idHash, channel, pendingAuthorizationId, now,
+                properties.ttl()));
     }
 
     /** Starts an attempt whose identity (and proof) a federated provider already established. */
-    public Mono<Started> startFederated(Enrollment.Channel channel, fr.ameli.idp.registry.Nir nir, String sub,
+    public Mono<Started> startFederated(Enrollment.Channel channel, Nir nir, String sub,
             @Nullable String pendingAuthorizationId) {
+        return begin((idHash, now) -> Enrollment.federated(idHash, channel, nir, sub, pendingAuthorizationId, now,
+                properties.ttl()));
+    }
+
+    /**
+     * Starts an attempt on the provisional-code path (SPEC 3.4): the person logged in with a code given at a CPAM
+     * counter, which stands for identity and proof; the attempt goes on at the CGU.
+     */
+    public Mono<Started> startProvisional(Enrollment.Channel channel, Nir nir, @Nullable String pendingAuthorizationId) {
+        return begin((idHash, now) -> Enrollment.provisionalCode(idHash, channel, nir, pendingAuthorizationId, now,
+                properties.ttl()));
+    }
+
+    /** Stores a new attempt under a fresh handle; only the handle's hash is stored. */
+    private Mono<Started> begin(BiFunction<byte[], Instant, Enrollment> attempt) {
         return Mono.defer(() -> {
             String handle = Secrets.newHandle();
-            Instant now = clock.instant();
-            Enrollment e = new Enrollment(Secrets.sha256(handle), channel, Enrollment.Path.FEDERATION, null, null, 0, 0, null,
-                    null, null, null, null, null, null, null, pendingAuthorizationId, now, now.plus(properties.ttl()), 0)
-                    .withFederatedIdentity(nir, sub, now);
+            Enrollment e = attempt.apply(Secrets.sha256(handle), clock.instant());
             return store.insert(e).thenReturn(new Started(handle, e));
         });
     }
@@ -89,7 +101,7 @@ public class EnrollmentService {
      * Whether a person the federated provider vouched for, and who has no account here, may create one
      * (the exclusions of the federated path: scheme, NIR, an account elsewhere); the reason when not.
      */
-    public java.util.Optional<EnrollmentFailure> federatedEligibility(fr.ameli.idp.registry.InsuredPerson person) {
+    public Optional<EnrollmentFailure> federatedEligibility(InsuredPerson person) {
         return EligibilityCheck.federatedPath(person, false);
     }
 
@@ -120,32 +132,23 @@ public class EnrollmentService {
         });
     }
 
-    /**
-     * Starts an attempt on the provisional-code path (SPEC 3.4): the person logged in with a code given at a CPAM
-     * counter, which stands for identity and proof; the attempt goes on at the CGU.
-     */
-    public Mono<Started> startProvisional(Enrollment.Channel channel, fr.ameli.idp.registry.Nir nir,
-            @Nullable String pendingAuthorizationId) {
-        return Mono.defer(() -> {
-            String handle = Secrets.newHandle();
-            Instant now = clock.instant();
-            Enrollment e = new Enrollment(Secrets.sha256(handle), channel, Enrollment.Path.PROVISIONAL_CODE, null, null, 0, 0,
-                    null, null, null, null, null, null, null, null, pendingAuthorizationId, now, now.plus(properties.ttl()), 0)
-                    .withProvisionalCode(nir, now);
-            return store.insert(e).thenReturn(new Started(handle, e));
-        });
+    private Mono<Result> apply(Enrollment current, StepOutcome outcome) {
+        return switch (outcome) {
+            case StepOutcome.Invalid invalid -> {
+                Enrollment counted = invalid.counted();
+                Mono<Boolean> saved = counted == null ? Mono.just(true) : store.save(counted, clock.instant());
+                yield saved.map(done -> new Result.Rejected(counted == null ? current : counted, invalid.errors(),
+                        invalid.model()));
+            }
+            case StepOutcome.Advanced advanced -> save(current, advanced.enrollment(), advanced.effect());
+            case StepOutcome.Failed failed -> save(current, failed.enrollment(), Mono.empty());
+        };
     }
 
-    private Mono<Result> apply(Enrollment current, StepOutcome outcome) {
-        if (outcome instanceof StepOutcome.Invalid invalid) {
-            Mono<Boolean> counted = invalid.counted() == null ? Mono.just(true) : store.save(invalid.counted(), clock.instant());
-            return counted.map(saved -> new Result.Rejected(invalid.counted() == null ? current : invalid.counted(),
-                    invalid.errors(), invalid.model()));
-        }
-        Enrollment next = outcome instanceof StepOutcome.Advanced a ? a.enrollment() : ((StepOutcome.Failed) outcome).enrollment();
-        Mono<Void> effect = outcome instanceof StepOutcome.Advanced a ? a.effect() : Mono.empty();
+    /** Saves {@code next} with the version check, together with the step's {@code effect}, in one transaction. */
+    private Mono<Result> save(Enrollment current, Enrollment next, Mono<Void> effect) {
         return effect
-                .then(store.save(next, clock.instant()))
+                .then(Mono.defer(() -> store.save(next, clock.instant())))
                 .flatMap(saved -> saved ? Mono.just(next) : Mono.error(new ConcurrentSubmission()))
                 .as(tx::transactional)
                 .<Result>map(Result.Moved::new)

@@ -1,12 +1,9 @@
 package fr.ameli.idp.enrollment;
 
-import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.account.PasswordChanges;
 import fr.ameli.idp.account.PasswordPolicy;
-import fr.ameli.idp.account.PasswordViolation;
-import fr.ameli.idp.registry.Registry;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -18,12 +15,10 @@ import reactor.core.publisher.Mono;
 @Component
 class PasswordStep implements StepHandler {
 
-    private final Registry registry;
-    private final PasswordHasher hasher;
+    private final PasswordChanges passwords;
 
-    PasswordStep(Registry registry, PasswordHasher hasher) {
-        this.registry = registry;
-        this.hasher = hasher;
+    PasswordStep(PasswordChanges passwords) {
+        this.passwords = passwords;
     }
 
     @Override
@@ -33,21 +28,14 @@ class PasswordStep implements StepHandler {
 
     @Override
     public Mono<StepOutcome> submit(Enrollment enrollment, Map<String, String> form) {
-        String password = form.getOrDefault("motDePasse", "");
-        String confirmation = form.getOrDefault("confirmation", "");
-        return registry.findByNir(enrollment.nir()).flatMap(person -> {
-            List<PasswordViolation> violations = PasswordPolicy.check(password, confirmation, person.nir(), person.birthDate());
-            if (!violations.isEmpty()) {
-                return Mono.just(new StepOutcome.Invalid(
-                        Map.of("motDePasse", key(violations.get(0))),
-                        Map.of("violations", violations.stream().map(PasswordStep::key).toList(),
-                                "force", PasswordPolicy.strength(password).name().toLowerCase(Locale.ROOT))));
-            }
-            return hasher.hash(password).map(hash -> new StepOutcome.Advanced(enrollment.withPassword(hash)));
-        });
-    }
-
-    static String key(PasswordViolation violation) {
-        return "mdp." + violation.name().toLowerCase(Locale.ROOT);
+        return passwords.check(Objects.requireNonNull(enrollment.nir()), form.getOrDefault("motDePasse", ""),
+                        form.getOrDefault("confirmation", ""))
+                .map(verdict -> switch (verdict) {
+                    case PasswordChanges.Verdict.Refused refused -> new StepOutcome.Invalid(
+                            Map.of("motDePasse", refused.messageKeys().get(0)),
+                            Map.of("violations", refused.messageKeys(), "force", refused.strengthName()));
+                    case PasswordChanges.Verdict.Accepted accepted ->
+                            new StepOutcome.Advanced(enrollment.withPassword(accepted.hash()));
+                });
     }
 }

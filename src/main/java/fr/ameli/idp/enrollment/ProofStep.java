@@ -56,7 +56,7 @@ class ProofStep implements StepHandler {
         }
         return registry.findByNir(enrollment.nir()).map(person -> {
             if (matches(person, iban, serial)) {
-                return new StepOutcome.Advanced(enrollment.withProof(now).withProofAttempts(0, null));
+                return new StepOutcome.Advanced(enrollment.withProof(now));
             }
             int attempts = enrollment.proofAttempts() + 1;
             if (attempts >= properties.maxProofAttempts()) {

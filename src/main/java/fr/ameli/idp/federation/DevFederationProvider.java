@@ -1,5 +1,6 @@
 package fr.ameli.idp.federation;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -97,15 +98,17 @@ class DevFederationProvider {
     RouterFunction<ServerResponse> devFederationRouter(IdpProperties idp, FederationProperties federation, Clock clock,
             ErrorRenderer errors) throws JOSEException {
         Provider provider = new Provider(idp.issuer(), federation.clientId(), federation.clientSecret(), clock, errors);
-        return RouterFunctions.route()
-                .GET(PATH + "/.well-known/openid-configuration", request -> provider.discovery())
-                .GET(PATH + "/jwks", request -> provider.jwks())
-                .GET(PATH + "/authorize", provider::authorize)
-                .POST(PATH + "/authorize", provider::choose)
-                .POST(PATH + "/token", provider::token)
-                .GET(PATH + "/userinfo", provider::userinfo)
-                .GET(PATH + "/session/end", provider::endSession)
-                .build();
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
+                        .GET(PATH + "/authorize", provider::authorize)
+                        .POST(PATH + "/authorize", provider::choose)
+                        .GET(PATH + "/session/end", provider::endSession)
+                        .build())
+                .and(ErrorChannel.OAUTH.declare(RouterFunctions.route()
+                        .GET(PATH + "/.well-known/openid-configuration", request -> provider.discovery())
+                        .GET(PATH + "/jwks", request -> provider.jwks())
+                        .POST(PATH + "/token", provider::token)
+                        .GET(PATH + "/userinfo", provider::userinfo)
+                        .build()));
     }
 
     private static final class Provider {

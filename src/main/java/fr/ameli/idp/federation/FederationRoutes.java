@@ -1,5 +1,6 @@
 package fr.ameli.idp.federation;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.enrollment.EnrollmentProperties;
 import fr.ameli.idp.enrollment.EnrollmentRoutes;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
@@ -55,7 +56,7 @@ public class FederationRoutes {
             AuthorizationFlow flow, FederationSettings settings, IdpProperties idp, EnrollmentProperties enrollment,
             ErrorRenderer errors) {
         Handlers h = new Handlers(login, link, logout, flow, settings, idp, enrollment, errors);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/federation/login", request -> Mono.defer(() -> h.start(request, FederationRequests.Purpose.LOGIN)))
                 .GET("/federation/inscription",
                         request -> Mono.defer(() -> h.start(request, FederationRequests.Purpose.ENROLLMENT)))
@@ -63,8 +64,7 @@ public class FederationRoutes {
                 .GET("/federation/confirmation", h::confirmationPage)
                 .POST("/federation/confirmation", h::confirm)
                 .GET("/federation/logout-callback", request -> Mono.defer(() -> h.loggedOut(request)))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     private record Handlers(FederationLogin login, AccountLink link, FederationLogout logout, AuthorizationFlow flow,
@@ -116,17 +116,13 @@ public class FederationRoutes {
                             .switchIfEmpty(Mono.defer(this::expired));
                 }
                 return link.confirm(handle, password)
-                        .flatMap(outcome -> {
-                            if (outcome instanceof AccountLink.Outcome.SignedIn in) {
-                                return signedIn(in.opened(), in.pendingAuthorizationId(), clear(LINK_COOKIE));
-                            }
-                            if (outcome instanceof AccountLink.Outcome.WrongPassword wrong) {
-                                return confirmationForm(request, wrong.pending(), "federation.confirmation.incorrect",
-                                        HttpStatus.OK);
-                            }
-                            AccountLink.Outcome.Refused refused = (AccountLink.Outcome.Refused) outcome;
-                            return refusedPage(request, refused.purpose(), refused.motif(), refused.pendingAuthorizationId(),
-                                    clear(LINK_COOKIE));
+                        .flatMap(outcome -> switch (outcome) {
+                            case AccountLink.Outcome.SignedIn in ->
+                                    signedIn(in.opened(), in.pendingAuthorizationId(), clear(LINK_COOKIE));
+                            case AccountLink.Outcome.WrongPassword wrong -> confirmationForm(request, wrong.pending(),
+                                    "federation.confirmation.incorrect", HttpStatus.OK);
+                            case AccountLink.Outcome.Refused refused -> refusedPage(request, refused.purpose(),
+                                    refused.motif(), refused.pendingAuthorizationId(), clear(LINK_COOKIE));
                         })
                         .switchIfEmpty(Mono.defer(this::expired));
             });
@@ -143,21 +139,19 @@ public class FederationRoutes {
 
         private Mono<ServerResponse> respond(ServerRequest request, FederationRequests.Purpose purpose,
                 FederationLogin.Outcome outcome) {
-            if (outcome instanceof FederationLogin.Outcome.SignedIn in) {
-                return signedIn(in.opened(), in.pendingAuthorizationId(), null);
-            }
-            if (outcome instanceof FederationLogin.Outcome.EnrollmentStarted started) {
-                return ServerResponse.seeOther(URI.create("/inscription/" + started.started().enrollment().step().slug()))
+            return switch (outcome) {
+                case FederationLogin.Outcome.SignedIn in -> signedIn(in.opened(), in.pendingAuthorizationId(), null);
+                case FederationLogin.Outcome.EnrollmentStarted started -> ServerResponse
+                        .seeOther(URI.create("/inscription/" + started.started().enrollment().step().slug()))
                         .cookie(EnrollmentRoutes.cookie(started.started().handle(), idp, enrollment))
                         .build();
-            }
-            if (outcome instanceof FederationLogin.Outcome.LinkRequired required) {
-                return ServerResponse.seeOther(URI.create("/federation/confirmation"))
+                case FederationLogin.Outcome.LinkRequired required -> ServerResponse
+                        .seeOther(URI.create("/federation/confirmation"))
                         .cookie(cookie(LINK_COOKIE, required.handle(), settings.properties().requestTtl()))
                         .build();
-            }
-            FederationLogin.Outcome.Refused refused = (FederationLogin.Outcome.Refused) outcome;
-            return refusedPage(request, purpose, refused.motif(), refused.pendingAuthorizationId(), null);
+                case FederationLogin.Outcome.Refused refused ->
+                        refusedPage(request, purpose, refused.motif(), refused.pendingAuthorizationId(), null);
+            };
         }
 
         private Mono<ServerResponse> signedIn(LoginSessions.Opened opened, @Nullable String pendingAuthorizationId,
@@ -190,10 +184,8 @@ public class FederationRoutes {
             model.put("motif", motif);
             model.put("parcours", journey(purpose));
             model.put("auth", auth == null ? "" : auth);
-            if (extra != null) {
-                request.exchange().getResponse().addCookie(extra);
-            }
-            return Pages.render(request, HttpStatus.OK, "federation/echec", model);
+            return extra == null ? Pages.render(request, HttpStatus.OK, "federation/echec", model)
+                    : Pages.render(request, HttpStatus.OK, "federation/echec", model, extra);
         }
 
         /** The one failure path of the provider: the French page of the journey, the reason code in the log. */

@@ -1,5 +1,6 @@
 package fr.ameli.idp.login;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.session.LoginSessions;
@@ -32,12 +33,12 @@ public class LoginRoutes {
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
             SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
         Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
                 .GET("/login/code", h::codePage)
                 .POST("/login/code", h::codeSubmit)
-                .build();
+                .build());
     }
 
     private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,
@@ -147,8 +148,7 @@ public class LoginRoutes {
             Map<String, Object> model = new HashMap<>();
             model.put("auth", "");
             model.put("erreur", errorKey);
-            return Pages.render(request, status, "connexion", model)
-                    .doOnNext(r -> request.exchange().getResponse().addCookie(codes.clearChallenge()));
+            return Pages.render(request, status, "connexion", model, codes.clearChallenge());
         }
 
         /** Opens the session and continues where the person was going (an RP's request, or the home page). */

@@ -1,25 +1,17 @@
 package fr.ameli.idp.login;
 
-import fr.ameli.idp.account.AccountStatus;
-import fr.ameli.idp.account.Accounts;
-import fr.ameli.idp.account.PasswordHasher;
-import fr.ameli.idp.account.PasswordPolicy;
-import fr.ameli.idp.account.PasswordViolation;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.provisional.ProvisionalCodes;
-import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.Pages;
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -38,40 +30,24 @@ class NewCodeRoutes {
     static final String PATH = "/login/nouveau-code";
 
     @Bean
-    RouterFunction<ServerResponse> newCodeRouter(ProvisionalCodes codes, ProvisionalLogin provisional, Registry registry,
-            Accounts accounts, PasswordHasher hasher, TransactionalOperator tx, LoginSessions sessions, SecurityCodes devices,
-            AuthorizationFlow flow, ErrorRenderer errors) {
-        return RouterFunctions.route()
+    RouterFunction<ServerResponse> newCodeRouter(ProvisionalCodes codes, ProvisionalLogin provisional, PersonalCodeReset resets,
+            LoginSessions sessions, SecurityCodes devices, AuthorizationFlow flow, ErrorRenderer errors) {
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, request -> codes.reset(ProvisionalLogin.resetHandle(request))
                         .flatMap(reset -> page(request, Map.of()))
                         .switchIfEmpty(Mono.defer(() -> expired(errors))))
                 .POST(PATH, request -> request.formData().flatMap(form -> codes.reset(ProvisionalLogin.resetHandle(request))
-                        .flatMap(reset -> registry.findByNir(reset.nir()).zipWith(accounts.findByNir(reset.nir()))
-                                .filter(found -> found.getT2().status() == AccountStatus.ACTIVE)
-                                .flatMap(found -> {
-                                    String password = valueOf(form.getFirst("motDePasse"));
-                                    List<PasswordViolation> violations = PasswordPolicy.check(password,
-                                            valueOf(form.getFirst("confirmation")), found.getT1().nir(), found.getT1().birthDate());
-                                    if (!violations.isEmpty()) {
-                                        Map<String, Object> model = new HashMap<>();
-                                        model.put("violations", violations.stream()
-                                                .map(v -> "mdp." + v.name().toLowerCase(Locale.ROOT)).toList());
-                                        model.put("force", PasswordPolicy.strength(password).name().toLowerCase(Locale.ROOT));
-                                        return page(request, model);
-                                    }
-                                    java.util.UUID accountId = found.getT2().id();
-                                    return hasher.hash(password)
-                                            .flatMap(hash -> codes.finishReset(reset.codeId())
-                                                    .filter(Boolean::booleanValue)
-                                                    .flatMap(done -> accounts.changePassword(accountId, hash))
-                                                    .as(tx::transactional))
-                                            .flatMap(changed -> loggedIn(request, accountId, reset, sessions, devices, flow,
-                                                    provisional));
+                        .flatMap(reset -> resets.choose(reset, valueOf(form.getFirst("motDePasse")),
+                                        valueOf(form.getFirst("confirmation")))
+                                .flatMap(result -> switch (result) {
+                                    case PersonalCodeReset.Result.Refused refused -> page(request,
+                                            Map.of("violations", refused.violations(), "force", refused.strength()));
+                                    case PersonalCodeReset.Result.Changed changed -> loggedIn(request, changed.accountId(),
+                                            reset, sessions, devices, flow, provisional);
                                 }))
                         .switchIfEmpty(Mono.defer(() -> expired(errors)))))
                 .GET(PATH + "/enregistre", request -> Pages.render(request, "nouveau-code-enregistre", Map.of()))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     /**

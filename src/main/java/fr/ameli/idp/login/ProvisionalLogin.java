@@ -2,6 +2,7 @@ package fr.ameli.idp.login;
 
 import fr.ameli.idp.account.Account;
 import fr.ameli.idp.enrollment.ActivationRecovery;
+import fr.ameli.idp.enrollment.ActivationRecoveryRoutes;
 import fr.ameli.idp.enrollment.Enrollment;
 import fr.ameli.idp.enrollment.EnrollmentProperties;
 import fr.ameli.idp.enrollment.EnrollmentRoutes;
@@ -49,9 +50,14 @@ class ProvisionalLogin {
 
     /** Uses the code up and starts the provisional-code enrollment; empty when the code was used meanwhile. */
     Mono<ResponseCookie> enroll(Nir nir, UUID codeId, String auth) {
-        return codes.consume(codeId).filter(Boolean::booleanValue)
-                .flatMap(used -> enrollment.startProvisional(Enrollment.Channel.WEB, nir, auth.isEmpty() ? null : auth))
+        return startEnrollment(Enrollment.Channel.WEB, nir, codeId, auth)
                 .map(started -> EnrollmentRoutes.cookie(started.handle(), idp, enrollmentProperties));
+    }
+
+    /** The same for any channel (the app gets the attempt's id); empty when the code was used meanwhile. */
+    Mono<EnrollmentService.Started> startEnrollment(Enrollment.Channel channel, Nir nir, UUID codeId, String auth) {
+        return codes.consume(codeId).filter(Boolean::booleanValue)
+                .flatMap(used -> enrollment.startProvisional(channel, nir, auth.isEmpty() ? null : auth));
     }
 
     /** Uses the code up; this browser must now choose a new personal code. Empty when the code was used meanwhile. */
@@ -63,7 +69,8 @@ class ProvisionalLogin {
     Mono<ResponseCookie> pending(Account account) {
         return recovery.phase(account.id())
                 .filter(phase -> phase != LinkWindows.Phase.LIVE)
-                .flatMap(phase -> recovery.open(account.id()));
+                .flatMap(phase -> recovery.open(account.id()))
+                .map(handle -> ActivationRecoveryRoutes.cookie(handle, idp, enrollmentProperties));
     }
 
     static @Nullable String resetHandle(ServerRequest request) {

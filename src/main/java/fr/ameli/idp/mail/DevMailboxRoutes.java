@@ -1,5 +1,6 @@
 package fr.ameli.idp.mail;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.icegreen.greenmail.util.GreenMail;
 import fr.ameli.idp.embedded.EmbeddedInfrastructure;
 import fr.ameli.idp.platform.IdpProperties;
@@ -74,10 +75,10 @@ class DevMailboxRoutes {
     @Bean
     RouterFunction<ServerResponse> devMailboxRouter(IdpProperties idp) {
         log.info("Development mailbox (embedded SMTP server): {}/dev/mailbox", idp.issuer());
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/dev/mailbox", this::list)
                 .GET("/dev/mailbox/{index}", this::show)
-                .build();
+                .build());
     }
 
     private Mono<ServerResponse> list(ServerRequest request) {

@@ -17,6 +17,28 @@ public final class Failures {
     private Failures() {
     }
 
+    /** The SQLSTATE of the first database error along the cause chain, or null. */
+    public static @org.jspecify.annotations.Nullable String sqlState(Throwable error) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (t instanceof R2dbcException db && db.getSqlState() != null) {
+                return db.getSqlState();
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code error}, or one of its causes, is an instance of {@code type}. */
+    public static boolean causedBy(Throwable error, Class<?> type) {
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < MAX_DEPTH; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code a.B < c.D [SQLSTATE 23505]}: outermost first. */
     public static String describe(Throwable error) {
         return describe(error, t -> true);

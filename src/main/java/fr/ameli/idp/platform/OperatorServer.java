@@ -1,5 +1,6 @@
 package fr.ameli.idp.platform;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +52,7 @@ public final class OperatorServer implements SmartLifecycle {
     static RouterFunction<ServerResponse> router(List<OperatorRoutes> routes, OperatorAccess access) {
         RouterFunctions.Builder builder = RouterFunctions.route();
         routes.forEach(r -> r.declare(builder));
-        return builder.filter(access).build();
+        return ErrorChannel.OAUTH.declare(builder.filter(access).build());
     }
 
     @Override

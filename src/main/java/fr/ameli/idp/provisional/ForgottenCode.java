@@ -11,7 +11,15 @@ import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.BirthDate;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.captcha.CaptchaChallenges;
+import fr.ameli.idp.registry.InvalidBirthDateException;
+import fr.ameli.idp.registry.InvalidNirException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -32,6 +40,7 @@ class ForgottenCode {
 
     static final String SUBJECT = "Votre code provisoire ameli";
     static final int CODE_LENGTH = 4;
+    private static final ZoneId FRANCE = ZoneId.of("Europe/Paris");
 
     private static final Logger log = LoggerFactory.getLogger(ForgottenCode.class);
 
@@ -47,6 +56,18 @@ class ForgottenCode {
         /** Too many requests for this NIR or from this address. */
         record Limited() implements Result {
         }
+
+        /** A field is missing or malformed (message keys per field): nothing was checked, the captcha is still live. */
+        record Invalid(Map<String, String> errors) implements Result {
+        }
+
+        /** The captcha's answer was wrong, or came too late ({@code errorKey}): that challenge is used up. */
+        record CaptchaRefused(String errorKey) implements Result {
+        }
+    }
+
+    /** What a person (the page's form, or the app) submits: NIR, birth date, the captcha's handle and answer. */
+    record Submission(String nir, String birthDate, @Nullable String captchaHandle, String captchaAnswer) {
     }
 
     private final Registry registry;
@@ -60,10 +81,14 @@ class ForgottenCode {
     private final ProvisionalCodeProperties properties;
     private final LimitProperties.ForgottenCode limits;
     private final ProvisionalCodeLockout lockout;
+    private final CaptchaChallenges captcha;
+    private final Clock clock;
 
     ForgottenCode(Registry registry, Accounts accounts, ProvisionalCodes codes, PasswordHasher hasher, MailTemplates templates,
             MailOutbox outbox, TransactionalOperator tx, RateLimiter limiter, ProvisionalCodeProperties properties,
-            LimitProperties limits, ProvisionalCodeLockout lockout) {
+            LimitProperties limits, ProvisionalCodeLockout lockout, CaptchaChallenges captcha, Clock clock) {
+        this.captcha = captcha;
+        this.clock = clock;
         this.registry = registry;
         this.accounts = accounts;
         this.codes = codes;
@@ -77,9 +102,54 @@ class ForgottenCode {
         this.lockout = lockout;
     }
 
+    /**
+     * The whole « Code oublié ? » submission, for the page and the app alike: fields checked (nothing counted when one
+     * is wrong), then the limit per client address, then the captcha (used up by the check), then {@link #request}.
+     */
+    Mono<Result> submit(Submission submission, String clientAddress) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        Nir nir = nir(submission.nir(), errors);
+        BirthDate birthDate = birthDate(submission.birthDate(), errors);
+        if (submission.captchaAnswer().isBlank()) {
+            errors.put("captcha", "oubli.captcha.obligatoire");
+        }
+        if (!errors.isEmpty() || nir == null || birthDate == null) {
+            return Mono.just(new Result.Invalid(errors));
+        }
+        return allowAddress(clientAddress).flatMap(allowed -> !allowed ? Mono.just(new Result.Limited())
+                : captcha.check(submission.captchaHandle(), submission.captchaAnswer()).flatMap(outcome -> switch (outcome) {
+                    case WRONG -> Mono.just(new Result.CaptchaRefused("oubli.captcha.incorrect"));
+                    case EXPIRED -> Mono.just(new Result.CaptchaRefused("oubli.captcha.expire"));
+                    case VALID -> request(nir, birthDate);
+                }));
+    }
+
     /** Counts a submission from this client address; emits false beyond the limit. */
-    Mono<Boolean> allowAddress(String clientAddress) {
+    private Mono<Boolean> allowAddress(String clientAddress) {
         return limiter.acquire("forgotten-code-address", clientAddress, limits.perAddress());
+    }
+
+    private static @Nullable Nir nir(String raw, Map<String, String> errors) {
+        if (raw.isBlank()) {
+            errors.put("nir", "inscription.nir.obligatoire");
+            return null;
+        }
+        try {
+            return Nir.parse(raw);
+        } catch (InvalidNirException e) {
+            errors.put("nir", "inscription.nir.invalide");
+            return null;
+        }
+    }
+
+    private @Nullable BirthDate birthDate(String raw, Map<String, String> errors) {
+        try {
+            return BirthDate.parseFrench(raw, LocalDate.ofInstant(clock.instant(), FRANCE));
+        } catch (InvalidBirthDateException e) {
+            errors.put("dateNaissance", e.reason() == InvalidBirthDateException.Reason.EMPTY
+                    ? "inscription.date.obligatoire" : "inscription.date.invalide");
+            return null;
+        }
     }
 
     Mono<Result> request(Nir nir, BirthDate birthDate) {

@@ -1,21 +1,13 @@
 package fr.ameli.idp.provisional;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.captcha.CaptchaChallenges;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
-import fr.ameli.idp.registry.BirthDate;
-import fr.ameli.idp.registry.InvalidBirthDateException;
-import fr.ameli.idp.registry.InvalidNirException;
-import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
-import fr.ameli.idp.web.error.ErrorRenderer;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
@@ -43,23 +35,20 @@ class ForgottenCodeRoutes {
 
     static final String COOKIE = "AMELI_CAPTCHA";
     private static final String PATH = "/code-oublie";
-    private static final ZoneId FRANCE = ZoneId.of("Europe/Paris");
 
     @Bean
     RouterFunction<ServerResponse> forgottenCodeRouter(ForgottenCode forgotten, CaptchaChallenges captcha,
-            fr.ameli.idp.captcha.CaptchaProperties captchaProperties, IdpProperties idp, Clock clock, ErrorRenderer errors) {
-        Handlers h = new Handlers(forgotten, captcha, captchaProperties.ttl(), idp, clock);
-        return RouterFunctions.route()
+            fr.ameli.idp.captcha.CaptchaProperties captchaProperties, IdpProperties idp) {
+        Handlers h = new Handlers(forgotten, captcha, captchaProperties.ttl(), idp);
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, h::page)
                 .POST(PATH, h::submit)
                 .GET(PATH + "/captcha.png", request -> h.media(request, true))
                 .GET(PATH + "/captcha.wav", request -> h.media(request, false))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
-    private record Handlers(ForgottenCode forgotten, CaptchaChallenges captcha, Duration captchaTtl, IdpProperties idp,
-            Clock clock) {
+    private record Handlers(ForgottenCode forgotten, CaptchaChallenges captcha, Duration captchaTtl, IdpProperties idp) {
 
         Mono<ServerResponse> page(ServerRequest request) {
             return form(request, Map.of(), Map.of(), HttpStatus.OK);
@@ -73,24 +62,21 @@ class ForgottenCodeRoutes {
                 if ("nouvelle-image".equals(form.getFirst("action"))) {
                     return form(request, typed, Map.of(), HttpStatus.OK);
                 }
-                Map<String, String> fieldErrors = new LinkedHashMap<>();
-                Nir nir = nir(value(form, "nir"), fieldErrors);
-                BirthDate birthDate = birthDate(value(form, "dateNaissance"), fieldErrors);
-                if (value(form, "captcha").isBlank()) {
-                    fieldErrors.put("captcha", "oubli.captcha.obligatoire");
-                }
-                if (!fieldErrors.isEmpty() || nir == null || birthDate == null) {
+                ForgottenCode.Submission submission = new ForgottenCode.Submission(value(form, "nir"),
+                        value(form, "dateNaissance"), handle(request), value(form, "captcha"));
+                return forgotten.submit(submission, ClientAddress.of(request)).flatMap(result -> switch (result) {
                     // Nothing was checked: the same challenge stays valid (a browser without one gets one).
-                    String handle = handle(request);
-                    return handle == null ? form(request, typed, fieldErrors, HttpStatus.OK)
-                            : form(request, typed, fieldErrors, HttpStatus.OK, handle);
-                }
-                return forgotten.allowAddress(ClientAddress.of(request)).flatMap(allowed -> !allowed ? limited(request)
-                        : captcha.check(handle(request), value(form, "captcha")).flatMap(outcome -> switch (outcome) {
-                            case WRONG -> form(request, typed, Map.of("captcha", "oubli.captcha.incorrect"), HttpStatus.OK);
-                            case EXPIRED -> form(request, typed, Map.of("captcha", "oubli.captcha.expire"), HttpStatus.OK);
-                            case VALID -> forgotten.request(nir, birthDate).flatMap(result -> respond(request, result));
-                        }));
+                    case ForgottenCode.Result.Invalid invalid -> submission.captchaHandle() == null
+                            ? form(request, typed, invalid.errors(), HttpStatus.OK)
+                            : form(request, typed, invalid.errors(), HttpStatus.OK, submission.captchaHandle());
+                    case ForgottenCode.Result.CaptchaRefused refused ->
+                            form(request, typed, Map.of("captcha", refused.errorKey()), HttpStatus.OK);
+                    case ForgottenCode.Result.Sent sent -> Pages.render(request, HttpStatus.OK, "code-oublie/confirmation",
+                            Map.of("emailMasque", sent.maskedEmail()), cookie("", Duration.ZERO));
+                    case ForgottenCode.Result.NoMatch noMatch ->
+                            Pages.render(request, HttpStatus.OK, "code-oublie/impossible", Map.of(), cookie("", Duration.ZERO));
+                    case ForgottenCode.Result.Limited limited -> limited(request);
+                });
             });
         }
 
@@ -108,26 +94,13 @@ class ForgottenCodeRoutes {
                     .switchIfEmpty(Mono.defer(() -> ServerResponse.notFound().build()));
         }
 
-        private Mono<ServerResponse> respond(ServerRequest request, ForgottenCode.Result result) {
-            if (result instanceof ForgottenCode.Result.Sent sent) {
-                return Pages.render(request, "code-oublie/confirmation", Map.of("emailMasque", sent.maskedEmail()))
-                        .doOnNext(r -> request.exchange().getResponse().addCookie(cookie("", Duration.ZERO)));
-            }
-            if (result instanceof ForgottenCode.Result.NoMatch) {
-                return Pages.render(request, "code-oublie/impossible", Map.of())
-                        .doOnNext(r -> request.exchange().getResponse().addCookie(cookie("", Duration.ZERO)));
-            }
-            return limited(request);
-        }
-
         private Mono<ServerResponse> limited(ServerRequest request) {
             return Pages.render(request, HttpStatus.TOO_MANY_REQUESTS, "code-oublie/trop-de-demandes", Map.of());
         }
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
                 HttpStatus status) {
-            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle)
-                    .doOnNext(r -> request.exchange().getResponse().addCookie(cookie(handle, captchaTtl))));
+            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle));
         }
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
@@ -137,30 +110,8 @@ class ForgottenCodeRoutes {
             // Changes with every challenge, so that the browser fetches the new image.
             model.put("version", handle == null ? "" : Secrets.base64Url(Secrets.sha256(handle)).substring(0, 8));
             model.put("minutes", captchaTtl.toMinutes());
-            return Pages.render(request, status, "code-oublie/formulaire", model);
-        }
-
-        private @Nullable Nir nir(String raw, Map<String, String> fieldErrors) {
-            if (raw.isBlank()) {
-                fieldErrors.put("nir", "inscription.nir.obligatoire");
-                return null;
-            }
-            try {
-                return Nir.parse(raw);
-            } catch (InvalidNirException e) {
-                fieldErrors.put("nir", "inscription.nir.invalide");
-                return null;
-            }
-        }
-
-        private @Nullable BirthDate birthDate(String raw, Map<String, String> fieldErrors) {
-            try {
-                return BirthDate.parseFrench(raw, LocalDate.ofInstant(clock.instant(), FRANCE));
-            } catch (InvalidBirthDateException e) {
-                fieldErrors.put("dateNaissance", e.reason() == InvalidBirthDateException.Reason.EMPTY
-                        ? "inscription.date.obligatoire" : "inscription.date.invalide");
-                return null;
-            }
+            return handle == null ? Pages.render(request, status, "code-oublie/formulaire", model)
+                    : Pages.render(request, status, "code-oublie/formulaire", model, cookie(handle, captchaTtl));
         }
 
         private static @Nullable String handle(ServerRequest request) {

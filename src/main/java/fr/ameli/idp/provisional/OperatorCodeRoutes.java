@@ -1,26 +1,25 @@
 package fr.ameli.idp.provisional;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import fr.ameli.idp.platform.OperatorRoutes;
+import fr.ameli.idp.web.error.OAuthErrorBody;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,6 +34,15 @@ class OperatorCodeRoutes {
 
     private static final Logger log = LoggerFactory.getLogger(OperatorCodeRoutes.class);
 
+    /** {@code {"nir": "…", "length": 4 | 8}}; the length defaults to {@code idp.provisional-code.counter-length}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record CounterCodeRequest(@Nullable String nir, @Nullable Integer length) {
+    }
+
+    /** The code, answered once, and when it stops working. */
+    record CounterCode(String code, @JsonProperty("expires_at") String expiresAt) {
+    }
+
     @Bean
     OperatorRoutes operatorCodeApi(ProvisionalCodes codes, Registry registry,
             ProvisionalCodeProperties properties, Clock clock) {
@@ -44,43 +52,39 @@ class OperatorCodeRoutes {
 
     private static Mono<ServerResponse> issue(ServerRequest request, ProvisionalCodes codes, Registry registry,
             ProvisionalCodeProperties properties, Clock clock) {
-        return request.bodyToMono(String.class).defaultIfEmpty("").flatMap(body -> {
-            Nir nir;
-            int length;
-            try {
-                Map<String, Object> json = JSONObjectUtils.parse(body);
-                nir = Nir.parse(String.valueOf(json.get("nir")));
-                Object requested = json.get("length");
-                length = requested == null ? properties.counterLength() : ((Number) requested).intValue();
-            } catch (ParseException | InvalidNirException | ClassCastException e) {
-                return error(HttpStatus.BAD_REQUEST, "invalid_request", "body must be {\"nir\": string, \"length\": 4 or 8}");
-            }
-            if (length != 4 && length != 8) {
-                return error(HttpStatus.BAD_REQUEST, "invalid_request", "length must be 4 or 8");
-            }
-            int digits = length;
-            return registry.findByNir(nir)
-                    .flatMap(person -> codes.draw(digits).flatMap(code -> codes.store(nir, ProvisionalCodes.Origin.COUNTER,
-                                    code, properties.counterValidity())
-                            .then(Mono.defer(() -> {
-                                log.info("Provisional code issued at a counter ({} digits)", digits);
-                                Map<String, Object> answer = new LinkedHashMap<>();
-                                answer.put("code", code.code());
-                                answer.put("expires_at", DateTimeFormatter.ISO_INSTANT.format(
-                                        clock.instant().plus(properties.counterValidity())));
-                                return json(HttpStatus.CREATED, answer);
-                            }))))
-                    .switchIfEmpty(Mono.defer(() -> error(HttpStatus.NOT_FOUND, "not_found", "no such person in the registry")));
-        });
+        return request.bodyToMono(CounterCodeRequest.class)
+                .onErrorResume(ServerWebInputException.class, e -> Mono.just(new CounterCodeRequest(null, null)))
+                .defaultIfEmpty(new CounterCodeRequest(null, null))
+                .flatMap(body -> {
+                    Nir nir;
+                    try {
+                        nir = Nir.parse(String.valueOf(body.nir()));
+                    } catch (InvalidNirException e) {
+                        return error(HttpStatus.BAD_REQUEST, "invalid_request", "body must be {\"nir\": string, \"length\": 4 or 8}");
+                    }
+                    int length = body.length() == null ? properties.counterLength() : body.length();
+                    if (length != 4 && length != 8) {
+                        return error(HttpStatus.BAD_REQUEST, "invalid_request", "length must be 4 or 8");
+                    }
+                    return registry.findByNir(nir)
+                            .flatMap(person -> codes.draw(length).flatMap(code -> codes.store(nir,
+                                            ProvisionalCodes.Origin.COUNTER, code, properties.counterValidity())
+                                    .then(Mono.defer(() -> {
+                                        log.info("Provisional code issued at a counter ({} digits)", length);
+                                        return json(HttpStatus.CREATED, new CounterCode(code.code(), DateTimeFormatter.ISO_INSTANT
+                                                .format(clock.instant().plus(properties.counterValidity()))));
+                                    }))))
+                            .switchIfEmpty(Mono.defer(() -> error(HttpStatus.NOT_FOUND, "not_found",
+                                    "no such person in the registry")));
+                });
     }
-
 
     private static Mono<ServerResponse> error(HttpStatus status, String code, String description) {
-        return json(status, Map.of("error", code, "error_description", description));
+        return json(status, new OAuthErrorBody(code, description));
     }
 
-    private static Mono<ServerResponse> json(HttpStatus status, Map<String, Object> body) {
+    private static Mono<ServerResponse> json(HttpStatus status, Object body) {
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).cacheControl(CacheControl.noStore())
-                .bodyValue(JSONObjectUtils.toJSONString(body));
+                .bodyValue(body);
     }
 }

@@ -2,28 +2,19 @@ package fr.ameli.idp.selfservice;
 
 import fr.ameli.idp.account.Account;
 import fr.ameli.idp.account.Accounts;
-import fr.ameli.idp.account.EmailAddress;
-import fr.ameli.idp.account.FrenchPhoneNumber;
-import fr.ameli.idp.account.InvalidEmailException;
-import fr.ameli.idp.account.InvalidPhoneNumberException;
-import fr.ameli.idp.account.PasswordHasher;
-import fr.ameli.idp.account.PasswordPolicy;
-import fr.ameli.idp.account.PasswordViolation;
-import fr.ameli.idp.registry.InsuredPerson;
-import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.Pages;
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -42,21 +33,26 @@ class MyInformationRoutes {
     static final String PATH = "/compte/mes-informations";
 
     @Bean
-    RouterFunction<ServerResponse> myInformationRouter(LoginSessions sessions, Accounts accounts, Registry registry,
-            EmailChange emailChange, PasswordHasher hasher, ErrorRenderer errors) {
-        Handlers h = new Handlers(sessions, accounts, registry, emailChange, hasher);
-        return RouterFunctions.route()
+    RouterFunction<ServerResponse> myInformationRouter(LoginSessions sessions, Accounts accounts, MyInformation information,
+            EmailChange emailChange, ErrorRenderer errors) {
+        Handlers h = new Handlers(sessions, accounts, information);
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, request -> h.loggedIn(request, (r, account, form) -> h.page(r, account, null, Map.of(), Map.of())))
-                .POST(PATH + "/email", request -> h.loggedIn(request, h::email))
-                .POST(PATH + "/telephones", request -> h.loggedIn(request, h::phones))
-                .POST(PATH + "/consentements", request -> h.loggedIn(request, h::consents))
-                .POST(PATH + "/mot-de-passe", request -> h.loggedIn(request, h::password))
+                .POST(PATH + "/email", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account, "email",
+                        information.changeEmail(account, value(form, "email"), value(form, "emailConfirmation")))))
+                .POST(PATH + "/telephones", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account,
+                        "telephones", information.changePhones(account, value(form, "mobile"), value(form, "fixe")))))
+                .POST(PATH + "/consentements", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account,
+                        "consentements", information.changeConsents(account, form.getFirst("consentementEmail"),
+                                form.getFirst("consentementTelephone"), form.getFirst("consentementSms")))))
+                .POST(PATH + "/mot-de-passe", request -> h.loggedIn(request, (r, account, form) -> h.respond(r, account,
+                        "mot-de-passe", information.changePassword(account, value(form, "actuel"),
+                                value(form, "motDePasse"), value(form, "confirmation")))))
                 .GET(EmailChange.CONFIRM_PATH, request -> emailChange.confirm(request.queryParam("jeton").orElse(""))
                         .flatMap(outcome -> Pages.render(request,
                                 outcome == EmailChange.Outcome.CONFIRMED ? HttpStatus.OK : HttpStatus.GONE,
                                 "compte/email-confirme", Map.of("resultat", outcome.name().toLowerCase(Locale.ROOT)))))
-                .filter((request, next) -> next.handle(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     /** What a page does for the logged-in person's account. */
@@ -65,162 +61,44 @@ class MyInformationRoutes {
         Mono<ServerResponse> apply(ServerRequest request, Account account, MultiValueMap<String, String> form);
     }
 
-    private record Handlers(LoginSessions sessions, Accounts accounts, Registry registry, EmailChange emailChange,
-            PasswordHasher hasher) {
+    private static String value(MultiValueMap<String, String> form, String name) {
+        String v = form.getFirst(name);
+        return v == null ? "" : v;
+    }
+
+    private record Handlers(LoginSessions sessions, Accounts accounts, MyInformation information) {
 
         /** Runs {@code action} for the logged-in person's account (with the posted form, if any), else to /login. */
-        Mono<ServerResponse> loggedIn(ServerRequest request,
-                Action action) {
+        Mono<ServerResponse> loggedIn(ServerRequest request, Action action) {
             Mono<MultiValueMap<String, String>> form = request.method().matches("POST") ? request.formData()
-                    : Mono.just(new org.springframework.util.LinkedMultiValueMap<>());
+                    : Mono.just(new LinkedMultiValueMap<>());
             return sessions.current(request)
                     .flatMap(session -> accounts.findById(session.accountId()))
                     .flatMap(account -> form.flatMap(f -> action.apply(request, account, f)))
                     .switchIfEmpty(Mono.defer(() -> ServerResponse.seeOther(URI.create("/login")).build()));
         }
 
-        Mono<ServerResponse> email(ServerRequest request, Account account, MultiValueMap<String, String> form) {
-            Map<String, String> errors = new LinkedHashMap<>();
-            EmailAddress next = null;
-            try {
-                next = EmailAddress.parse(form.getFirst("email"));
-                if (!next.canonical().equals(canonical(form.getFirst("emailConfirmation")))) {
-                    errors.put("emailConfirmation", "inscription.email.differents");
-                } else if (account.email() != null && next.equals(EmailAddress.parse(account.email()))) {
-                    errors.put("email", "compte.email.identique");
-                }
-            } catch (InvalidEmailException e) {
-                errors.put("email", e.reason() == InvalidEmailException.Reason.EMPTY ? "inscription.email.obligatoire"
-                        : "inscription.email.invalide");
-            }
-            Map<String, Object> typed = Map.of("email", value(form, "email"), "emailConfirmation", value(form, "emailConfirmation"));
-            if (!errors.isEmpty() || next == null) {
-                return page(request, account, "email", errors, typed);
-            }
-            EmailAddress address = next;
-            return accounts.emailAvailable(address).flatMap(available -> available
-                    ? emailChange.request(account, address).then(done("email"))
-                    : page(request, account, "email", Map.of("email", "inscription.email.deja_utilise"), typed));
-        }
-
-        Mono<ServerResponse> phones(ServerRequest request, Account account, MultiValueMap<String, String> form) {
-            Map<String, String> errors = new LinkedHashMap<>();
-            FrenchPhoneNumber mobile = phone(value(form, "mobile"), true, errors);
-            FrenchPhoneNumber landline = phone(value(form, "fixe"), false, errors);
-            if (!errors.isEmpty()) {
-                return page(request, account, "telephones", errors,
-                        Map.of("mobile", value(form, "mobile"), "fixe", value(form, "fixe")));
-            }
-            return accounts.updatePhones(account.id(), mobile, landline).then(done("telephones"));
-        }
-
-        Mono<ServerResponse> consents(ServerRequest request, Account account, MultiValueMap<String, String> form) {
-            Boolean email = yesNo(form.getFirst("consentementEmail"));
-            Boolean phone = yesNo(form.getFirst("consentementTelephone"));
-            Boolean sms = yesNo(form.getFirst("consentementSms"));
-            if (email == null || phone == null || sms == null) {
-                return page(request, account, "consentements",
-                        Map.of("consentements", "inscription.consentement.obligatoire"), Map.of());
-            }
-            return accounts.updateConsents(account.id(), email, phone, sms).then(done("consentements"));
-        }
-
-        Mono<ServerResponse> password(ServerRequest request, Account account, MultiValueMap<String, String> form) {
-            String current = value(form, "actuel");
-            String password = value(form, "motDePasse");
-            return hasher.matches(current, account.passwordHash()).flatMap(ok -> {
-                if (!ok) {
-                    return page(request, account, "mot-de-passe", Map.of("actuel", "compte.mdp.actuel_incorrect"),
-                            Map.of());
-                }
-                return registry.findByNir(account.nir()).flatMap(person -> {
-                    List<PasswordViolation> violations = PasswordPolicy.check(password, value(form, "confirmation"),
-                            person.nir(), person.birthDate());
-                    if (!violations.isEmpty()) {
-                        return page(request, account, "mot-de-passe", Map.of(), Map.of("violations",
-                                violations.stream().map(v -> "mdp." + v.name().toLowerCase(Locale.ROOT)).toList()));
-                    }
-                    return hasher.hash(password).flatMap(hash -> accounts.changePassword(account.id(), hash))
-                            .then(done("mot-de-passe"));
-                });
+        /** POST-redirect-GET to the changed section, or the page again with the form's messages. */
+        Mono<ServerResponse> respond(ServerRequest request, Account account, String section,
+                Mono<MyInformation.Outcome> outcome) {
+            return outcome.flatMap(result -> switch (result) {
+                case MyInformation.Outcome.Changed changed ->
+                        ServerResponse.seeOther(URI.create(PATH + "?modifie=" + section + "#" + section)).build();
+                case MyInformation.Outcome.Invalid invalid ->
+                        page(request, account, section, invalid.errors(), invalid.typed());
             });
         }
 
         Mono<ServerResponse> page(ServerRequest request, Account account, @Nullable String form, Map<String, String> errors,
                 Map<String, Object> typed) {
-            return registry.findByNir(account.nir())
-                    .zipWith(accounts.contactDetails(account.id()))
-                    .flatMap(found -> emailChange.pending(account).map(EmailAddress::parse).map(EmailAddress::masked)
-                            .defaultIfEmpty("")
-                            .flatMap(pending -> {
-                                Map<String, Object> model = new HashMap<>(typed);
-                                identity(found.getT1(), model);
-                                Accounts.ContactDetails contact = found.getT2();
-                                model.put("emailActuel", account.email() == null ? "" : account.email());
-                                model.put("emailEnAttente", pending);
-                                model.putIfAbsent("mobile", national(contact.mobile()));
-                                model.putIfAbsent("fixe", national(contact.landline()));
-                                model.put("consentementEmail", contact.consentEmail() ? "oui" : "non");
-                                model.put("consentementTelephone", contact.consentPhone() ? "oui" : "non");
-                                model.put("consentementSms", contact.consentSms() ? "oui" : "non");
-                                model.put("formulaire", form == null ? "" : form);
-                                model.put("erreurs", errors);
-                                model.put("modifie", request.queryParam("modifie").orElse(""));
-                                return Pages.render(request, "compte/mes-informations", model);
-                            }));
-        }
-
-        private static void identity(InsuredPerson person, Map<String, Object> model) {
-            model.put("nomNaissance", person.birthName());
-            model.put("nomUsage", person.usageName() == null ? "" : person.usageName());
-            model.put("prenoms", person.givenNames());
-            model.put("dateNaissance", person.birthDate().french());
-            model.put("sexe", person.gender().claim());
-            model.put("nir", person.nir().formatted());
-        }
-
-        private static Mono<ServerResponse> done(String what) {
-            return ServerResponse.seeOther(URI.create(PATH + "?modifie=" + what + "#" + what)).build();
-        }
-
-        private static String national(@Nullable String e164) {
-            if (e164 == null) {
-                return "";
-            }
-            try {
-                return FrenchPhoneNumber.parse(e164).national();
-            } catch (InvalidPhoneNumberException e) {
-                return "";
-            }
-        }
-
-        private static @Nullable FrenchPhoneNumber phone(String raw, boolean mobile, Map<String, String> errors) {
-            if (raw.isBlank()) {
-                return null;
-            }
-            try {
-                return mobile ? FrenchPhoneNumber.parseMobile(raw) : FrenchPhoneNumber.parseLandline(raw);
-            } catch (InvalidPhoneNumberException e) {
-                errors.put(mobile ? "mobile" : "fixe", mobile ? "inscription.mobile.invalide" : "inscription.fixe.invalide");
-                return null;
-            }
-        }
-
-        private static @Nullable Boolean yesNo(@Nullable String raw) {
-            return "oui".equals(raw) ? Boolean.TRUE : "non".equals(raw) ? Boolean.FALSE : null;
-        }
-
-        private static String canonical(@Nullable String raw) {
-            try {
-                return EmailAddress.parse(raw).canonical();
-            } catch (InvalidEmailException e) {
-                return "";
-            }
-        }
-
-        private static String value(MultiValueMap<String, String> form, String name) {
-            String v = form.getFirst(name);
-            return v == null ? "" : v;
+            return information.model(account).flatMap(found -> {
+                Map<String, Object> model = new HashMap<>(found);
+                model.putAll(typed);
+                model.put("formulaire", form == null ? "" : form);
+                model.put("erreurs", errors);
+                model.put("modifie", request.queryParam("modifie").orElse(""));
+                return Pages.render(request, "compte/mes-informations", model);
+            });
         }
     }
 }

@@ -282,26 +282,24 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
     }
 
     private JWSSigner signer(JWK privateJwk) throws JOSEException {
-        if (privateJwk instanceof ECKey ec) {
-            ECDSASigner signer = new ECDSASigner(ec);
-            // Nimbus would create a new SecureRandom (reading /dev/urandom) for every ECDSA signature.
-            signer.getJCAContext().setSecureRandom(signingRandom);
-            return signer;
-        }
-        if (privateJwk instanceof RSAKey rsa) {
-            return new RSASSASigner(rsa);
-        }
-        throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
+        return switch (privateJwk) {
+            case ECKey ec -> {
+                ECDSASigner signer = new ECDSASigner(ec);
+                // Nimbus would create a new SecureRandom (reading /dev/urandom) for every ECDSA signature.
+                signer.getJCAContext().setSecureRandom(signingRandom);
+                yield signer;
+            }
+            case RSAKey rsa -> new RSASSASigner(rsa);
+            default -> throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
+        };
     }
 
     private static JWSVerifier verifier(JWK publicJwk) throws JOSEException {
-        if (publicJwk instanceof ECKey ec) {
-            return new ECDSAVerifier(ec);
-        }
-        if (publicJwk instanceof RSAKey rsa) {
-            return new RSASSAVerifier(rsa);
-        }
-        throw new IllegalStateException("Unsupported signing key type " + publicJwk.getKeyType());
+        return switch (publicJwk) {
+            case ECKey ec -> new ECDSAVerifier(ec);
+            case RSAKey rsa -> new RSASSAVerifier(rsa);
+            default -> throw new IllegalStateException("Unsupported signing key type " + publicJwk.getKeyType());
+        };
     }
 
     /** A generated key, already encrypted, waiting to be inserted if still needed under the lock. */

@@ -61,7 +61,8 @@ public class TokenIssuer {
         SignedJWT parsed;
         try {
             parsed = SignedJWT.parse(jwt); // refuses "alg": "none", which is not a JWS algorithm
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // Nimbus throws NullPointerException, not ParseException, for a header that is JSON null.
             throw new InvalidJwtException("not a signed JWT", e);
         }
         JWSHeader header = parsed.getHeader();

@@ -1,5 +1,6 @@
 package fr.ameli.idp.web;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.federation.FederationLogout;
 import fr.ameli.idp.session.LoginSessions;
 import java.net.URI;
@@ -17,7 +18,7 @@ class HomeRoutes {
     @Bean
     RouterFunction<ServerResponse> homeRouter(LoginSessions sessions, FederationLogout federation) {
         URI home = URI.create("/");
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/", request -> sessions.current(request).hasElement()
                         .flatMap(connected -> Pages.render(request, "accueil", Map.of("connecte", connected))))
                 // A session opened through the provider is ended there too, then the browser comes back home.
@@ -26,6 +27,6 @@ class HomeRoutes {
                         .defaultIfEmpty(home)
                         .flatMap(target -> sessions.end(request)
                                 .flatMap(cleared -> ServerResponse.seeOther(target).cookie(cleared).build())))
-                .build();
+                .build());
     }
 }

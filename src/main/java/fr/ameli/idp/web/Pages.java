@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
 import org.springframework.security.web.server.csrf.CsrfToken;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -23,7 +24,9 @@ public final class Pages {
         return render(request, HttpStatus.OK, view, model);
     }
 
-    public static Mono<ServerResponse> render(ServerRequest request, HttpStatus status, String view, Map<String, ?> model) {
+    /** The one way to render a page: with the cookies this response sets (or clears), never added to the exchange aside. */
+    public static Mono<ServerResponse> render(ServerRequest request, HttpStatus status, String view, Map<String, ?> model,
+            ResponseCookie... cookies) {
         Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
         Map<String, Object> full = new HashMap<>(model);
         return (token == null ? Mono.<CsrfToken>empty() : token)
@@ -31,6 +34,12 @@ public final class Pages {
                     full.put("_csrf", t);
                     request.exchange().getAttributes().put("_csrf", t);
                 })
-                .then(Mono.defer(() -> ServerResponse.status(status).cacheControl(CacheControl.noStore()).render(view, full)));
+                .then(Mono.defer(() -> {
+                    ServerResponse.BodyBuilder response = ServerResponse.status(status).cacheControl(CacheControl.noStore());
+                    for (ResponseCookie cookie : cookies) {
+                        response.cookie(cookie);
+                    }
+                    return response.render(view, full);
+                }));
     }
 }

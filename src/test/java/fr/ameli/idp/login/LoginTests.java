@@ -109,6 +109,6 @@ class LoginTests {
         assertThat(page.body()).contains("La page demandée n&#39;existe pas.");
         TestBrowser.Response api = browser.get("/api/v1/nothing");
         assertThat(api.status()).isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(api.body()).contains("\"error\"").doesNotContain("Exception");
+        assertThat(api.body()).contains("\"code\":\"not_found\"").doesNotContain("Exception");
     }
 }

@@ -37,6 +37,8 @@ public final class Bench {
 
     static final int PG_PORT = 15432;
     static final int PRODUCT_PORT = 18080;
+    /** The product's management port (actuator: readiness), apart from the public one as in production. */
+    static final int PRODUCT_MANAGEMENT_PORT = 18081;
     static final int KEYCLOAK_PORT = 18180;
     static final int KEYCLOAK_MANAGEMENT_PORT = 18190;
     static final List<String> ALL_SCENARIOS = List.of("discovery", "jwks", "userinfo", "sso", "login");
@@ -97,8 +99,8 @@ public final class Bench {
         List<String> command = new ArrayList<>(List.of(javaBinary));
         command.addAll(List.of(options.heap().split(" ")));
         command.addAll(List.of("-jar", options.productJar().toAbsolutePath().toString(),
-                "--server.port=" + PRODUCT_PORT, "--idp.issuer=http://localhost:" + PRODUCT_PORT,
-                "--idp.login.security-code-enabled=false"));
+                "--server.port=" + PRODUCT_PORT, "--management.server.port=" + PRODUCT_MANAGEMENT_PORT,
+                "--idp.issuer=http://localhost:" + PRODUCT_PORT, "--idp.login.security-code-enabled=false"));
         String db = "localhost:" + PG_PORT + "/ameli";
         Map<String, String> env = Map.of(
                 "SPRING_R2DBC_URL", "r2dbc:postgresql://" + db, "SPRING_R2DBC_USERNAME", "postgres",
@@ -107,7 +109,7 @@ public final class Bench {
                 "SPRING_FLYWAY_PASSWORD", "postgres",
                 "IDP_DEMO_ENABLED", "true");
         URI base = URI.create("http://localhost:" + PRODUCT_PORT);
-        URI health = base.resolve("/actuator/health/readiness");
+        URI health = URI.create("http://localhost:" + PRODUCT_MANAGEMENT_PORT + "/actuator/health/readiness");
         Duration first;
         log("product: first start (empty database: migrations, demo data)");
         try (ServerProcess p = ServerProcess.launch("product", command, dir, env, logs.resolve("product.log"))) {

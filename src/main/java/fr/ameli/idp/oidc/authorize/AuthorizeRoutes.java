@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.authorize;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.session.LoginSessions;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -30,34 +31,28 @@ public class AuthorizeRoutes {
 
     @Bean
     RouterFunction<ServerResponse> authorizeRouter(AuthorizationRequestValidator validator, AuthorizationFlow flow,
-            LoginSessions sessions, RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed,
-            ClientAuthenticator authenticator) {
-        Handlers h = new Handlers(validator, flow, sessions, clients, errors, pushed, authenticator);
-        return RouterFunctions.route()
+            LoginSessions sessions, RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed) {
+        Handlers h = new Handlers(validator, flow, sessions, clients, errors, pushed);
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/authorize", h::authorize)
                 .POST("/authorize", h::authorize)
-                .POST("/par", h::push)
                 .GET("/consent", h::consentPage)
                 .POST("/consent", h::consentDecision)
-                .build();
+                .build());
     }
 
-    private record Handlers(AuthorizationRequestValidator validator, AuthorizationFlow flow, LoginSessions sessions,
-            RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed, ClientAuthenticator authenticator) {
+    /** The pushed authorization request endpoint: a client-facing OAuth endpoint, so its errors are RFC 6749 JSON. */
+    @Bean
+    RouterFunction<ServerResponse> parRouter(AuthorizationRequestValidator validator, ErrorRenderer errors,
+            PushedAuthorizations pushed, ClientAuthenticator authenticator) {
+        Push h = new Push(validator, errors, pushed, authenticator);
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
+                .POST("/par", h::push)
+                .build());
+    }
 
-        /** With a request_uri (RFC 9126 §4): the pushed parameters only, once; any other parameter but client_id is ignored. */
-        Mono<ServerResponse> authorize(ServerRequest request) {
-            return Params.of(request)
-                    .flatMap(params -> params.get("request_uri") == null ? Mono.just(AuthorizationRequest.from(params))
-                            : pushed.use(params.required("request_uri"), params.required("client_id"))
-                                    .map(stored -> AuthorizationRequest.from(stored, true)))
-                    .flatMap(validator::validate)
-                    .flatMap(pending -> sessions.current(request)
-                            .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                            .flatMap(session -> flow.next(pending, false, session.orElse(null))))
-                    .flatMap(Handlers::seeOther)
-                    .onErrorResume(errors::browser);
-        }
+    private record Push(AuthorizationRequestValidator validator, ErrorRenderer errors, PushedAuthorizations pushed,
+            ClientAuthenticator authenticator) {
 
         /**
          * The pushed authorization request endpoint (RFC 9126 §2): the client authenticates as at /token, the request is
@@ -85,6 +80,24 @@ public class AuthorizeRoutes {
                             .bodyValue(JSONObjectUtils.toJSONString(java.util.Map.of("request_uri", uri,
                                     "expires_in", PushedAuthorizations.LIFETIME.toSeconds()))))
                     .onErrorResume(errors::json);
+        }
+    }
+
+    private record Handlers(AuthorizationRequestValidator validator, AuthorizationFlow flow, LoginSessions sessions,
+            RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed) {
+
+        /** With a request_uri (RFC 9126 §4): the pushed parameters only, once; any other parameter but client_id is ignored. */
+        Mono<ServerResponse> authorize(ServerRequest request) {
+            return Params.of(request)
+                    .flatMap(params -> params.get("request_uri") == null ? Mono.just(AuthorizationRequest.from(params))
+                            : pushed.use(params.required("request_uri"), params.required("client_id"))
+                                    .map(stored -> AuthorizationRequest.from(stored, true)))
+                    .flatMap(validator::validate)
+                    .flatMap(pending -> sessions.current(request)
+                            .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                            .flatMap(session -> flow.next(pending, false, session.orElse(null))))
+                    .flatMap(Handlers::seeOther)
+                    .onErrorResume(errors::browser);
         }
 
         Mono<ServerResponse> consentPage(ServerRequest request) {

@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.discovery;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
@@ -13,9 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
-import org.springframework.security.oauth2.server.authorization.oidc.OidcProviderConfiguration;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -23,7 +25,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * Discovery (OIDC Discovery 1.0) and the JWKS. The discovery document is built once, with Spring
  * Authorization Server's metadata model, and served as the same immutable bytes to every request;
- * it lists exactly what this provider does.
+ * it lists exactly what this provider does. Both are answered in front of the WebFlux pipeline
+ * ({@link PublishedDocuments}).
  */
 @Configuration(proxyBeanMethods = false)
 public class DiscoveryRoutes {
@@ -82,11 +85,22 @@ public class DiscoveryRoutes {
     /** What a FranceConnect-like hub polls to know the provider is up: constant bytes, no database, no key. */
     static final byte[] STATUS = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
+    /** Served in front of the WebFlux pipeline: see {@link PublishedDocuments}. */
+    @Bean
+    HttpHandlerDecoratorFactory publishedDocuments(IdpProperties properties, SigningKeys keys) {
+        return new PublishedDocuments(document(properties), keys);
+    }
+
+    /**
+     * The same documents as routes of the OAuth channel: GET and HEAD never reach them ({@link PublishedDocuments}
+     * answers first); they give the other methods on these paths their JSON error, and the channel its declaration.
+     * {@code /status} is served here, by the pipeline (OAuth channel as well).
+     */
     @Bean
     RouterFunction<ServerResponse> discoveryRouter(IdpProperties properties, SigningKeys keys) {
         byte[] discovery = document(properties);
         CacheControl cache = CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic();
-        return RouterFunctions.route()
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .GET("/.well-known/openid-configuration", request -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON).cacheControl(cache).bodyValue(discovery))
                 .GET("/status", request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
@@ -95,6 +109,6 @@ public class DiscoveryRoutes {
                         .contentType(MediaType.parseMediaType("application/jwk-set+json"))
                         .cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)).cachePublic())
                         .bodyValue(keys.jwksJson()))
-                .build();
+                .build());
     }
 }

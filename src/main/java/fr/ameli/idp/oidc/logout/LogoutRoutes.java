@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.logout;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.federation.FederationLogout;
@@ -35,10 +36,10 @@ public class LogoutRoutes {
     RouterFunction<ServerResponse> logoutRouter(TokenIssuer tokens, RelyingParties clients, LoginSessions sessions,
             IdpProperties properties, ErrorRenderer errors, FederationLogout federation) {
         Handler h = new Handler(tokens, clients, sessions, properties, federation);
-        return RouterFunctions.route()
+        return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/logout", request -> h.endSession(request).onErrorResume(errors::browser))
                 .POST("/logout", request -> h.endSession(request).onErrorResume(errors::browser))
-                .build();
+                .build());
     }
 
     private record Handler(TokenIssuer tokens, RelyingParties clients, LoginSessions sessions, IdpProperties properties,

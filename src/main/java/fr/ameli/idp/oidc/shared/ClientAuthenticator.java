@@ -117,7 +117,8 @@ public class ClientAuthenticator {
         JWTClaimsSet unverified;
         try {
             unverified = com.nimbusds.jwt.SignedJWT.parse(params.required("client_assertion")).getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // Nimbus throws NullPointerException, not ParseException, for a header or claims that are JSON null.
             return failed();
         }
         String clientId = unverified.getIssuer();

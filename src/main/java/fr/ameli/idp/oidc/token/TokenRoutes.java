@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.token;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.oidc.shared.ClientAuthenticator;
 import fr.ameli.idp.oidc.shared.DpopProofs;
@@ -29,7 +30,7 @@ public class TokenRoutes {
     RouterFunction<ServerResponse> tokenRouter(ClientAuthenticator clients, AuthorizationCodeGrant codeGrant,
             DatabaseClient db, ErrorRenderer errors, DpopProofs dpop, IdpProperties properties) {
         String tokenEndpoint = properties.issuer() + "/token";
-        return RouterFunctions.route()
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .POST("/token", request -> Params.of(request)
                         .flatMap(params -> clients.authenticate(request, params)
                                 .flatMap(client -> {
@@ -58,7 +59,7 @@ public class TokenRoutes {
                                 .flatMap(client -> revoke(db, client.clientId(), params)))
                         .then(ServerResponse.ok().cacheControl(CacheControl.noStore()).build())
                         .onErrorResume(errors::json))
-                .build();
+                .build());
     }
 
     /**

@@ -1,5 +1,6 @@
 package fr.ameli.idp.oidc.userinfo;
 
+import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import fr.ameli.idp.client.RelyingParties;
@@ -57,14 +58,14 @@ public class UserinfoRoutes {
             TokenIssuer tokens, Clock clock, IdpProperties properties, ErrorRenderer errors, ResponseEncryption encryption,
             DpopProofs dpop) {
         Handler handler = new Handler(db, clients, subjects, tokens, clock, properties, encryption, dpop);
-        return RouterFunctions.route()
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .GET("/userinfo", request -> handler.userinfo(request)
                         .onErrorResume(DpopProofs.DpopException.class, DpopProofs.DpopException::resourceResponse)
                         .onErrorResume(errors::json))
                 .POST("/userinfo", request -> handler.userinfo(request)
                         .onErrorResume(DpopProofs.DpopException.class, DpopProofs.DpopException::resourceResponse)
                         .onErrorResume(errors::json))
-                .build();
+                .build());
     }
 
     private record Grant(String clientId, String scope, Instant expiresAt, @Nullable OffsetDateTime revokedAt,

@@ -1,0 +1,677 @@
+package fr.ameli.idp.faults;
+
+import static fr.ameli.idp.registry.TestInsuredPersons.eligible;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import fr.ameli.idp.fuzz.Quality;
+import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.registry.TestInsuredPersons;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Faults under load (issue 12 item 4). Two instances of the service, each a JVM of its own started from the test
+ * classpath ({@code java fr.ameli.idp.IdpApplication}), on one embedded PostgreSQL and one SMTP server that this test
+ * owns, under a bounded mixed load (logins through consent to a redeemed code, SSO on the other instance, enrollments
+ * through the app API to the « check your mailbox » step) for {@code faults.load-seconds} (default 75 s). During it:
+ * instance A is killed with SIGKILL ({@link Process#destroyForcibly()}) and started again, PostgreSQL is stopped and
+ * started again on the same data directory and port, and the SMTP server is stopped for {@code faults.smtp-down-seconds}
+ * (30 s).
+ *
+ * <p>Afterwards: every enrollment that reached « check your mailbox » has its account and exactly one activation mail;
+ * no authorization code was redeemed twice; no 5xx outside the PostgreSQL restart window (from its stop to both
+ * instances ready again); both instances ready again (times measured). Figures: {@code target/quality/faults.txt}.
+ */
+@Tag("faults")
+class FaultCampaignTests {
+
+    static final int LOAD_SECONDS = Integer.getInteger("faults.load-seconds", 75);
+    static final int SMTP_DOWN_SECONDS = Integer.getInteger("faults.smtp-down-seconds", 30);
+    static final int WORKERS = Integer.getInteger("faults.workers", 4);
+    static final String DEMO_NIR = "2850575112034";
+    static final String DEMO_PASSWORD = "Ameli-Demo-2026";
+    static final String CALLBACK = "http://localhost:9876/callback";
+    static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(
+            "demo-rp:demo-rp-secret-0123456789abcdef0123456789".getBytes(StandardCharsets.UTF_8));
+    static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+    static final Pattern STEP = Pattern.compile("\"step\":\"([^\"]+)\"");
+    static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+
+    static final Path WORK = Path.of("target", "faults").toAbsolutePath();
+
+    EmbeddedPostgres pg;
+    int pgPort;
+    volatile GreenMail smtp;
+    int smtpPort;
+    final List<MimeMessage> received = Collections.synchronizedList(new ArrayList<>());
+    final Map<String, Instance> instances = new LinkedHashMap<>();
+
+    final long t0 = System.nanoTime();
+    final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<Long> serverErrors = new ConcurrentLinkedQueue<>();
+    final AtomicLong requests = new AtomicLong();
+    final ConcurrentLinkedQueue<String[]> mailboxPages = new ConcurrentLinkedQueue<>();
+    final AtomicInteger codesRedeemed = new AtomicInteger();
+    final AtomicInteger codesRedeemedTwice = new AtomicInteger();
+    final AtomicInteger people = new AtomicInteger();
+    volatile long pgWindowStart = Long.MAX_VALUE;
+    volatile long pgWindowEnd = Long.MAX_VALUE;
+    final Map<String, String> figures = new LinkedHashMap<>();
+
+    /** One service instance: its process, HTTP port and management port. */
+    final class Instance {
+        final String name;
+        final int port;
+        final int management;
+        volatile Process process;
+
+        Instance(String name) throws IOException {
+            this.name = name;
+            this.port = freePort();
+            this.management = freePort();
+        }
+
+        void start() throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), "fr.ameli.idp.IdpApplication",
+                    "--server.port=" + port, "--management.server.port=" + management, "--idp.issuer=http://localhost:" + port,
+                    "--spring.r2dbc.url=r2dbc:postgresql://localhost:" + pgPort + "/postgres", "--spring.r2dbc.username=postgres",
+                    "--spring.r2dbc.password=", "--spring.flyway.url=jdbc:postgresql://localhost:" + pgPort + "/postgres",
+                    "--spring.flyway.user=postgres", "--spring.flyway.password=",
+                    "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort,
+                    "--idp.demo.enabled=true", "--idp.demo.registry=file:" + WORK.resolve("registry.csv"),
+                    // mails: polled often, retried quickly and re-leased soon after a killed instance, so that the
+                    // campaign ends with its mails delivered within minutes (production: 2 s, 5 s..10 min, 2 min)
+                    "--idp.mail.poll-interval=250ms", "--idp.mail.initial-backoff=1s", "--idp.mail.max-backoff=5s",
+                    "--idp.mail.lease=15s", "--idp.security.hashing-threads=1",
+                    "--logging.level.root=WARN", "--logging.level.fr.ameli.idp=WARN"));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(WORK.resolve("instance-" + name + ".log").toFile()))
+                    .start();
+        }
+
+        String base() {
+            return "http://localhost:" + port;
+        }
+
+        boolean ready() {
+            try {
+                HttpResponse<String> r = probe.send(HttpRequest.newBuilder(URI.create("http://localhost:" + management
+                        + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }
+
+        /** Seconds until ready, polled every 100 ms; fails after {@code max}. */
+        double awaitReady(Duration max) throws InterruptedException {
+            long start = System.nanoTime();
+            while (!ready()) {
+                if (System.nanoTime() - start > max.toNanos()) {
+                    throw new AssertionError("instance " + name + " not ready within " + max + " (see " + WORK + "/instance-" + name + ".log)");
+                }
+                Thread.sleep(100);
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    final HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    /** The load's client: no redirect followed (each hop is a request of the count), cookies kept per flow. */
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(3)).build();
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void mixedLoadWhenInstanceKilledDatabaseRestartedAndSmtpStoppedThenNothingLost() throws Exception {
+        prepare();
+        Instance a = new Instance("A");
+        Instance b = new Instance("B");
+        instances.put("A", a);
+        instances.put("B", b);
+        a.start();
+        figures.put("instance A first start to ready (s)", fmt(a.awaitReady(Duration.ofMinutes(3))));
+        b.start();
+        figures.put("instance B first start to ready (s)", fmt(b.awaitReady(Duration.ofMinutes(3))));
+        rememberDemoDevice();
+
+        long loadStart = System.nanoTime();
+        long deadline = loadStart + TimeUnit.SECONDS.toNanos(LOAD_SECONDS);
+        CountDownLatch done = new CountDownLatch(WORKERS);
+        for (int w = 0; w < WORKERS; w++) {
+            int worker = w;
+            Thread.ofPlatform().name("load-" + w).start(() -> {
+                try {
+                    work(worker, deadline);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+
+        // The faults, at fixed fractions of the load.
+        sleepUntil(loadStart, LOAD_SECONDS * 0.12);
+        a.process.destroyForcibly(); // SIGKILL
+        a.process.waitFor();
+        figures.put("instance A killed (SIGKILL) at (s)", fmt(since(loadStart)));
+        sleepUntil(loadStart, LOAD_SECONDS * 0.12 + 3);
+        a.start();
+        figures.put("instance A restarted, ready after (s)", fmt(a.awaitReady(Duration.ofMinutes(3))));
+
+        sleepUntil(loadStart, LOAD_SECONDS * 0.45);
+        pgWindowStart = System.nanoTime();
+        long pgStop = System.nanoTime();
+        pg.close();
+        figures.put("PostgreSQL stopped at (s)", fmt(since(loadStart)));
+        figures.put("PostgreSQL stop took (s)", fmt(since(pgStop)));
+        long pgStart = System.nanoTime();
+        pg = startPostgres(false);
+        figures.put("PostgreSQL start took (s)", fmt(since(pgStart)));
+        double readyA = a.awaitReady(Duration.ofMinutes(2));
+        double readyB = b.awaitReady(Duration.ofMinutes(2));
+        figures.put("instances ready again after PostgreSQL back (s): A", fmt(readyA));
+        figures.put("instances ready again after PostgreSQL back (s): B", fmt(Math.max(readyA, readyB)));
+        // the window ends once both instances answer a database-backed request again
+        awaitDatabaseRequests(a);
+        awaitDatabaseRequests(b);
+        pgWindowEnd = System.nanoTime();
+        figures.put("PostgreSQL restart window, stop to first database-backed answer on both (s)", fmt((pgWindowEnd - pgWindowStart) / 1e9));
+
+        sleepUntil(loadStart, LOAD_SECONDS * 0.55);
+        collectMail();
+        smtp.stop();
+        figures.put("SMTP stopped at (s)", fmt(since(loadStart)));
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SMTP_DOWN_SECONDS));
+        smtp = startSmtp();
+        figures.put("SMTP started again at (s)", fmt(since(loadStart)));
+
+        assertThat(done.await(LOAD_SECONDS + 180, TimeUnit.SECONDS)).as("load workers finished").isTrue();
+        figures.put("load duration (s)", fmt(since(loadStart)));
+
+        // Mails: wait until the outbox has nothing left to send, then count per address.
+        long drain = System.nanoTime();
+        while (unsentMails() > 0 && since(drain) < 120) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(1000);
+        figures.put("outbox drained after the load in (s)", fmt(since(drain)));
+        collectMail();
+        verifyAndReport();
+    }
+
+    // ---- load -------------------------------------------------------------------------------------------------------
+
+    void work(int worker, long deadline) {
+        Random random = new Random(worker);
+        Flow sso = null;
+        while (System.nanoTime() < deadline) {
+            int pick = random.nextInt(4);
+            try {
+                if (pick < 2) {
+                    enroll(random);
+                } else if (pick == 2 || sso == null) {
+                    sso = new Flow(random);
+                    login(sso);
+                } else {
+                    sso(sso);
+                }
+            } catch (FlowAborted aborted) {
+                if (pick >= 2) {
+                    sso = null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A person's browser or app: a cookie jar shared by both instances (one host), a client address of its own. */
+    final class Flow {
+        final Map<String, String> cookies = new LinkedHashMap<>();
+        final String address;
+        final Random random;
+        String page = "";
+
+        Flow(Random random) {
+            this.random = random;
+            int n = people.incrementAndGet();
+            this.address = "198.19." + (n >> 8 & 0xff) + "." + (n & 0xff);
+        }
+
+        Instance any() {
+            List<Instance> all = new ArrayList<>(instances.values());
+            return all.get(random.nextInt(all.size()));
+        }
+
+        HttpResponse<String> send(Instance on, String method, String path, String contentType, String body, String authorization)
+                throws InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(on.base() + path)).timeout(Duration.ofSeconds(20))
+                    .header("X-Forwarded-For", address);
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", cookies.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue())
+                        .collect(Collectors.joining("; ")));
+            }
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                request.header("Content-Type", contentType);
+            }
+            requests.incrementAndGet();
+            HttpResponse<String> response;
+            try {
+                response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.http.HttpTimeoutException e) {
+                count("timeout");
+                throw new FlowAborted();
+            } catch (IOException e) {
+                count(e instanceof java.net.ConnectException ? "connection refused (instance down)" : "connection lost");
+                throw new FlowAborted();
+            }
+            if (response.statusCode() >= 500) {
+                serverErrors.add(System.nanoTime());
+                count("5xx");
+                throw new FlowAborted();
+            }
+            count(response.statusCode() / 100 + "xx");
+            for (String set : response.headers().allValues("Set-Cookie")) {
+                String pair = set.split(";", 2)[0];
+                int eq = pair.indexOf('=');
+                String name = pair.substring(0, eq).trim();
+                String value = pair.substring(eq + 1).trim();
+                if (value.isEmpty() || set.toLowerCase(java.util.Locale.ROOT).contains("max-age=0")) {
+                    cookies.remove(name);
+                } else {
+                    cookies.put(name, value);
+                }
+            }
+            if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+                page = response.body();
+            }
+            return response;
+        }
+
+        HttpResponse<String> get(Instance on, String path) throws InterruptedException {
+            return send(on, "GET", path, null, null, null);
+        }
+
+        HttpResponse<String> form(Instance on, String path, Map<String, String> fields) throws InterruptedException {
+            Map<String, String> all = new LinkedHashMap<>(fields);
+            Matcher m = CSRF.matcher(page);
+            if (m.find()) {
+                all.put("_csrf", m.group(1));
+            }
+            return send(on, "POST", path, "application/x-www-form-urlencoded", encode(all), null);
+        }
+
+        HttpResponse<String> json(Instance on, String path, String body) throws InterruptedException {
+            return send(on, "POST", path, "application/json", body, null);
+        }
+    }
+
+    /** Thrown when a flow cannot go on (an instance down, a 5xx, an unexpected answer): counted, not retried. */
+    static final class FlowAborted extends RuntimeException {
+        FlowAborted() {
+            super(null, null, false, false);
+        }
+    }
+
+    void enroll(Random random) throws InterruptedException {
+        Flow flow = new Flow(random);
+        String nir = nextPerson();
+        String email = "fault-" + nir + "@example.fr";
+        HttpResponse<String> started = flow.json(flow.any(), "/api/v1/enrollments", "");
+        String id = match(ID, started.body(), "enrollment id");
+        String base = "/api/v1/enrollments/" + id + "/";
+        expectStep(flow.json(flow.any(), base + "identite", "{\"nom\":\"Panne\",\"nir\":\"" + nir
+                + "\",\"dateNaissance\":\"01/01/1980\",\"codePostal\":\"44000\"}"), "verification");
+        expectStep(flow.json(flow.any(), base + "verification", "{\"iban7\":\"3024474\",\"carteVitale11\":\""
+                + ("80250099" + nir.substring(0, 10) + "00").substring(9) + "\"}"), "cgu");
+        expectStep(flow.json(flow.any(), base + "cgu", "{\"decision\":\"accepter\"}"), "mot-de-passe");
+        expectStep(flow.json(flow.any(), base + "mot-de-passe", "{\"motDePasse\":\"Panne-Sous+Charge9\",\"confirmation\":\"Panne-Sous+Charge9\"}"),
+                "coordonnees");
+        expectStep(flow.json(flow.any(), base + "coordonnees", "{\"email\":\"" + email + "\",\"emailConfirmation\":\"" + email
+                + "\",\"consentementEmail\":\"oui\"}"), "confirmation-email");
+        mailboxPages.add(new String[] {nir, email});
+        count("enrollment reached « check your mailbox »");
+    }
+
+    void login(Flow flow) throws InterruptedException {
+        flow.cookies.put("AMELI_DEVICE", deviceToken);
+        Instance on = flow.any();
+        HttpResponse<String> toLogin = flow.get(on, authorize());
+        String login = location(toLogin);
+        flow.get(on, login);
+        HttpResponse<String> after = flow.form(flow.any(), "/login", Map.of("nir", DEMO_NIR, "password", DEMO_PASSWORD,
+                "auth", query(login, "auth")));
+        String next = location(after);
+        if (next.startsWith("/consent")) {
+            Instance other = flow.any();
+            flow.get(other, next);
+            next = location(flow.form(other, "/consent", Map.of("auth", query(next, "auth"), "decision", "accepter")));
+        }
+        redeemTwice(flow, next);
+        count("login reached a redeemed code");
+    }
+
+    void sso(Flow flow) throws InterruptedException {
+        String callback = location(flow.get(flow.any(), authorize()));
+        redeemTwice(flow, callback);
+        count("SSO reached a redeemed code");
+    }
+
+    /** Redeems the code on one instance, then tries again on either: the second time must be refused. */
+    void redeemTwice(Flow flow, String callback) throws InterruptedException {
+        if (!callback.startsWith(CALLBACK + "?code=")) {
+            count("flow deviated: " + callback.replaceAll("\\?.*", ""));
+            throw new FlowAborted();
+        }
+        String code = query(callback, "code");
+        String body = encode(Map.of("grant_type", "authorization_code", "code", code, "redirect_uri", CALLBACK));
+        HttpResponse<String> first = flow.send(flow.any(), "POST", "/token", "application/x-www-form-urlencoded", body, BASIC);
+        if (first.statusCode() == 200) {
+            codesRedeemed.incrementAndGet();
+        }
+        HttpResponse<String> second = flow.send(flow.any(), "POST", "/token", "application/x-www-form-urlencoded", body, BASIC);
+        if (second.statusCode() == 200 && first.statusCode() == 200) {
+            codesRedeemedTwice.incrementAndGet();
+        }
+        if (first.statusCode() != 200) {
+            count("code refused at first redemption");
+            throw new FlowAborted();
+        }
+    }
+
+    void expectStep(HttpResponse<String> response, String step) {
+        Matcher m = STEP.matcher(response.body());
+        if (response.statusCode() != 200 || !m.find() || !m.group(1).equals(step)) {
+            count("flow deviated: " + response.statusCode() + " before " + step);
+            throw new FlowAborted();
+        }
+    }
+
+    void count(String kind) {
+        outcomes.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    // ---- verification -----------------------------------------------------------------------------------------------
+
+    void verifyAndReport() throws Exception {
+        Map<String, Long> mailsByAddress = new LinkedHashMap<>();
+        for (MimeMessage message : received) {
+            for (var to : message.getRecipients(Message.RecipientType.TO)) {
+                mailsByAddress.merge(to.toString().toLowerCase(), 1L, Long::sum);
+            }
+        }
+        int withAccount = 0;
+        int delivered = 0;
+        int duplicated = 0;
+        int lost = 0;
+        List<String> problems = new ArrayList<>();
+        try (Connection db = jdbc()) {
+            for (String[] enrollment : mailboxPages) {
+                try (PreparedStatement s = db.prepareStatement("select count(*) from account where nir = ?")) {
+                    s.setString(1, enrollment[0]);
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        if (r.getInt(1) == 1) {
+                            withAccount++;
+                        } else {
+                            problems.add("no account for an enrollment that reached the mailbox step");
+                        }
+                    }
+                }
+                long mails = mailsByAddress.getOrDefault(enrollment[1].toLowerCase(), 0L);
+                if (mails == 1) {
+                    delivered++;
+                } else if (mails == 0) {
+                    lost++;
+                } else {
+                    duplicated++;
+                }
+            }
+        }
+        long outsideWindow = serverErrors.stream().filter(t -> t < pgWindowStart || t > pgWindowEnd).count();
+        long inWindow = serverErrors.size() - outsideWindow;
+
+        StringBuilder text = new StringBuilder("Fault campaign (FaultCampaignTests): two instances (separate JVMs), one PostgreSQL,"
+                + " " + WORKERS + " load workers for " + LOAD_SECONDS + " s\n");
+        figures.forEach((k, v) -> text.append("  ").append(k).append(": ").append(v).append('\n'));
+        text.append("  requests: ").append(requests.get()).append('\n');
+        new java.util.TreeMap<>(outcomes).forEach((k, v) -> text.append("  ").append(k).append(": ").append(v).append('\n'));
+        text.append("  5xx during the PostgreSQL restart window: ").append(inWindow).append(", outside it: ").append(outsideWindow).append('\n');
+        text.append("  codes redeemed: ").append(codesRedeemed.get()).append(", redeemed twice: ").append(codesRedeemedTwice.get()).append('\n');
+        text.append("  enrollments that reached « check your mailbox »: ").append(mailboxPages.size()).append(", with their account: ")
+                .append(withAccount).append('\n');
+        text.append("  activation mails delivered exactly once: ").append(delivered).append(", duplicated: ").append(duplicated)
+                .append(", lost: ").append(lost).append(" (all mails received by the SMTP server: ").append(received.size()).append(")\n");
+        Quality.write("faults.txt", text.toString());
+
+        assertThat(problems).isEmpty();
+        assertThat(mailboxPages).as("some enrollments went through").isNotEmpty();
+        assertThat(codesRedeemed.get()).as("some codes were redeemed").isPositive();
+        assertThat(codesRedeemedTwice.get()).as("no code redeemable twice").isZero();
+        assertThat(outsideWindow).as("no 5xx outside the PostgreSQL restart window").isZero();
+        assertThat(duplicated).as("no activation mail sent twice").isZero();
+        assertThat(lost).as("no activation mail lost").isZero();
+        assertThat(withAccount).isEqualTo(mailboxPages.size());
+    }
+
+    // ---- infrastructure ---------------------------------------------------------------------------------------------
+
+    void prepare() throws IOException {
+        org.springframework.util.FileSystemUtils.deleteRecursively(WORK);
+        Files.createDirectories(WORK);
+        pgPort = freePort();
+        pg = startPostgres(true);
+        smtpPort = freePort();
+        smtp = startSmtp();
+        // The demo registry and accounts, plus the people the enrollments use (NIRs 1 80 01 44 6xx xxx).
+        List<TestInsuredPersons.Builder> persons = new ArrayList<>();
+        for (int i = 1; i <= 1500; i++) {
+            persons.add(eligible(nir(i), "PANNE"));
+        }
+        String demo = Files.readString(Path.of("config", "demo", "registry.csv"));
+        String ours = TestInsuredPersons.csv(persons.toArray(TestInsuredPersons.Builder[]::new));
+        Files.writeString(WORK.resolve("registry.csv"), ours + demo.substring(demo.indexOf('\n') + 1));
+    }
+
+    static String nir(int i) {
+        return "1800144" + (600 + i / 999) + String.format("%03d", 1 + i % 999);
+    }
+
+    String nextPerson() {
+        return nir(PERSON.incrementAndGet());
+    }
+
+    static final AtomicInteger PERSON = new AtomicInteger();
+
+    EmbeddedPostgres startPostgres(boolean fresh) throws IOException {
+        Path dir = WORK.resolve("pg");
+        // Never "clean": zonky deletes a clean data directory when it stops, and the restart needs it.
+        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(pgPort)
+                .setPGStartupWait(Duration.ofSeconds(60)).setServerConfig("max_connections", "100")
+                .setServerConfig("fsync", "off").start();
+    }
+
+    GreenMail startSmtp() {
+        GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        return mail;
+    }
+
+    /** Keeps what the SMTP server received so far (a stopped GreenMail forgets its messages). */
+    synchronized void collectMail() {
+        GreenMail current = smtp;
+        MimeMessage[] messages = current.getReceivedMessages();
+        received.addAll(List.of(messages));
+        try {
+            current.purgeEmailFromAllMailboxes();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Connection jdbc() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pgPort + "/postgres", "postgres", "");
+    }
+
+    long unsentMails() throws SQLException {
+        try (Connection db = jdbc(); ResultSet r = db.createStatement().executeQuery("select count(*) from mail_outbox where sent_at is null")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    volatile String deviceToken;
+
+    /** The demo account has already seen the load's browsers (no security code step: its limits are per day). */
+    void rememberDemoDevice() throws SQLException {
+        deviceToken = Secrets.newHandle();
+        try (Connection db = jdbc(); PreparedStatement s = db.prepareStatement("insert into known_device (token_hash, account_id,"
+                + " created_at, expires_at) select ?, id, ?, ? from account where nir = ?")) {
+            s.setBytes(1, Secrets.sha256(deviceToken));
+            s.setObject(2, OffsetDateTime.now());
+            s.setObject(3, OffsetDateTime.now().plusDays(1));
+            s.setString(4, DEMO_NIR);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /** Waits until the instance answers a request that reads the database (the authorization endpoint). */
+    void awaitDatabaseRequests(Instance instance) throws InterruptedException {
+        long start = System.nanoTime();
+        while (since(start) < 120) {
+            try {
+                HttpResponse<String> r = probe.send(HttpRequest.newBuilder(URI.create(instance.base() + authorize()))
+                        .header("X-Forwarded-For", "198.18.255.254").timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() < 500) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("instance " + instance.name + " does not answer database-backed requests");
+    }
+
+    static String authorize() {
+        return "/authorize?" + encode(Map.of("response_type", "code", "client_id", "demo-rp", "redirect_uri", CALLBACK,
+                "scope", "openid", "state", "faults", "nonce", "n".repeat(32)));
+    }
+
+    static String location(HttpResponse<String> response) {
+        String location = response.headers().firstValue("Location").orElse(null);
+        if (location == null) {
+            throw new FlowAborted();
+        }
+        URI uri = URI.create(location);
+        return uri.isAbsolute() && uri.getHost().equals("localhost") && uri.getPort() != 9876
+                ? uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()) : location;
+    }
+
+    static String query(String uri, String name) {
+        return org.springframework.web.util.UriComponentsBuilder.fromUriString(uri).build().getQueryParams().getFirst(name);
+    }
+
+    static String match(Pattern pattern, String text, String what) {
+        Matcher m = pattern.matcher(text);
+        if (!m.find()) {
+            throw new FlowAborted();
+        }
+        return m.group(1);
+    }
+
+    static String encode(Map<String, String> fields) {
+        return fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    static double since(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static void sleepUntil(long start, double seconds) throws InterruptedException {
+        long wait = start + (long) (seconds * 1e9) - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000);
+        }
+    }
+
+    static String fmt(double seconds) {
+        return String.format(java.util.Locale.ROOT, "%.1f", seconds);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopEverything() throws IOException {
+        for (Instance instance : instances.values()) {
+            if (instance.process != null) {
+                instance.process.destroy();
+                try {
+                    if (!instance.process.waitFor(20, TimeUnit.SECONDS)) {
+                        instance.process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+}

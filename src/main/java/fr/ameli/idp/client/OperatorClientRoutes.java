@@ -26,7 +26,11 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 class OperatorClientRoutes {
 
-    /** RFC 7591 client metadata, plus {@code client_secret_sha256}, {@code sector} and {@code require_pkce}. */
+    /**
+     * RFC 7591 client metadata, plus {@code client_secret_sha256}, {@code sector} and {@code require_pkce}, and the
+     * FranceConnect+ settings ({@code default_acr_values}, {@code jwks_uri}, the {@code *_encrypted_response_*}
+     * algorithms, {@code require_pushed_authorization_requests}, {@code dpop_bound_access_tokens}, {@code fapi}).
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ClientMetadata(
             @JsonProperty("client_name") @Nullable String clientName,
@@ -39,7 +43,16 @@ class OperatorClientRoutes {
             @JsonProperty("userinfo_signed_response_alg") @Nullable String userinfoSignedResponseAlg,
             @Nullable String sector,
             @Nullable Map<String, Object> jwks,
-            @JsonProperty("require_pkce") @Nullable Boolean requirePkce) {
+            @JsonProperty("require_pkce") @Nullable Boolean requirePkce,
+            @JsonProperty("default_acr_values") @Nullable List<String> defaultAcrValues,
+            @JsonProperty("jwks_uri") @Nullable String jwksUri,
+            @JsonProperty("id_token_encrypted_response_alg") @Nullable String idTokenEncryptedResponseAlg,
+            @JsonProperty("id_token_encrypted_response_enc") @Nullable String idTokenEncryptedResponseEnc,
+            @JsonProperty("userinfo_encrypted_response_alg") @Nullable String userinfoEncryptedResponseAlg,
+            @JsonProperty("userinfo_encrypted_response_enc") @Nullable String userinfoEncryptedResponseEnc,
+            @JsonProperty("require_pushed_authorization_requests") @Nullable Boolean requirePushedAuthorizationRequests,
+            @JsonProperty("dpop_bound_access_tokens") @Nullable Boolean dpopBoundAccessTokens,
+            @Nullable Boolean fapi) {
 
         ClientProperties properties(String clientId) {
             return new ClientProperties(clientId, clientName, clientSecretSha256,
@@ -48,7 +61,11 @@ class OperatorClientRoutes {
                     scope == null ? List.of() : List.of(scope.split(" ")),
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg, sector,
                     jwks == null ? null : JSONObjectUtils.toJSONString(jwks),
-                    Boolean.TRUE.equals(requirePkce));
+                    Boolean.TRUE.equals(requirePkce), defaultAcrValues, jwksUri,
+                    idTokenEncryptedResponseAlg, idTokenEncryptedResponseEnc,
+                    userinfoEncryptedResponseAlg, userinfoEncryptedResponseEnc,
+                    Boolean.TRUE.equals(requirePushedAuthorizationRequests), Boolean.TRUE.equals(dpopBoundAccessTokens),
+                    Boolean.TRUE.equals(fapi));
         }
     }
 

@@ -32,7 +32,9 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
     private static final Logger log = LoggerFactory.getLogger(RelyingParties.class);
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
     private static final String COLUMNS = "client_id, client_name, secret_hash, auth_methods, redirect_uris, "
-            + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce";
+            + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce, default_acr_values, "
+            + "jwks_uri, id_token_enc_alg, id_token_enc_enc, userinfo_enc_alg, userinfo_enc_enc, "
+            + "require_pushed_authorization_requests, dpop_bound_access_tokens, fapi";
 
     private final DatabaseClient db;
     private final ClientRegistrationProperties config;
@@ -88,12 +90,18 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
             DatabaseClient.GenericExecuteSpec spec = db.sql("insert into relying_party (" + COLUMNS + ", source, updated_at) "
                             + "values (:client_id, :client_name, :secret_hash, :auth_methods, :redirect_uris, "
                             + ":post_logout_redirect_uris, :scopes, :id_token_alg, :userinfo_alg, :sector, :jwks, "
-                            + ":require_pkce, :source, now()) on conflict (client_id) do update set "
+                            + ":require_pkce, :default_acr_values, :jwks_uri, :id_token_enc_alg, :id_token_enc_enc, "
+                            + ":userinfo_enc_alg, :userinfo_enc_enc, :require_par, :dpop, :fapi, :source, now()) on conflict (client_id) do update set "
                             + "client_name = excluded.client_name, secret_hash = excluded.secret_hash, "
                             + "auth_methods = excluded.auth_methods, redirect_uris = excluded.redirect_uris, "
                             + "post_logout_redirect_uris = excluded.post_logout_redirect_uris, scopes = excluded.scopes, "
                             + "id_token_alg = excluded.id_token_alg, userinfo_alg = excluded.userinfo_alg, "
                             + "sector = excluded.sector, jwks = excluded.jwks, require_pkce = excluded.require_pkce, "
+                            + "default_acr_values = excluded.default_acr_values, jwks_uri = excluded.jwks_uri, "
+                            + "id_token_enc_alg = excluded.id_token_enc_alg, id_token_enc_enc = excluded.id_token_enc_enc, "
+                            + "userinfo_enc_alg = excluded.userinfo_enc_alg, userinfo_enc_enc = excluded.userinfo_enc_enc, "
+                            + "require_pushed_authorization_requests = excluded.require_pushed_authorization_requests, "
+                            + "dpop_bound_access_tokens = excluded.dpop_bound_access_tokens, fapi = excluded.fapi, "
                             + "source = excluded.source, updated_at = now()")
                     .bind("client_id", rp.clientId())
                     .bind("client_name", rp.name())
@@ -106,7 +114,19 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
                     .bind("id_token_alg", rp.idTokenAlg().getName())
                     .bind("sector", rp.sector())
                     .bind("require_pkce", rp.requiresPkce())
+                    .bind("default_acr_values", (p.defaultAcrValues() == null ? List.<String>of()
+                            : p.defaultAcrValues()).toArray(String[]::new))
+                    .bind("require_par", Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()))
+                    .bind("dpop", Boolean.TRUE.equals(p.dpopBoundAccessTokens()))
+                    .bind("fapi", rp.fapi())
                     .bind("source", source);
+            Encryption idEnc = rp.idTokenEncryption();
+            Encryption uiEnc = rp.userinfoEncryption();
+            spec = Sql.bind(spec, "jwks_uri", rp.jwksUri() == null ? null : rp.jwksUri().toString());
+            spec = Sql.bind(spec, "id_token_enc_alg", idEnc == null ? null : idEnc.alg().getName());
+            spec = Sql.bind(spec, "id_token_enc_enc", idEnc == null ? null : idEnc.enc().getName());
+            spec = Sql.bind(spec, "userinfo_enc_alg", uiEnc == null ? null : uiEnc.alg().getName());
+            spec = Sql.bind(spec, "userinfo_enc_enc", uiEnc == null ? null : uiEnc.enc().getName());
             spec = Sql.bind(spec, "secret_hash", p.clientSecretSha256());
             spec = Sql.bind(spec, "userinfo_alg", rp.userinfoAlg() == null ? null : rp.userinfoAlg().getName());
             spec = Sql.bind(spec, "jwks", p.jwks());
@@ -173,6 +193,15 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
                 row.get("userinfo_alg", String.class),
                 row.get("sector", String.class),
                 row.get("jwks", String.class),
-                row.get("require_pkce", Boolean.class));
+                row.get("require_pkce", Boolean.class),
+                Arrays.asList(row.get("default_acr_values", String[].class)),
+                row.get("jwks_uri", String.class),
+                row.get("id_token_enc_alg", String.class),
+                row.get("id_token_enc_enc", String.class),
+                row.get("userinfo_enc_alg", String.class),
+                row.get("userinfo_enc_enc", String.class),
+                row.get("require_pushed_authorization_requests", Boolean.class),
+                row.get("dpop_bound_access_tokens", Boolean.class),
+                row.get("fapi", Boolean.class));
     }
 }

@@ -2,6 +2,7 @@ package fr.ameli.idp.client;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.platform.Secrets;
 import java.net.URI;
 import java.security.MessageDigest;
@@ -25,7 +26,12 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 public record RelyingParty(String clientId, String name, Set<ClientAuthenticationMethod> authMethods,
         List<String> redirectUris, List<String> postLogoutRedirectUris, Set<String> scopes, boolean requiresPkce,
         String sector, @Nullable JWSAlgorithm userinfoAlg, JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks,
-        byte @Nullable [] secretSha256) {
+        byte @Nullable [] secretSha256, @Nullable String defaultAcr, @Nullable URI jwksUri,
+        @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption,
+        boolean requiresPushedRequests, boolean requiresDpop, boolean fapi) {
+
+    /** The longest a code of a FAPI profile RP lives, whatever {@code idp.oidc.authorization-code-ttl} says. */
+    public static final java.time.Duration FAPI_CODE_TTL = java.time.Duration.ofSeconds(60);
 
     public static final Set<String> SUPPORTED_SCOPES = Set.of("openid", "profile", "email", "birth", "identite_pivot",
             "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "preferred_username");
@@ -78,6 +84,8 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
         JWKSet jwks = null;
         if (methods.contains("private_key_jwt")) {
             require(p.jwks() != null, "jwks (required by private_key_jwt)");
+        }
+        if (p.jwks() != null && !p.jwks().isBlank()) {
             try {
                 jwks = JWKSet.parse(p.jwks());
             } catch (java.text.ParseException e) {
@@ -94,11 +102,38 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
         JWSAlgorithm idAlg = alg(p.idTokenAlg() == null ? "ES256" : p.idTokenAlg(), "id-token-alg");
         JWSAlgorithm userinfoAlg = p.userinfoAlg() == null || p.userinfoAlg().isBlank() ? null
                 : alg(p.userinfoAlg(), "userinfo-alg");
+        URI jwksUri = null;
+        if (p.jwksUri() != null && !p.jwksUri().isBlank()) {
+            checkRedirectUri(p.jwksUri());
+            jwksUri = URI.create(p.jwksUri());
+        }
+        Encryption idTokenEncryption = Encryption.of(p.idTokenEncryptedResponseAlg(), p.idTokenEncryptedResponseEnc(),
+                "id_token_encrypted_response");
+        Encryption userinfoEncryption = Encryption.of(p.userinfoEncryptedResponseAlg(), p.userinfoEncryptedResponseEnc(),
+                "userinfo_encrypted_response");
+        require((idTokenEncryption == null && userinfoEncryption == null) || jwks != null || jwksUri != null,
+                "jwks or jwks_uri (required by encryption)");
+        if (userinfoEncryption != null && userinfoAlg == null) {
+            userinfoAlg = JWSAlgorithm.ES256; // encrypted userinfo is a nested JWT: signed, then encrypted
+        }
+        List<String> acrs = p.defaultAcrValues() == null ? List.of() : p.defaultAcrValues();
+        require(Acr.SUPPORTED.containsAll(acrs), "default_acr_values (eidas1 or eidas2)");
+        String defaultAcr = acrs.contains(Acr.EIDAS2) ? Acr.EIDAS2 : acrs.isEmpty() ? null : Acr.EIDAS1;
+        boolean fapi = Boolean.TRUE.equals(p.fapi());
+        if (fapi) {
+            // FAPI 2.0-style: private_key_jwt only, ES256 only; PAR, PKCE and DPoP are then required below.
+            require(methods.equals(List.of("private_key_jwt")), "fapi (auth-methods: private_key_jwt only)");
+            require(idAlg.equals(JWSAlgorithm.ES256) && (userinfoAlg == null || userinfoAlg.equals(JWSAlgorithm.ES256)),
+                    "fapi (ES256 only)");
+        }
         String sector = p.sector() == null || p.sector().isBlank() ? defaultSector(p.redirectUris()) : p.sector();
 
         return new RelyingParty(p.clientId(), p.clientName() == null ? p.clientId() : p.clientName(),
                 methods.stream().map(RelyingParty::method).collect(Collectors.toSet()), p.redirectUris(), logoutUris,
-                Set.copyOf(p.scopes()), requirePkce, sector, userinfoAlg, idAlg, jwks, secret);
+                Set.copyOf(p.scopes()), requirePkce || fapi, sector,
+                userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri, idTokenEncryption, userinfoEncryption,
+                fapi || Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
+                fapi || Boolean.TRUE.equals(p.dpopBoundAccessTokens()), fapi);
     }
 
     private static ClientAuthenticationMethod method(String name) {

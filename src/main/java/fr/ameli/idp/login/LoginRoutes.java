@@ -2,6 +2,7 @@ package fr.ameli.idp.login;
 
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
@@ -72,8 +73,8 @@ public class LoginRoutes {
                             .flatMap(cookie -> ServerResponse.seeOther(URI.create(NewCodeRoutes.PATH)).cookie(cookie).build())
                             .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
                     case LOCKED -> form(request, auth, "connexion.compte_bloque");
-                    case OK -> codes.knownDevice(request, result.account().id()).flatMap(known -> known
-                            ? loggedIn(result.account().id(), List.of("pwd"), auth, null)
+                    case OK -> codes.knownDevice(request, result.account().id(), auth).flatMap(known -> known
+                            ? loggedIn(result.account().id(), List.of("pwd"), Acr.EIDAS1, auth, null)
                             : codes.challenge(result.account(), auth.isEmpty() ? null : auth).flatMap(challenge -> challenged(
                                     request, auth, challenge)));
                 });
@@ -107,8 +108,9 @@ public class LoginRoutes {
                             .switchIfEmpty(Mono.defer(() -> expiredCode(request)));
                 }
                 return codes.verify(request, value(form, "code")).flatMap(v -> switch (v.outcome()) {
+                    // The code was typed in this login: a second factor, eIDAS substantial.
                     case ACCEPTED -> codes.rememberDevice(v.accountId()).flatMap(device -> loggedIn(v.accountId(),
-                            List.of("pwd", "mail"), v.pendingAuthorizationId() == null ? "" : v.pendingAuthorizationId(), device));
+                            Acr.AMR_SECOND_FACTOR, Acr.EIDAS2, v.pendingAuthorizationId() == null ? "" : v.pendingAuthorizationId(), device));
                     case WRONG -> codeForm(request, "code.incorrect", null);
                     case EXHAUSTED, EXPIRED -> expiredCode(request);
                     case BLOCKED -> blockedCode(request);
@@ -150,9 +152,9 @@ public class LoginRoutes {
         }
 
         /** Opens the session and continues where the person was going (an RP's request, or the home page). */
-        private Mono<ServerResponse> loggedIn(java.util.UUID accountId, List<String> amr, String auth,
+        private Mono<ServerResponse> loggedIn(java.util.UUID accountId, List<String> amr, String acr, String auth,
                 org.springframework.http.@Nullable ResponseCookie device) {
-            return sessions.open(accountId, amr, "eidas1", null)
+            return sessions.open(accountId, amr, acr, null)
                     .flatMap(opened -> (auth.isEmpty() ? Mono.just(URI.create("/")) : flow.resume(auth, opened.session()))
                             .flatMap(target -> {
                                 ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opened.cookie());

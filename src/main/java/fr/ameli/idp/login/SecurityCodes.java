@@ -98,8 +98,11 @@ class SecurityCodes {
         this.accounts = accounts;
     }
 
-    /** True when this browser completed a code for the account and is still remembered. */
-    Mono<Boolean> knownDevice(ServerRequest request, UUID accountId) {
+    /**
+     * True when this browser completed a code for the account and is still remembered, and the login does not
+     * continue an authorization request at eidas2 (which asks for the code every time). Still one statement.
+     */
+    Mono<Boolean> knownDevice(ServerRequest request, UUID accountId, String pendingAuthorizationId) {
         if (!properties.securityCodeEnabled()) {
             return Mono.just(true);
         }
@@ -107,8 +110,10 @@ class SecurityCodes {
         if (cookie == null || cookie.getValue().isBlank()) {
             return Mono.just(false);
         }
-        return db.sql("select 1 from known_device where token_hash = :hash and account_id = :account and expires_at > :now")
+        return db.sql("select 1 from known_device where token_hash = :hash and account_id = :account and expires_at > :now "
+                        + "and not exists (select 1 from pending_authorization where id = :pending and acr = 'eidas2')")
                 .bind("hash", Secrets.sha256(cookie.getValue()))
+                .bind("pending", pendingAuthorizationId)
                 .bind("account", accountId)
                 .bind("now", clock.instant())
                 .map(row -> 1).first().hasElement();

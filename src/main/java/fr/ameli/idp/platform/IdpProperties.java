@@ -18,7 +18,7 @@ public record IdpProperties(@DefaultValue("http://localhost:8080") String issuer
 
     public record Oidc(@DefaultValue("30s") Duration authorizationCodeTtl, @DefaultValue("60s") Duration accessTokenTtl,
             @DefaultValue("60s") Duration idTokenTtl, @DefaultValue("30m") Duration sessionTtl,
-            @DefaultValue("30m") Duration pendingAuthorizationTtl) {
+            @DefaultValue("30m") Duration pendingAuthorizationTtl, @DefaultValue("5m") Duration rpJwksCacheTtl) {
     }
 
     /**

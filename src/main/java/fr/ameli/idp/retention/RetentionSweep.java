@@ -105,6 +105,10 @@ class RetentionSweep implements BackgroundJob {
                 // have expired too (issued at the latest when the code expires).
                 expired("authorization_code", idp.oidc().accessTokenTtl()),
                 expired("access_token"),
+                // RFC 9126 request_uri: 60 s, single use.
+                expired("pushed_authorization"),
+                // RFC 9449 jti seen: kept until the proof's iat is out of the window.
+                expired("dpop_proof"),
                 // private_key_jwt jti seen: an assertion is refused 30 s after its exp, well within the grace.
                 expired("client_assertion"),
                 expired("login_challenge"),

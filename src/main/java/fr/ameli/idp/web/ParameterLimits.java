@@ -36,7 +36,8 @@ public class ParameterLimits implements WebFilter {
             "state", 512,
             "id_token_hint", 8192);
 
-    private static final List<String> NOT_PAGES = List.of("/authorize", "/token", "/userinfo", "/revoke", "/jwks");
+    private static final List<String> NOT_PAGES = List.of("/authorize", "/par", "/token", "/userinfo", "/revoke", "/jwks",
+            "/status");
     private static final List<String> NOT_PAGE_PREFIXES = List.of("/.well-known/", "/actuator/", "/operator/", "/api/",
             "/dev/");
 

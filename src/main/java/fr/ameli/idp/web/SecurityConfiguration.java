@@ -33,7 +33,7 @@ class SecurityConfiguration {
 
     /** Endpoints called by relying parties or the app, protected by client or bearer authentication instead of CSRF. */
     private static final ServerWebExchangeMatcher NO_CSRF = ServerWebExchangeMatchers.pathMatchers(
-            "/token", "/userinfo", "/revoke", "/authorize", "/logout", "/api/**", "/operator/**", "/actuator/**",
+            "/token", "/par", "/userinfo", "/revoke", "/authorize", "/logout", "/api/**", "/operator/**", "/actuator/**",
             // the development provider's token endpoint (embedded default only), called by our own HTTP client
             "/dev/federation/token");
 

@@ -69,7 +69,7 @@ class OidcFlowTests {
         assertThat(rp.metadata.getIssuer().getValue()).isEqualTo("http://localhost:" + port);
         assertThat(rp.metadata.getResponseTypes()).extracting(Object::toString).containsExactly("code");
         assertThat(rp.metadata.getGrantTypes()).extracting(Object::toString).containsExactly("authorization_code");
-        assertThat(rp.metadata.getACRs()).extracting(Object::toString).containsExactly("eidas1");
+        assertThat(rp.metadata.getACRs()).extracting(Object::toString).containsExactly("eidas1", "eidas2");
         assertThat(rp.metadata.getSubjectTypes()).extracting(Object::toString).containsExactly("pairwise");
         assertThat(rp.metadata.getCodeChallengeMethods()).extracting(Object::toString).containsExactly("S256");
         assertThat(rp.metadata.supportsAuthorizationResponseIssuerParam()).isTrue();

@@ -86,6 +86,10 @@ class RetentionSweepTests {
                         + ":id, :end, 'eidas1', '{pwd}', false, :end, :end, :end)", "code_hash = :hash"),
                 new Row("access_token", "", "insert into access_token (token_hash, client_id, account_id, scope, "
                         + "expires_at) values (:hash, 'demo-rp', :account, 'openid', :end)", "token_hash = :hash"),
+                new Row("pushed_authorization", "", "insert into pushed_authorization (handle_hash, client_id, params, "
+                        + "created_at, expires_at) values (:hash, 'demo-rp', '{}', :end, :end)", "handle_hash = :hash"),
+                new Row("dpop_proof", "", "insert into dpop_proof (jkt, jti, expires_at) values ('jkt', :id, :end)",
+                        "jti = :id"),
                 new Row("client_assertion", "", "insert into client_assertion (client_id, jti, expires_at) values "
                         + "('demo-rp', :id, :end)", "jti = :id"),
                 new Row("login_challenge", "", "insert into login_challenge (id_hash, account_id, code_hash, created_at, "

@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
 class AuthorizationRequestValidator {
 
     private static final List<AuthorizationCheck> CHECKS = List.of(
-            new ParameterLengthCheck(), new RequestObjectCheck(), new ResponseTypeCheck(), new ScopeCheck(), new StateCheck(), new NonceCheck(),
+            new ParameterLengthCheck(), new RequestObjectCheck(), new PushedRequestCheck(), new ResponseTypeCheck(), new ScopeCheck(), new StateCheck(), new NonceCheck(),
             new AcrCheck(), new PkceCheck(), new PromptCheck(), new MaxAgeCheck(), new ClaimsCheck());
 
     private final RelyingParties clients;
@@ -69,7 +69,7 @@ class AuthorizationRequestValidator {
                 request.state(),
                 request.nonce(),
                 request.codeChallenge(),
-                AcrCheck.EIDAS1,
+                AcrCheck.level(request, client),
                 PromptCheck.parse(request.prompt()),
                 request.maxAge() == null ? null : Integer.valueOf(request.maxAge()),
                 request.claims() != null && ClaimsCheck.amrRequested(request.claims()),

@@ -95,7 +95,7 @@ class AuthorizationStore {
                 .bind("scope", String.join(" ", p.scopes()))
                 .bind("nonce", p.nonce())
                 .bind("auth_time", session.authTime())
-                .bind("acr", p.acr())
+                .bind("acr", session.acr())
                 .bind("amr", session.amr().toArray(String[]::new))
                 .bind("amr_requested", p.amrRequested())
                 .bind("now", now)

@@ -3,7 +3,12 @@ package fr.ameli.idp.oidc.authorize;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.session.LoginSessions;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.oidc.shared.ClientAuthenticator;
 import fr.ameli.idp.oidc.shared.Params;
+import fr.ameli.idp.web.error.PageException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorRenderer;
@@ -26,8 +31,8 @@ public class AuthorizeRoutes {
 
     @Bean
     RouterFunction<ServerResponse> authorizeRouter(AuthorizationRequestValidator validator, AuthorizationFlow flow,
-            LoginSessions sessions, RelyingParties clients, ErrorRenderer errors) {
-        Handlers h = new Handlers(validator, flow, sessions, clients, errors);
+            LoginSessions sessions, RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed) {
+        Handlers h = new Handlers(validator, flow, sessions, clients, errors, pushed);
         return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/authorize", h::authorize)
                 .POST("/authorize", h::authorize)
@@ -36,12 +41,57 @@ public class AuthorizeRoutes {
                 .build());
     }
 
-    private record Handlers(AuthorizationRequestValidator validator, AuthorizationFlow flow, LoginSessions sessions,
-            RelyingParties clients, ErrorRenderer errors) {
+    /** The pushed authorization request endpoint: a client-facing OAuth endpoint, so its errors are RFC 6749 JSON. */
+    @Bean
+    RouterFunction<ServerResponse> parRouter(AuthorizationRequestValidator validator, ErrorRenderer errors,
+            PushedAuthorizations pushed, ClientAuthenticator authenticator) {
+        Push h = new Push(validator, errors, pushed, authenticator);
+        return ErrorChannel.OAUTH.declare(RouterFunctions.route()
+                .POST("/par", h::push)
+                .build());
+    }
 
+    private record Push(AuthorizationRequestValidator validator, ErrorRenderer errors, PushedAuthorizations pushed,
+            ClientAuthenticator authenticator) {
+
+        /**
+         * The pushed authorization request endpoint (RFC 9126 §2): the client authenticates as at /token, the request is
+         * checked by the same rules as at /authorize (errors as JSON), and kept 60 s under a single-use request_uri.
+         */
+        Mono<ServerResponse> push(ServerRequest request) {
+            return Params.of(request)
+                    .flatMap(params -> authenticator.authenticate(request, params).flatMap(client -> {
+                        if (params.get("request_uri") != null) {
+                            return Mono.error(OAuthException.invalidRequest("request_uri is not allowed at the PAR endpoint"));
+                        }
+                        java.util.Map<String, String> values = new java.util.HashMap<>(params.asMap());
+                        values.keySet().removeAll(java.util.List.of("client_secret", "client_assertion", "client_assertion_type"));
+                        values.put("client_id", client.clientId());
+                        Params pushedParams = Params.of(values);
+                        return validator.validate(AuthorizationRequest.from(pushedParams, true))
+                                .onErrorMap(PageException.class, e -> OAuthException.invalidRequest(
+                                        "erreur.redirect_uri".equals(e.messageKey()) ? "redirect_uri is not registered"
+                                                : "invalid client_id"))
+                                .then(pushed.push(client.clientId(), pushedParams));
+                    }))
+                    .flatMap(uri -> ServerResponse.status(HttpStatus.CREATED)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .cacheControl(CacheControl.noStore())
+                            .bodyValue(JSONObjectUtils.toJSONString(java.util.Map.of("request_uri", uri,
+                                    "expires_in", PushedAuthorizations.LIFETIME.toSeconds()))))
+                    .onErrorResume(errors::json);
+        }
+    }
+
+    private record Handlers(AuthorizationRequestValidator validator, AuthorizationFlow flow, LoginSessions sessions,
+            RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed) {
+
+        /** With a request_uri (RFC 9126 §4): the pushed parameters only, once; any other parameter but client_id is ignored. */
         Mono<ServerResponse> authorize(ServerRequest request) {
             return Params.of(request)
-                    .map(AuthorizationRequest::from)
+                    .flatMap(params -> params.get("request_uri") == null ? Mono.just(AuthorizationRequest.from(params))
+                            : pushed.use(params.required("request_uri"), params.required("client_id"))
+                                    .map(stored -> AuthorizationRequest.from(stored, true)))
                     .flatMap(validator::validate)
                     .flatMap(pending -> sessions.current(request)
                             .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())

@@ -2,7 +2,9 @@ package fr.ameli.idp.oidc.discovery;
 
 import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.token.SigningKeys;
@@ -54,7 +56,14 @@ public class DiscoveryRoutes {
                         "client_secret_post", "private_key_jwt")))
                 .codeChallengeMethod("S256")
                 .claim("response_modes_supported", List.of("query"))
-                .claim("acr_values_supported", List.of("eidas1"))
+                .claim("pushed_authorization_request_endpoint", issuer + "/par")
+                .claim("require_pushed_authorization_requests", false)
+                .claim("dpop_signing_alg_values_supported", List.of("ES256", "PS256", "RS256"))
+                .claim("acr_values_supported", Acr.SUPPORTED)
+                .claim("id_token_encryption_alg_values_supported", names(Encryption.ALGORITHMS))
+                .claim("id_token_encryption_enc_values_supported", names(Encryption.METHODS))
+                .claim("userinfo_encryption_alg_values_supported", names(Encryption.ALGORITHMS))
+                .claim("userinfo_encryption_enc_values_supported", names(Encryption.METHODS))
                 .claim("claims_supported", claims)
                 .claim("claims_parameter_supported", true)
                 .claim("request_parameter_supported", false)
@@ -69,6 +78,13 @@ public class DiscoveryRoutes {
         return JSONObjectUtils.toJSONString(configuration.getClaims()).getBytes(StandardCharsets.UTF_8);
     }
 
+    private static List<String> names(List<? extends com.nimbusds.jose.Algorithm> algorithms) {
+        return algorithms.stream().map(com.nimbusds.jose.Algorithm::getName).toList();
+    }
+
+    /** What a FranceConnect-like hub polls to know the provider is up: constant bytes, no database, no key. */
+    static final byte[] STATUS = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
     /** Served in front of the WebFlux pipeline: see {@link PublishedDocuments}. */
     @Bean
     HttpHandlerDecoratorFactory publishedDocuments(IdpProperties properties, SigningKeys keys) {
@@ -78,6 +94,7 @@ public class DiscoveryRoutes {
     /**
      * The same documents as routes of the OAuth channel: GET and HEAD never reach them ({@link PublishedDocuments}
      * answers first); they give the other methods on these paths their JSON error, and the channel its declaration.
+     * {@code /status} is served here, by the pipeline (OAuth channel as well).
      */
     @Bean
     RouterFunction<ServerResponse> discoveryRouter(IdpProperties properties, SigningKeys keys) {
@@ -86,6 +103,8 @@ public class DiscoveryRoutes {
         return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .GET("/.well-known/openid-configuration", request -> ServerResponse.ok()
                         .contentType(MediaType.APPLICATION_JSON).cacheControl(cache).bodyValue(discovery))
+                .GET("/status", request -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .cacheControl(CacheControl.noStore()).bodyValue(STATUS))
                 .GET("/jwks", request -> ServerResponse.ok()
                         .contentType(MediaType.parseMediaType("application/jwk-set+json"))
                         .cacheControl(CacheControl.maxAge(Duration.ofMinutes(1)).cachePublic())

@@ -54,7 +54,8 @@ public class ClientAuthenticator {
         this.clients = clients;
         this.db = db;
         this.clock = clock;
-        this.audiences = Set.of(properties.issuer(), properties.issuer() + "/token");
+        // RFC 9126 §2: the issuer is the audience at the PAR endpoint; its URL is accepted as the token endpoint's is.
+        this.audiences = Set.of(properties.issuer(), properties.issuer() + "/token", properties.issuer() + "/par");
     }
 
     public Mono<RelyingParty> authenticate(ServerRequest request, Params params) {
@@ -145,7 +146,8 @@ public class ClientAuthenticator {
 
     private @Nullable JWTClaimsSet verifyAssertion(String assertion, RelyingParty rp) {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ASSERTION_ALGS, new ImmutableJWKSet<>(rp.jwks())));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(rp.fapi() ? Set.of(JWSAlgorithm.ES256) : ASSERTION_ALGS,
+                new ImmutableJWKSet<>(rp.jwks())));
         processor.setJWTClaimsSetVerifier((claims, context) -> { });
         try {
             JWTClaimsSet claims = processor.process(assertion, null);

@@ -52,6 +52,15 @@ public final class Params {
     }
 
 
+    /** Parameters kept on the server (a pushed authorization request): trusted to be single-valued. */
+    public static Params of(Map<String, String> values) {
+        return new Params(Map.copyOf(values));
+    }
+
+    public Map<String, String> asMap() {
+        return values;
+    }
+
     public @Nullable String get(String name) {
         return values.get(name);
     }

@@ -1,7 +1,11 @@
 package fr.ameli.idp.oidc.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jose.jwk.JWK;
+import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.ResponseEncryption;
+import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.oidc.shared.PairwiseSubject;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.oidc.shared.Pkce;
@@ -40,14 +44,14 @@ class AuthorizationCodeGrant {
                 update authorization_code set consumed_at = :now
                 where code_hash = :code and consumed_at is null
                 returning code_hash, client_id, redirect_uri, account_id, scope, nonce, code_challenge, auth_time, acr,
-                          amr, amr_requested, expires_at
+                          amr, amr_requested, created_at, expires_at
             ), valid as (
                 select * from consumed
-                where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now
+                where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now and created_at > :not_before
                   and code_challenge is not distinct from :challenge
             ), issued as (
-                insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at)
-                select :token, code_hash, client_id, account_id, scope, :token_expires from valid
+                insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at, dpop_jkt)
+                select :token, code_hash, client_id, account_id, scope, :token_expires, :jkt from valid
                 returning account_id
             )
             select v.scope, v.nonce, v.auth_time, v.acr, v.amr, v.amr_requested, a.nir
@@ -59,9 +63,11 @@ class AuthorizationCodeGrant {
     private final PairwiseSubject subjects;
     private final Clock clock;
     private final IdpProperties properties;
+    private final ResponseEncryption encryption;
 
     AuthorizationCodeGrant(DatabaseClient db, TokenIssuer tokens, PairwiseSubject subjects, Clock clock,
-            IdpProperties properties) {
+            IdpProperties properties, ResponseEncryption encryption) {
+        this.encryption = encryption;
         this.db = db;
         this.tokens = tokens;
         this.subjects = subjects;
@@ -69,7 +75,16 @@ class AuthorizationCodeGrant {
         this.properties = properties;
     }
 
-    Mono<Map<String, Object>> exchange(RelyingParty client, Params params) {
+    /** An RP that wants its ID token encrypted has its key looked up first: without one, the code stays unused. */
+    Mono<Map<String, Object>> exchange(RelyingParty client, Params params, @Nullable String dpopJkt) {
+        Encryption encryption = client.idTokenEncryption();
+        return encryption == null ? exchange(client, params, dpopJkt, null)
+                : this.encryption.key(client, encryption).flatMap(key -> exchange(client, params, dpopJkt, key));
+    }
+
+    /** {@code dpopJkt}: the thumbprint of the DPoP key the access token is bound to (RFC 9449), or null (bearer). */
+    private Mono<Map<String, Object>> exchange(RelyingParty client, Params params, @Nullable String dpopJkt,
+            @Nullable JWK encryptionKey) {
         return Mono.defer(() -> {
             String code = params.required("code");
             String redirectUri = params.required("redirect_uri");
@@ -82,12 +97,15 @@ class AuthorizationCodeGrant {
             byte[] codeHash = Secrets.sha256(code);
             DatabaseClient.GenericExecuteSpec spec = db.sql(EXCHANGE)
                     .bind("now", now)
+                    // FAPI profile: a code older than 60 s is refused even when the configured lifetime is longer.
+                    .bind("not_before", client.fapi() ? now.minus(RelyingParty.FAPI_CODE_TTL) : Instant.EPOCH)
                     .bind("code", codeHash)
                     .bind("client", client.clientId())
                     .bind("redirect_uri", redirectUri)
                     .bind("token", Secrets.sha256(accessToken))
                     .bind("token_expires", now.plus(properties.oidc().accessTokenTtl()));
             spec = verifier == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", Pkce.s256(verifier));
+            spec = dpopJkt == null ? spec.bindNull("jkt", String.class) : spec.bind("jkt", dpopJkt);
             return spec.map(row -> new Redeemed(
                             row.get("scope", String.class),
                             row.get("nonce", String.class),
@@ -97,7 +115,7 @@ class AuthorizationCodeGrant {
                             Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
                             row.get("nir", String.class)))
                     .one()
-                    .map(redeemed -> response(client, redeemed, accessToken, now))
+                    .map(redeemed -> response(client, redeemed, accessToken, now, encryptionKey, dpopJkt != null))
                     .switchIfEmpty(Mono.defer(() -> refuse(codeHash)));
         });
     }
@@ -106,7 +124,8 @@ class AuthorizationCodeGrant {
             boolean amrRequested, String nir) {
     }
 
-    private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now) {
+    private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now,
+            @Nullable JWK encryptionKey, boolean dpop) {
         JWTClaimsSet.Builder idToken = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
                 .subject(subjects.of(client.sector(), r.nir()))
@@ -116,14 +135,17 @@ class AuthorizationCodeGrant {
                 .claim("auth_time", r.authTime().getEpochSecond())
                 .claim("nonce", r.nonce())
                 .claim("acr", r.acr());
-        if (r.amrRequested()) {
+        if (r.amrRequested() || Acr.EIDAS2.equals(r.acr())) { // eidas2: the RP is told how it was reached
             idToken.claim("amr", r.amr());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", accessToken);
-        body.put("token_type", "Bearer");
+        body.put("token_type", dpop ? "DPoP" : "Bearer");
         body.put("expires_in", properties.oidc().accessTokenTtl().toSeconds());
-        body.put("id_token", tokens.sign(idToken.build(), client.idTokenAlg()));
+        String signed = tokens.sign(idToken.build(), client.idTokenAlg());
+        Encryption encryption = client.idTokenEncryption();
+        body.put("id_token", encryption == null || encryptionKey == null ? signed
+                : ResponseEncryption.encrypt(signed, encryption, encryptionKey));
         body.put("scope", r.scope());
         return body;
     }

@@ -3,6 +3,8 @@ package fr.ameli.idp.oidc.token;
 import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.oidc.shared.ClientAuthenticator;
+import fr.ameli.idp.oidc.shared.DpopProofs;
+import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.platform.Secrets;
 import fr.ameli.idp.web.error.ErrorRenderer;
@@ -26,7 +28,8 @@ public class TokenRoutes {
 
     @Bean
     RouterFunction<ServerResponse> tokenRouter(ClientAuthenticator clients, AuthorizationCodeGrant codeGrant,
-            DatabaseClient db, ErrorRenderer errors) {
+            DatabaseClient db, ErrorRenderer errors, DpopProofs dpop, IdpProperties properties) {
+        String tokenEndpoint = properties.issuer() + "/token";
         return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .POST("/token", request -> Params.of(request)
                         .flatMap(params -> clients.authenticate(request, params)
@@ -36,13 +39,20 @@ public class TokenRoutes {
                                         return Mono.error(new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE,
                                                 "only authorization_code is supported"));
                                     }
-                                    return codeGrant.exchange(client, params);
+                                    // RFC 9449: a proof binds the token to its key; an RP registered for DPoP must send one.
+                                    if (DpopProofs.proof(request) == null && !client.requiresDpop()) {
+                                        return codeGrant.exchange(client, params, null);
+                                    }
+                                    return dpop.verify(request, "POST", tokenEndpoint, null, client.fapi()
+                                                    ? java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.ES256) : DpopProofs.ALGORITHMS)
+                                            .flatMap(jkt -> codeGrant.exchange(client, params, jkt));
                                 }))
                         .flatMap(body -> ServerResponse.ok()
                                 .contentType(MediaType.APPLICATION_JSON)
                                 .cacheControl(CacheControl.noStore())
                                 .header(HttpHeaders.PRAGMA, "no-cache")
                                 .bodyValue(JSONObjectUtils.toJSONString(body)))
+                        .onErrorResume(DpopProofs.DpopException.class, DpopProofs.DpopException::tokenEndpointResponse)
                         .onErrorResume(errors::json))
                 .POST("/revoke", request -> Params.of(request)
                         .flatMap(params -> clients.authenticate(request, params)

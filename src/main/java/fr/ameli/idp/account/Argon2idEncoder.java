@@ -104,7 +104,8 @@ public final class Argon2idEncoder implements PasswordEncoder {
     }
 
     private byte[] hash(byte[] password, byte[] salt, Parameters p, int length) {
-        if (reference != null) {
+        // argon2-jvm cannot pass an empty password to the C code (JNA refuses a buffer of 0 bytes): Java computes it.
+        if (reference != null && password.length > 0) {
             return reference.rawHashAdvanced(p.iterations(), p.memoryKiB(), p.parallelism(), password, salt, null, null,
                     length, Argon2Version.V13);
         }

@@ -61,7 +61,7 @@ class OperatorClientRoutes {
                     scope == null ? List.of() : List.of(scope.split(" ")),
                     idTokenSignedResponseAlg, userinfoSignedResponseAlg, sector,
                     jwks == null ? null : JSONObjectUtils.toJSONString(jwks),
-                    Boolean.TRUE.equals(requirePkce), defaultAcrValues, jwksUri,
+                    requirePkce, defaultAcrValues, jwksUri,
                     idTokenEncryptedResponseAlg, idTokenEncryptedResponseEnc,
                     userinfoEncryptedResponseAlg, userinfoEncryptedResponseEnc,
                     Boolean.TRUE.equals(requirePushedAuthorizationRequests), Boolean.TRUE.equals(dpopBoundAccessTokens),

@@ -45,6 +45,17 @@ class Argon2idEncoderTests {
     }
 
     @Test
+    void encodeWhenEmptyPasswordThenHashedAndVerifiedLikeAnyOther() {
+        String empty = reference.encode("");
+
+        assertThat(reference.matches("", empty)).isTrue();
+        assertThat(java.matches("", empty)).isTrue();
+        assertThat(reference.matches("x", empty)).isFalse();
+        assertThat(reference.matches("", reference.encode("x"))).isFalse();
+        assertThat(reference.matches(null, empty)).isTrue();
+    }
+
+    @Test
     void encodeWhenSamePasswordTwiceThenDifferentSalts() {
         assertThat(reference.encode("x")).isNotEqualTo(reference.encode("x"));
     }

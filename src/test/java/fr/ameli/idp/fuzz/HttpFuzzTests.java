@@ -340,7 +340,9 @@ class HttpFuzzTests {
 
     String authorizeUri(Map<String, String> overrides) {
         Map<String, String> q = new LinkedHashMap<>(Map.of("response_type", "code", "client_id", "demo-rp",
-                "redirect_uri", "http://localhost:9876/callback", "scope", "openid", "state", "fuzz", "nonce", "n".repeat(32)));
+                "redirect_uri", "http://localhost:9876/callback", "scope", "openid", "state", "fuzz", "nonce", "n".repeat(32),
+                // PKCE is required from every client by default (RFC 7636's example challenge)
+                "code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method", "S256"));
         if (!overrides.isEmpty()) {
             q.clear();
             q.putAll(overrides);

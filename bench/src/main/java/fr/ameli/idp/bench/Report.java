@@ -78,7 +78,7 @@ final class Report {
         s.append(".\n\n");
         int login = o.scenarios().indexOf("login");
         if (login >= 0) {
-            s.append("One password check alone (Argon2id as each server computes it, with Bouncy Castle, on one thread of the "
+            s.append("One password check alone (Argon2id as each server computes it, on one thread of the "
                     + "load generator's JVM before the servers start): ");
             List<String> parts = new java.util.ArrayList<>();
             for (Bench.ServerRun run : runs) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.token.SigningKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,9 @@ class PublishedDocumentsTests {
     @Autowired
     SigningKeys keys;
 
+    @Autowired
+    IdpProperties properties;
+
     final HttpClient http = HttpClient.newHttpClient();
 
     HttpResponse<byte[]> send(String method, String path) throws Exception {
@@ -42,8 +46,8 @@ class PublishedDocumentsTests {
 
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, Object> document = JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
-        assertThat(document.get("issuer")).isEqualTo(document.get("issuer").toString());
-        assertThat(document.get("jwks_uri").toString()).endsWith("/jwks");
+        assertThat(document.get("issuer")).isEqualTo(properties.issuer());
+        assertThat(document.get("jwks_uri")).isEqualTo(properties.issuer() + "/jwks");
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(response.body().length);
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");

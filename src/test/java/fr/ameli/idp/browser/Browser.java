@@ -84,6 +84,8 @@ final class Browser {
         return new WebDriverWait(driver, Duration.ofSeconds(10))
                 .ignoring(org.openqa.selenium.NoSuchElementException.class)
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                // some Chromium versions report a replaced node as "unknown error: Node … does not belong to the document"
+                .ignoring(org.openqa.selenium.WebDriverException.class)
                 .until(d -> d.findElement(By.tagName("body")).getText());
     }
 
@@ -125,7 +127,7 @@ final class Browser {
         boolean navigates = "a".equals(target.getTagName())
                 ? target.getAttribute("href") != null && !target.getAttribute("href").contains("#")
                 : "submit".equals(target.getDomProperty("type"));
-        WebElement before = driver.findElement(By.tagName("html"));
+        String before = markDocument();
         target.click();
         if (navigates) {
             awaitNextDocument(before);
@@ -134,15 +136,25 @@ final class Browser {
         return this;
     }
 
+    /** Marks the document now shown, so that {@link #awaitNextDocument} can tell when another one replaced it. */
+    private String markDocument() {
+        String mark = java.util.UUID.randomUUID().toString();
+        js("window.__documentUnderTest = arguments[0];", mark);
+        return mark;
+    }
+
     /**
-     * Waits until the document {@code before} has been replaced. The old page stays "complete" until the server's
-     * answer arrives: without this, a read right after a submit can see the old page (or none) on a loaded machine.
+     * Waits until the document marked {@code before} has been replaced. The old page stays "complete" until the
+     * server's answer arrives: without this, a read right after a submit can see the old page (or none) on a loaded
+     * machine. The mark lives in the page's script context, which a new document does not inherit; element
+     * staleness is not used, since Chromium reports a replaced node as an "unknown error" on some versions.
      * An action that turns out not to navigate (a form the browser refuses to send) costs the timeout, not a failure.
      */
-    private void awaitNextDocument(WebElement before) {
+    private void awaitNextDocument(String before) {
         try {
             new WebDriverWait(driver, Duration.ofSeconds(30))
-                    .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before));
+                    .ignoring(org.openqa.selenium.WebDriverException.class) // while the page is being replaced
+                    .until(d -> !before.equals(js("return window.__documentUnderTest || null;")));
         } catch (org.openqa.selenium.TimeoutException stillThere) {
             // no navigation: the same page goes on
         }
@@ -288,7 +300,7 @@ final class Browser {
 
     /** Presses Enter (submits the form of the focused field, or follows the focused link) and waits. */
     Browser enter() {
-        WebElement before = driver.findElement(By.tagName("html"));
+        String before = markDocument();
         keys(Keys.ENTER);
         awaitNextDocument(before);
         waitReady();

@@ -27,7 +27,10 @@ import org.springframework.test.context.ContextConfiguration;
         "logging.level.fr.ameli.idp=INFO",
         "idp.operator.token=" + OperatorApi.TOKEN,
         // mail outbox: tests wait for delivery, so the sender polls more often than the 2 s default
-        "idp.mail.poll-interval=250ms"
+        "idp.mail.poll-interval=250ms",
+        // back-channel logout outbox: the same, and a first retry after 1 s instead of 5 s
+        "idp.backchannel-logout.poll-interval=250ms",
+        "idp.backchannel-logout.initial-backoff=1s"
 })
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = FreePortInitializer.class)

@@ -5,6 +5,8 @@ import fr.ameli.idp.mail.MailTemplates;
 import fr.ameli.idp.registry.InsuredPerson;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.session.SessionEnd;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +26,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>{@link #change} is the one place where an existing account's password changes: in one transaction (the
  * caller's, if any), the new hash replaces the old one, every login session of the account ends except the one that
- * made the change, every remembered browser is forgotten (the next login on any browser asks for a security code
+ * made the change (the relying parties those sessions signed in to get a back-channel logout token), every remembered
+ * browser is forgotten (the next login on any browser asks for a security code
  * again), and the holder gets the « votre code personnel a été modifié » mail.
  */
 @Component
@@ -58,6 +61,10 @@ public class PasswordChanges {
         }
     }
 
+    private static final String END_ALL = SessionEnd.statement("delete from login_session where account_id = :account");
+    private static final String END_OTHERS = SessionEnd.statement(
+            "delete from login_session where account_id = :account and id_hash <> :keep");
+
     private final Registry registry;
     private final Accounts accounts;
     private final PasswordHasher hasher;
@@ -65,9 +72,11 @@ public class PasswordChanges {
     private final MailTemplates templates;
     private final MailOutbox outbox;
     private final TransactionalOperator tx;
+    private final Clock clock;
 
     PasswordChanges(Registry registry, Accounts accounts, PasswordHasher hasher, DatabaseClient db,
-            MailTemplates templates, MailOutbox outbox, TransactionalOperator tx) {
+            MailTemplates templates, MailOutbox outbox, TransactionalOperator tx, Clock clock) {
+        this.clock = clock;
         this.registry = registry;
         this.accounts = accounts;
         this.hasher = hasher;
@@ -115,11 +124,11 @@ public class PasswordChanges {
                 .as(tx::transactional);
     }
 
+    /** The other sessions end, and the relying parties they signed in to are told (back-channel logout, queued). */
     private Mono<Long> endSessions(UUID accountId, byte @Nullable [] keep) {
-        DatabaseClient.GenericExecuteSpec delete = keep == null
-                ? db.sql("delete from login_session where account_id = :account")
-                : db.sql("delete from login_session where account_id = :account and id_hash <> :keep").bind("keep", keep);
-        return delete.bind("account", accountId).fetch().rowsUpdated();
+        DatabaseClient.GenericExecuteSpec delete = keep == null ? db.sql(END_ALL) : db.sql(END_OTHERS).bind("keep", keep);
+        return delete.bind("account", accountId).bind("now", clock.instant())
+                .map(row -> row.get("ended", Long.class)).one();
     }
 
     private Mono<Long> forgetBrowsers(UUID accountId) {

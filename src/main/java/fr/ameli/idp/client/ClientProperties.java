@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * <p>FranceConnect+ settings (README « Relying parties »): {@code defaultAcrValues} (eidas1 or eidas2 when the
  * request names none), {@code jwksUri} (the RP's keys, fetched and cached, instead of or besides {@code jwks}),
  * and the JWE algorithms of an encrypted ID token and userinfo (RFC names {@code id_token_encrypted_response_alg}…).
+ * Back-channel logout 1.0: {@code backchannelLogoutUri}, where logout tokens are POSTed, and
+ * {@code backchannelLogoutSessionRequired} (the {@code sid} is always in them).
  */
 public record ClientProperties(
         String clientId,
@@ -34,10 +36,27 @@ public record ClientProperties(
         @Nullable String userinfoEncryptedResponseEnc,
         @Nullable Boolean requirePushedAuthorizationRequests,
         @Nullable Boolean dpopBoundAccessTokens,
-        @Nullable Boolean fapi) {
+        @Nullable Boolean fapi,
+        @Nullable String backchannelLogoutUri,
+        @Nullable Boolean backchannelLogoutSessionRequired) {
 
     @ConstructorBinding
     public ClientProperties {
+    }
+
+    /** A registration without back-channel logout. */
+    public ClientProperties(String clientId, @Nullable String clientName, @Nullable String clientSecretSha256,
+            @Nullable List<String> authMethods, List<String> redirectUris, @Nullable List<String> postLogoutRedirectUris,
+            List<String> scopes, @Nullable String idTokenAlg, @Nullable String userinfoAlg, @Nullable String sector,
+            @Nullable String jwks, @Nullable Boolean requirePkce, @Nullable List<String> defaultAcrValues,
+            @Nullable String jwksUri, @Nullable String idTokenEncryptedResponseAlg,
+            @Nullable String idTokenEncryptedResponseEnc, @Nullable String userinfoEncryptedResponseAlg,
+            @Nullable String userinfoEncryptedResponseEnc, @Nullable Boolean requirePushedAuthorizationRequests,
+            @Nullable Boolean dpopBoundAccessTokens, @Nullable Boolean fapi) {
+        this(clientId, clientName, clientSecretSha256, authMethods, redirectUris, postLogoutRedirectUris, scopes, idTokenAlg,
+                userinfoAlg, sector, jwks, requirePkce, defaultAcrValues, jwksUri, idTokenEncryptedResponseAlg,
+                idTokenEncryptedResponseEnc, userinfoEncryptedResponseAlg, userinfoEncryptedResponseEnc,
+                requirePushedAuthorizationRequests, dpopBoundAccessTokens, fapi, null, null);
     }
 
     /** A registration without the FranceConnect+ settings. */
@@ -46,6 +65,6 @@ public record ClientProperties(
             List<String> scopes, @Nullable String idTokenAlg, @Nullable String userinfoAlg, @Nullable String sector,
             @Nullable String jwks, @Nullable Boolean requirePkce) {
         this(clientId, clientName, clientSecretSha256, authMethods, redirectUris, postLogoutRedirectUris, scopes, idTokenAlg,
-                userinfoAlg, sector, jwks, requirePkce, null, null, null, null, null, null, null, null, null);
+                userinfoAlg, sector, jwks, requirePkce, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

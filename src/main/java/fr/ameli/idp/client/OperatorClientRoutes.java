@@ -29,7 +29,8 @@ class OperatorClientRoutes {
     /**
      * RFC 7591 client metadata, plus {@code client_secret_sha256}, {@code sector} and {@code require_pkce}, and the
      * FranceConnect+ settings ({@code default_acr_values}, {@code jwks_uri}, the {@code *_encrypted_response_*}
-     * algorithms, {@code require_pushed_authorization_requests}, {@code dpop_bound_access_tokens}, {@code fapi}).
+     * algorithms, {@code require_pushed_authorization_requests}, {@code dpop_bound_access_tokens}, {@code fapi}), and
+     * Back-Channel Logout 1.0's {@code backchannel_logout_uri} and {@code backchannel_logout_session_required}.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ClientMetadata(
@@ -52,7 +53,9 @@ class OperatorClientRoutes {
             @JsonProperty("userinfo_encrypted_response_enc") @Nullable String userinfoEncryptedResponseEnc,
             @JsonProperty("require_pushed_authorization_requests") @Nullable Boolean requirePushedAuthorizationRequests,
             @JsonProperty("dpop_bound_access_tokens") @Nullable Boolean dpopBoundAccessTokens,
-            @Nullable Boolean fapi) {
+            @Nullable Boolean fapi,
+            @JsonProperty("backchannel_logout_uri") @Nullable String backchannelLogoutUri,
+            @JsonProperty("backchannel_logout_session_required") @Nullable Boolean backchannelLogoutSessionRequired) {
 
         ClientProperties properties(String clientId) {
             return new ClientProperties(clientId, clientName, clientSecretSha256,
@@ -65,7 +68,7 @@ class OperatorClientRoutes {
                     idTokenEncryptedResponseAlg, idTokenEncryptedResponseEnc,
                     userinfoEncryptedResponseAlg, userinfoEncryptedResponseEnc,
                     Boolean.TRUE.equals(requirePushedAuthorizationRequests), Boolean.TRUE.equals(dpopBoundAccessTokens),
-                    Boolean.TRUE.equals(fapi));
+                    Boolean.TRUE.equals(fapi), backchannelLogoutUri, backchannelLogoutSessionRequired);
         }
     }
 

@@ -34,7 +34,8 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
     private static final String COLUMNS = "client_id, client_name, secret_hash, auth_methods, redirect_uris, "
             + "post_logout_redirect_uris, scopes, id_token_alg, userinfo_alg, sector, jwks, require_pkce, default_acr_values, "
             + "jwks_uri, id_token_enc_alg, id_token_enc_enc, userinfo_enc_alg, userinfo_enc_enc, "
-            + "require_pushed_authorization_requests, dpop_bound_access_tokens, fapi";
+            + "require_pushed_authorization_requests, dpop_bound_access_tokens, fapi, backchannel_logout_uri, "
+            + "backchannel_logout_session_required";
 
     private final DatabaseClient db;
     private final ClientRegistrationProperties config;
@@ -91,7 +92,8 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
                             + "values (:client_id, :client_name, :secret_hash, :auth_methods, :redirect_uris, "
                             + ":post_logout_redirect_uris, :scopes, :id_token_alg, :userinfo_alg, :sector, :jwks, "
                             + ":require_pkce, :default_acr_values, :jwks_uri, :id_token_enc_alg, :id_token_enc_enc, "
-                            + ":userinfo_enc_alg, :userinfo_enc_enc, :require_par, :dpop, :fapi, :source, now()) on conflict (client_id) do update set "
+                            + ":userinfo_enc_alg, :userinfo_enc_enc, :require_par, :dpop, :fapi, :backchannel_logout_uri, "
+                            + ":backchannel_logout_session_required, :source, now()) on conflict (client_id) do update set "
                             + "client_name = excluded.client_name, secret_hash = excluded.secret_hash, "
                             + "auth_methods = excluded.auth_methods, redirect_uris = excluded.redirect_uris, "
                             + "post_logout_redirect_uris = excluded.post_logout_redirect_uris, scopes = excluded.scopes, "
@@ -102,6 +104,8 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
                             + "userinfo_enc_alg = excluded.userinfo_enc_alg, userinfo_enc_enc = excluded.userinfo_enc_enc, "
                             + "require_pushed_authorization_requests = excluded.require_pushed_authorization_requests, "
                             + "dpop_bound_access_tokens = excluded.dpop_bound_access_tokens, fapi = excluded.fapi, "
+                            + "backchannel_logout_uri = excluded.backchannel_logout_uri, "
+                            + "backchannel_logout_session_required = excluded.backchannel_logout_session_required, "
                             + "source = excluded.source, updated_at = now()")
                     .bind("client_id", rp.clientId())
                     .bind("client_name", rp.name())
@@ -119,10 +123,13 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
                     .bind("require_par", Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()))
                     .bind("dpop", Boolean.TRUE.equals(p.dpopBoundAccessTokens()))
                     .bind("fapi", rp.fapi())
+                    .bind("backchannel_logout_session_required", rp.backchannelLogoutSessionRequired())
                     .bind("source", source);
             Encryption idEnc = rp.idTokenEncryption();
             Encryption uiEnc = rp.userinfoEncryption();
             spec = Sql.bind(spec, "jwks_uri", rp.jwksUri() == null ? null : rp.jwksUri().toString());
+            spec = Sql.bind(spec, "backchannel_logout_uri",
+                    rp.backchannelLogoutUri() == null ? null : rp.backchannelLogoutUri().toString());
             spec = Sql.bind(spec, "id_token_enc_alg", idEnc == null ? null : idEnc.alg().getName());
             spec = Sql.bind(spec, "id_token_enc_enc", idEnc == null ? null : idEnc.enc().getName());
             spec = Sql.bind(spec, "userinfo_enc_alg", uiEnc == null ? null : uiEnc.alg().getName());
@@ -202,6 +209,8 @@ public class RelyingParties implements ApplicationRunner, BackgroundJob, fr.amel
                 row.get("userinfo_enc_enc", String.class),
                 row.get("require_pushed_authorization_requests", Boolean.class),
                 row.get("dpop_bound_access_tokens", Boolean.class),
-                row.get("fapi", Boolean.class));
+                row.get("fapi", Boolean.class),
+                row.get("backchannel_logout_uri", String.class),
+                row.get("backchannel_logout_session_required", Boolean.class));
     }
 }

@@ -28,7 +28,8 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
         String sector, @Nullable JWSAlgorithm userinfoAlg, JWSAlgorithm idTokenAlg, @Nullable JWKSet jwks,
         byte @Nullable [] secretSha256, @Nullable String defaultAcr, @Nullable URI jwksUri,
         @Nullable Encryption idTokenEncryption, @Nullable Encryption userinfoEncryption,
-        boolean requiresPushedRequests, boolean requiresDpop, boolean fapi) {
+        boolean requiresPushedRequests, boolean requiresDpop, boolean fapi, @Nullable URI backchannelLogoutUri,
+        boolean backchannelLogoutSessionRequired) {
 
     /** The longest a code of a FAPI profile RP lives, whatever {@code idp.oidc.authorization-code-ttl} says. */
     public static final java.time.Duration FAPI_CODE_TTL = java.time.Duration.ofSeconds(60);
@@ -127,13 +128,21 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
                     "fapi (ES256 only)");
         }
         String sector = p.sector() == null || p.sector().isBlank() ? defaultSector(p.redirectUris()) : p.sector();
+        URI backchannelLogoutUri = null;
+        if (p.backchannelLogoutUri() != null && !p.backchannelLogoutUri().isBlank()) {
+            checkRedirectUri(p.backchannelLogoutUri()); // Back-Channel Logout 1.0 §2.2: absolute, no fragment
+            backchannelLogoutUri = URI.create(p.backchannelLogoutUri());
+        }
+        boolean sessionRequired = Boolean.TRUE.equals(p.backchannelLogoutSessionRequired());
+        require(!sessionRequired || backchannelLogoutUri != null,
+                "backchannel_logout_session_required (without backchannel_logout_uri)");
 
         return new RelyingParty(p.clientId(), p.clientName() == null ? p.clientId() : p.clientName(),
                 methods.stream().map(RelyingParty::method).collect(Collectors.toSet()), p.redirectUris(), logoutUris,
                 Set.copyOf(p.scopes()), requirePkce || fapi, sector,
                 userinfoAlg, idAlg, jwks, secret, defaultAcr, jwksUri, idTokenEncryption, userinfoEncryption,
                 fapi || Boolean.TRUE.equals(p.requirePushedAuthorizationRequests()),
-                fapi || Boolean.TRUE.equals(p.dpopBoundAccessTokens()), fapi);
+                fapi || Boolean.TRUE.equals(p.dpopBoundAccessTokens()), fapi, backchannelLogoutUri, sessionRequired);
     }
 
     private static ClientAuthenticationMethod method(String name) {

@@ -46,8 +46,6 @@ record MailProperties(
 
     /** Delay after the given number of failed attempts: initial, doubled each time, capped at the maximum. */
     Duration backoff(int failedAttempts) {
-        int doublings = Math.max(0, Math.min(failedAttempts - 1, 30));
-        Duration delay = initialBackoff.multipliedBy(1L << doublings);
-        return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+        return new fr.ameli.idp.platform.Backoff(initialBackoff, maxBackoff).after(failedAttempts);
     }
 }

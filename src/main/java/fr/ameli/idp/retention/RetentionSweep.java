@@ -5,6 +5,7 @@ import static fr.ameli.idp.retention.RetentionRule.expired;
 import fr.ameli.idp.platform.BackgroundJob;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.provisional.ProvisionalCodeProperties;
+import fr.ameli.idp.session.SessionEnd;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -99,8 +102,9 @@ class RetentionSweep implements BackgroundJob {
         return List.of(
                 // One per GET /authorize, answered or not; dead at its end (read only while expires_at > now).
                 expired("pending_authorization"),
-                // Holds the provider's ID token of a federated login.
-                expired("login_session"),
+                // Holds the provider's ID token of a federated login. An expired session's relying parties get their
+                // back-channel logout tokens, queued by the statement that deletes it.
+                expired("login_session").within(SessionEnd::statement),
                 // A replayed code revokes the access tokens its first use issued (RFC 9700 §4.5): kept until those
                 // have expired too (issued at the latest when the code expires).
                 expired("authorization_code", idp.oidc().accessTokenTtl()),
@@ -169,35 +173,37 @@ class RetentionSweep implements BackgroundJob {
 
     /** Batches until one comes back short, {@code max-batches}, or the lock is refused. */
     private Mono<Long> table(RetentionRule rule, Instant cutoff, AtomicBoolean refused) {
-        String sql = "delete from " + rule.table() + " where ctid = any(array(select ctid from " + rule.table()
+        String delete = "delete from " + rule.table() + " where ctid = any(array(select ctid from " + rule.table()
                 + " where " + rule.deadBefore() + " limit :n for update skip locked))";
-        return batches(sql, cutoff, 1, 0, refused);
+        UnaryOperator<String> within = rule.statement();
+        Supplier<Mono<Long>> run = within == null
+                ? () -> db.sql(delete).bind("cutoff", cutoff).bind("n", properties.batchSize()).fetch().rowsUpdated()
+                : () -> db.sql(within.apply(delete)).bind("cutoff", cutoff).bind("n", properties.batchSize())
+                        .bind("now", clock.instant()).map(row -> row.get(0, Long.class)).one();
+        return batches(run, 1, 0, refused);
     }
 
-    private Mono<Long> batches(String sql, Instant cutoff, int batch, long sofar, AtomicBoolean refused) {
-        return batch(sql, cutoff).flatMap(n -> {
+    private Mono<Long> batches(Supplier<Mono<Long>> sql, int batch, long sofar, AtomicBoolean refused) {
+        return batch(sql).flatMap(n -> {
             if (n < 0) {
                 refused.set(true);
                 return Mono.just(sofar);
             }
             long total = sofar + n;
             return n < properties.batchSize() || batch >= properties.maxBatches() ? Mono.just(total)
-                    : batches(sql, cutoff, batch + 1, total, refused);
+                    : batches(sql, batch + 1, total, refused);
         });
     }
 
     /** Rows deleted by one batch, or -1 when another instance holds the lock. Emits after the commit. */
-    private Mono<Long> batch(String sql, Instant cutoff) {
+    private Mono<Long> batch(Supplier<Mono<Long>> sql) {
         AtomicLong result = new AtomicLong(-1);
         Mono<Void> work = db.sql("select pg_try_advisory_xact_lock(:lock) as locked")
                 .bind("lock", lock)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
                 .one()
                 .flatMap(locked -> !locked ? Mono.<Void>empty()
-                        : db.sql(sql).bind("cutoff", cutoff).bind("n", properties.batchSize())
-                                .fetch().rowsUpdated()
-                                .doOnNext(result::set)
-                                .then());
+                        : Mono.defer(sql).doOnNext(result::set).then());
         return work.as(tx::transactional).then(Mono.fromSupplier(result::get));
     }
 

@@ -26,6 +26,8 @@ public class LoginSessions {
 
     public static final String COOKIE = "AMELI_SESSION";
 
+    private static final String END = SessionEnd.statement("delete from login_session where id_hash = :id");
+
     private final DatabaseClient db;
     private final Clock clock;
     private final IdpProperties properties;
@@ -82,11 +84,14 @@ public class LoginSessions {
                 .one();
     }
 
-    /** Ends the session of this browser (if any); emits the cookie that clears it. */
+    /**
+     * Ends the session of this browser (if any), queuing in the same statement the logout tokens of the relying parties
+     * it signed in to ({@link SessionEnd}); emits the cookie that clears it.
+     */
     public Mono<ResponseCookie> end(ServerRequest request) {
         HttpCookie cookie = request.cookies().getFirst(COOKIE);
         Mono<Void> delete = cookie == null ? Mono.empty()
-                : db.sql("delete from login_session where id_hash = :id").bind("id", Secrets.sha256(cookie.getValue())).then();
+                : db.sql(END).bind("id", Secrets.sha256(cookie.getValue())).bind("now", clock.instant()).then();
         return delete.thenReturn(cookie("", 0));
     }
 

@@ -105,6 +105,36 @@ final class OidcTestClient {
         return request;
     }
 
+    /** What a relying party keeps from a login: the signed ID token, its {@code sub} and its {@code sid}. */
+    record SignedIn(String idToken, String sub, String sid) {
+    }
+
+    /**
+     * The person logs in through {@code clientId} on this client's browser (or is signed in at once by the browser's
+     * session: SSO), consenting when asked; the RP exchanges the code ({@code client_secret_basic}, redirect URI
+     * {@link #DEMO_REDIRECT}) and validates the ID token against the provider's JWKS.
+     */
+    SignedIn signIn(String clientId, String secret, String nir, String password) throws Exception {
+        Started auth = authorizationRequest(clientId, DEMO_REDIRECT, "openid", null);
+        TestBrowser.Response next = browser.get(auth.uri().toString());
+        if ("/login".equals(next.location().getPath())) {
+            next = login(next, nir, password);
+        }
+        if ("/consent".equals(next.location().getPath())) {
+            next = consent(next);
+        }
+        assertThat(next.location().toString()).startsWith(DEMO_REDIRECT + "?code=");
+        TokenResponse response = OIDCTokenResponseParser.parse(token(next.query("code"),
+                new ClientSecretBasic(new ClientID(clientId), new Secret(secret)), URI.create(DEMO_REDIRECT), auth.verifier()));
+        assertThat(response.indicatesSuccess()).as(() -> response.toErrorResponse().getErrorObject().toString()).isTrue();
+        com.nimbusds.jwt.JWT idToken = ((com.nimbusds.openid.connect.sdk.OIDCTokenResponse) response.toSuccessResponse())
+                .getOIDCTokens().getIDToken();
+        com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet claims = new com.nimbusds.openid.connect.sdk.validators
+                .IDTokenValidator(new Issuer(base), new ClientID(clientId), com.nimbusds.jose.JWSAlgorithm.ES256,
+                        metadata.getJWKSetURI().toURL()).validate(idToken, auth.nonce());
+        return new SignedIn(idToken.serialize(), claims.getSubject().getValue(), claims.getStringClaim("sid"));
+    }
+
     TokenResponse demoToken(String code, CodeVerifier verifier) throws Exception {
         return OIDCTokenResponseParser.parse(token(code, new ClientSecretBasic(new ClientID(DEMO_CLIENT),
                 new Secret(DEMO_SECRET)), URI.create(DEMO_REDIRECT), verifier));

@@ -33,7 +33,8 @@ public class DiscoveryRoutes {
 
     static byte[] document(IdpProperties properties) {
         String issuer = properties.issuer();
-        List<String> claims = new ArrayList<>(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr"));
+        List<String> claims = new ArrayList<>(List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
+                "sid"));
         claims.addAll(ScopeClaims.claims(RelyingParty.SUPPORTED_SCOPES));
         claims.remove("sub");
         claims.add(0, "sub");
@@ -74,6 +75,8 @@ public class DiscoveryRoutes {
                 .claim("ui_locales_supported", List.of("fr"))
                 .claim("authorization_response_iss_parameter_supported", true)
                 .claim("frontchannel_logout_supported", false)
+                .claim("backchannel_logout_supported", true)
+                .claim("backchannel_logout_session_supported", true)
                 .build();
         return JSONObjectUtils.toJSONString(configuration.getClaims()).getBytes(StandardCharsets.UTF_8);
     }

@@ -44,7 +44,7 @@ class AuthorizationCodeGrant {
                 update authorization_code set consumed_at = :now
                 where code_hash = :code and consumed_at is null
                 returning code_hash, client_id, redirect_uri, account_id, scope, nonce, code_challenge, auth_time, acr,
-                          amr, amr_requested, created_at, expires_at
+                          amr, amr_requested, created_at, expires_at, sid
             ), valid as (
                 select * from consumed
                 where client_id = :client and redirect_uri = :redirect_uri and expires_at > :now and created_at > :not_before
@@ -54,7 +54,7 @@ class AuthorizationCodeGrant {
                 select :token, code_hash, client_id, account_id, scope, :token_expires, :jkt from valid
                 returning account_id
             )
-            select v.scope, v.nonce, v.auth_time, v.acr, v.amr, v.amr_requested, a.nir
+            select v.scope, v.nonce, v.auth_time, v.acr, v.amr, v.amr_requested, v.sid, a.nir
             from valid v join issued i on i.account_id = v.account_id join account a on a.id = v.account_id
             """;
 
@@ -113,6 +113,7 @@ class AuthorizationCodeGrant {
                             row.get("acr", String.class),
                             Arrays.asList(row.get("amr", String[].class)),
                             Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
+                            row.get("sid", String.class),
                             row.get("nir", String.class)))
                     .one()
                     .map(redeemed -> response(client, redeemed, accessToken, now, encryptionKey, dpopJkt != null))
@@ -121,7 +122,7 @@ class AuthorizationCodeGrant {
     }
 
     private record Redeemed(String scope, String nonce, Instant authTime, String acr, List<String> amr,
-            boolean amrRequested, String nir) {
+            boolean amrRequested, @Nullable String sid, String nir) {
     }
 
     private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now,
@@ -135,6 +136,9 @@ class AuthorizationCodeGrant {
                 .claim("auth_time", r.authTime().getEpochSecond())
                 .claim("nonce", r.nonce())
                 .claim("acr", r.acr());
+        if (r.sid() != null) { // the session at this provider, as this RP knows it (Back-Channel Logout 1.0 §2.1)
+            idToken.claim("sid", r.sid());
+        }
         if (r.amrRequested() || Acr.EIDAS2.equals(r.acr())) { // eidas2: the RP is told how it was reached
             idToken.claim("amr", r.amr());
         }

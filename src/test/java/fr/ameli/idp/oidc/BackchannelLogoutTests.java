@@ -12,13 +12,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator;
 import fr.ameli.idp.IdpIntegrationTest;
@@ -37,12 +30,9 @@ import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.registry.TestInsuredPersons;
 import fr.ameli.idp.retention.Sweeps;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +47,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /**
  * Back-Channel Logout 1.0 over real HTTP: WireMock plays the relying parties' back-channel endpoints (the external
  * party), and each logout token it receives is checked with the Nimbus SDK's {@link LogoutTokenValidator} against the
- * provider's JWKS, as an RP would. RP A is registered as {@code config/} does (a {@link ClientProperties}), RP B
+ * provider's JWKS, as an RP would ({@link OidcTestClient#logoutToken}). RP A is registered as {@code config/} does (a {@link ClientProperties}), RP B
  * through the operator API; the demo RP has no {@code backchannel_logout_uri}.
  */
 @IdpIntegrationTest
@@ -182,7 +172,7 @@ class BackchannelLogoutTests {
         assertThat(requests("/a/logout")).isEmpty();
 
         jobs.start(JOB);
-        LogoutTokenClaimsSet token = validate(awaitLogout("/a/logout", atA.sid()), RP_A);
+        LogoutTokenClaimsSet token = rp.logoutToken(awaitLogout("/a/logout", atA.sid()), RP_A);
         assertThat(token.getSubject().getValue()).as("the pairwise sub of A's ID token").isEqualTo(atA.sub());
         assertThat(token.getSessionID().getValue()).isEqualTo(atA.sid());
         await().atMost(Duration.ofSeconds(10)).until(() -> queued().isEmpty());
@@ -191,7 +181,7 @@ class BackchannelLogoutTests {
 
         // The other browser's session ends: B is told, with its own sub and sid; A is not told again.
         other.browser.get("/logout?id_token_hint=" + otherAtB.idToken() + "&client_id=" + RP_B);
-        LogoutTokenClaimsSet toB = validate(awaitLogout("/b/logout", otherAtB.sid()), RP_B);
+        LogoutTokenClaimsSet toB = rp.logoutToken(awaitLogout("/b/logout", otherAtB.sid()), RP_B);
         assertThat(toB.getSubject().getValue()).isEqualTo(otherAtB.sub()).isNotEqualTo(atA.sub());
         assertThat(requests("/a/logout")).hasSize(1);
     }
@@ -211,8 +201,8 @@ class BackchannelLogoutTests {
 
         await().atMost(Duration.ofSeconds(15)).until(() -> requests("/a/logout").size() >= 2);
         List<LoggedRequest> attempts = requests("/a/logout");
-        LogoutTokenClaimsSet first = validate(attempts.get(0), RP_A);
-        LogoutTokenClaimsSet second = validate(attempts.get(1), RP_A);
+        LogoutTokenClaimsSet first = rp.logoutToken(attempts.get(0), RP_A);
+        LogoutTokenClaimsSet second = rp.logoutToken(attempts.get(1), RP_A);
         assertThat(second.getSessionID().getValue()).isEqualTo(first.getSessionID().getValue()).isEqualTo(atA.sid());
         assertThat(second.getJWTID()).as("a new token at each attempt").isNotEqualTo(first.getJWTID());
         assertThat(Duration.between(attempts.get(0).getLoggedDate().toInstant(), attempts.get(1).getLoggedDate().toInstant()))
@@ -251,7 +241,7 @@ class BackchannelLogoutTests {
                 .isEqualTo(HttpStatus.SEE_OTHER);
         assertThat(rpSide.browser.get("/").body()).as("the RP's session ended").doesNotContain("Vous êtes connecté");
 
-        LogoutTokenClaimsSet token = validate(awaitLogout("/a/logout", atA.sid()), RP_A);
+        LogoutTokenClaimsSet token = rp.logoutToken(awaitLogout("/a/logout", atA.sid()), RP_A);
         assertThat(token.getSubject().getValue()).isEqualTo(atA.sub());
     }
 
@@ -264,7 +254,7 @@ class BackchannelLogoutTests {
         clock.advance(idp.oidc().sessionTtl().plus(retentionGrace).plusMinutes(1));
         Sweeps.now(context);
 
-        LogoutTokenClaimsSet token = validate(awaitLogout("/a/logout", atA.sid()), RP_A);
+        LogoutTokenClaimsSet token = rp.logoutToken(awaitLogout("/a/logout", atA.sid()), RP_A);
         assertThat(token.getSubject().getValue()).isEqualTo(atA.sub());
     }
 
@@ -296,38 +286,6 @@ class BackchannelLogoutTests {
     /** The first logout token POSTed to {@code path} for the session {@code sid}. */
     private LoggedRequest awaitLogout(String path, String sid) {
         return await().atMost(Duration.ofSeconds(15)).until(() -> requests(path).stream()
-                .filter(r -> sid.equals(sidOf(r))).findFirst(), Optional::isPresent).orElseThrow();
-    }
-
-    private static String token(LoggedRequest request) {
-        String body = request.getBodyAsString();
-        assertThat(body).startsWith("logout_token=").doesNotContain("&");
-        return URLDecoder.decode(body.substring("logout_token=".length()), StandardCharsets.UTF_8);
-    }
-
-    private static String sidOf(LoggedRequest request) {
-        try {
-            return Objects.toString(SignedJWT.parse(token(request)).getJWTClaimsSet().getClaim("sid"), null);
-        } catch (java.text.ParseException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** What an RP does with the request (Back-Channel Logout 1.0 §2.6), with the Nimbus SDK and our JWKS. */
-    private LogoutTokenClaimsSet validate(LoggedRequest request, String clientId) throws Exception {
-        assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
-        SignedJWT jwt = SignedJWT.parse(token(request));
-        assertThat(jwt.getHeader().getType()).isEqualTo(new JOSEObjectType("logout+jwt"));
-        assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
-        LogoutTokenValidator validator = new LogoutTokenValidator(new Issuer(rp.base), new ClientID(clientId), true,
-                new JWSVerificationKeySelector<>(JWSAlgorithm.ES256,
-                        JWKSourceBuilder.create(rp.metadata.getJWKSetURI().toURL()).build()), null);
-        LogoutTokenClaimsSet claims = validator.validate(jwt);
-        assertThat(claims.getAudience()).extracting(Object::toString).containsExactly(clientId);
-        assertThat(claims.getJWTID()).isNotNull();
-        assertThat(jwt.getJWTClaimsSet().getClaims()).doesNotContainKey("nonce").containsKey("iat").containsKey("exp");
-        assertThat(Duration.between(jwt.getJWTClaimsSet().getIssueTime().toInstant(),
-                jwt.getJWTClaimsSet().getExpirationTime().toInstant())).isLessThanOrEqualTo(Duration.ofMinutes(2));
-        return claims;
+                .filter(r -> sid.equals(OidcTestClient.sidOf(r))).findFirst(), Optional::isPresent).orElseThrow();
     }
 }

@@ -139,4 +139,45 @@ final class OidcTestClient {
         return OIDCTokenResponseParser.parse(token(code, new ClientSecretBasic(new ClientID(DEMO_CLIENT),
                 new Secret(DEMO_SECRET)), URI.create(DEMO_REDIRECT), verifier));
     }
+
+    /** The logout token a relying party's back-channel endpoint received: the request's only parameter. */
+    static String logoutTokenOf(com.github.tomakehurst.wiremock.verification.LoggedRequest request) {
+        String body = request.getBodyAsString();
+        assertThat(body).startsWith("logout_token=").doesNotContain("&");
+        return java.net.URLDecoder.decode(body.substring("logout_token=".length()), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The {@code sid} of that logout token, unverified (to pick a request out of several). */
+    static String sidOf(com.github.tomakehurst.wiremock.verification.LoggedRequest request) {
+        try {
+            return java.util.Objects.toString(com.nimbusds.jwt.SignedJWT.parse(logoutTokenOf(request)).getJWTClaimsSet()
+                    .getClaim("sid"), null);
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * What a relying party does with a back-channel logout request (Back-Channel Logout 1.0 §2.6), with the Nimbus
+     * SDK's validator and the provider's JWKS: a form POST, {@code typ logout+jwt}, ES256, signature, {@code iss},
+     * {@code aud}, the event, {@code sub} and/or {@code sid}, no {@code nonce}; plus a {@code jti} and a short life.
+     */
+    com.nimbusds.openid.connect.sdk.claims.LogoutTokenClaimsSet logoutToken(
+            com.github.tomakehurst.wiremock.verification.LoggedRequest request, String clientId) throws Exception {
+        assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(logoutTokenOf(request));
+        assertThat(jwt.getHeader().getType()).isEqualTo(new com.nimbusds.jose.JOSEObjectType("logout+jwt"));
+        assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(com.nimbusds.jose.JWSAlgorithm.ES256);
+        var validator = new com.nimbusds.openid.connect.sdk.validators.LogoutTokenValidator(new Issuer(base),
+                new ClientID(clientId), true, new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(
+                        com.nimbusds.jose.JWSAlgorithm.ES256,
+                        com.nimbusds.jose.jwk.source.JWKSourceBuilder.create(metadata.getJWKSetURI().toURL()).build()), null);
+        var claims = validator.validate(jwt);
+        assertThat(claims.getAudience()).extracting(Object::toString).containsExactly(clientId);
+        assertThat(claims.getJWTID()).isNotNull();
+        assertThat(jwt.getJWTClaimsSet().getClaims()).doesNotContainKey("nonce").containsKey("iat").containsKey("exp");
+        assertThat(java.time.Duration.between(jwt.getJWTClaimsSet().getIssueTime().toInstant(),
+                jwt.getJWTClaimsSet().getExpirationTime().toInstant())).isLessThanOrEqualTo(java.time.Duration.ofMinutes(2));
+        return claims;
+    }
 }

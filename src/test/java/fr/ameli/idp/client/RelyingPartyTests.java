@@ -123,4 +123,25 @@ class RelyingPartyTests {
         assertThat(rp.secretMatches("demo-rp-secret-0123456789abcdef012345678")).isFalse();
         assertThat(rp.secretMatches("")).isFalse();
     }
+
+    static ClientProperties backchannel(String uri, Boolean sessionRequired) {
+        return new ClientProperties("rp", "RP", SECRET_SHA256, List.of("client_secret_basic"), List.of("https://rp.example/cb"),
+                List.of(), List.of("openid"), null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                uri, sessionRequired);
+    }
+
+    @Test
+    void fromWhenBackchannelLogoutUriThenKeptOnlyIfAbsoluteHttpsWithoutFragment() {
+        RelyingParty rp = RelyingParty.from(backchannel("https://rp.example/logout?x=1", true));
+        assertThat(rp.backchannelLogoutUri()).hasToString("https://rp.example/logout?x=1");
+        assertThat(rp.backchannelLogoutSessionRequired()).isTrue();
+        assertThat(RelyingParty.from(backchannel(null, null)).backchannelLogoutUri()).isNull();
+        assertThat(RelyingParty.from(backchannel("http://localhost:8000/logout", false)).backchannelLogoutUri()).isNotNull();
+        assertThatThrownBy(() -> RelyingParty.from(backchannel("http://rp.example/logout", null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RelyingParty.from(backchannel("https://rp.example/logout#f", null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RelyingParty.from(backchannel(null, true)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backchannel_logout_session_required");
+    }
 }

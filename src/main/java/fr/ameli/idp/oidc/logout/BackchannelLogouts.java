@@ -112,19 +112,20 @@ class BackchannelLogouts implements BackgroundJob {
     }
 
     @Override
-    public Duration interval() {
-        return props.pollInterval();
+    public @Nullable String disabledReason() {
+        return props.senderEnabled() ? null
+                : "idp.backchannel-logout.sender-enabled=false: logout tokens wait in backchannel_logout for another instance";
     }
 
+    /** Logout tokens queued before a restart go at once. */
     @Override
     public Duration initialDelay() {
         return Duration.ZERO;
     }
 
     @Override
-    public @Nullable String disabledReason() {
-        return props.senderEnabled() ? null
-                : "idp.backchannel-logout.sender-enabled=false: logout tokens wait in backchannel_logout for another instance";
+    public Duration interval() {
+        return props.pollInterval();
     }
 
     /** The batch in flight is sent (each exchange is bounded by the timeout) and its outcomes recorded. */

@@ -27,8 +27,7 @@ import reactor.core.publisher.Mono;
  * <p>{@link #change} is the one place where an existing account's password changes: in one transaction (the
  * caller's, if any), the new hash replaces the old one, every login session of the account ends except the one that
  * made the change (the relying parties those sessions signed in to get a back-channel logout token), every remembered
- * browser is forgotten (the next login on any browser asks for a security code
- * again), and the holder gets the « votre code personnel a été modifié » mail.
+ * browser is forgotten (the next login on any browser asks for a security code again), and the holder gets the « votre code personnel a été modifié » mail.
  */
 @Component
 public class PasswordChanges {
@@ -76,7 +75,6 @@ public class PasswordChanges {
 
     PasswordChanges(Registry registry, Accounts accounts, PasswordHasher hasher, DatabaseClient db,
             MailTemplates templates, MailOutbox outbox, TransactionalOperator tx, Clock clock) {
-        this.clock = clock;
         this.registry = registry;
         this.accounts = accounts;
         this.hasher = hasher;
@@ -84,6 +82,7 @@ public class PasswordChanges {
         this.templates = templates;
         this.outbox = outbox;
         this.tx = tx;
+        this.clock = clock;
     }
 
     /** The verdict on a new password for {@code person}: hashed when every rule holds. */

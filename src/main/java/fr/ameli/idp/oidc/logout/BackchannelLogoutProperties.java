@@ -12,9 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pollInterval   how often each instance looks for due logout tokens
  * @param batchSize      rows one poll claims at most (all sent at once: the HTTP client does not block)
  * @param lease          how long a claimed row is reserved for its instance; more than {@code timeout}
- * @param connectTimeout and {@code timeout}: the HTTP exchange with the relying party (connection; whole exchange)
+ * @param connectTimeout how long connecting to the relying party's endpoint may take
+ * @param timeout        how long the whole HTTP exchange with it may take
  * @param tokenTtl       lifetime of a logout token ({@code exp} − {@code iat}): a new token at each attempt
- * @param initialBackoff delay before the first retry; doubled at each failure up to {@code maxBackoff}
+ * @param initialBackoff delay before the first retry; doubled at each failure
+ * @param maxBackoff     longest delay between two attempts
  * @param maxAttempts    failed attempts after which the row is dropped (WARN logged, counter)
  * @param senderEnabled  false: this instance only queues (another sends)
  */

@@ -21,7 +21,7 @@ class BackgroundJobsTests {
     @Test
     void namesWhenApplicationStartedThenEveryBackgroundLoopIsAJob() {
         assertThat(jobs.names()).containsExactlyInAnyOrder("mail-sender", "signing-keys", "relying-parties",
-                "forget-unconfirmed-addresses", "retention-sweep");
+                "forget-unconfirmed-addresses", "retention-sweep", "backchannel-logout");
         assertThat(jobs.isRunning()).isTrue();
     }
 

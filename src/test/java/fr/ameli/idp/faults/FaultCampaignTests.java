@@ -50,17 +50,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Faults under load (issue 12 item 4). Two instances of the service, each a JVM of its own started from the test
- * classpath ({@code java fr.ameli.idp.IdpApplication}), on one embedded PostgreSQL and one SMTP server that this test
- * owns, under a bounded mixed load (logins through consent to a redeemed code, SSO on the other instance, enrollments
- * through the app API to the « check your mailbox » step) for {@code faults.load-seconds} (default 75 s). During it:
- * instance A is killed with SIGKILL ({@link Process#destroyForcibly()}) and started again, PostgreSQL is stopped and
- * started again on the same data directory and port, and the SMTP server is stopped for {@code faults.smtp-down-seconds}
- * (30 s).
+ * Faults under load (issue 12 item 4). Two instances of the service, each a JVM of its own started from the main
+ * classes and runtime libraries ({@code java -cp ... fr.ameli.idp.IdpApplication}), on one embedded PostgreSQL and
+ * one SMTP server that this test owns, under a bounded mixed load ({@code faults.workers} workers: logins through
+ * consent to a redeemed code, SSO on the session, enrollments through the app API to the « check your mailbox »
+ * step; each request on either instance in rotation) for {@code faults.load-seconds} (default 120 s, and at least
+ * 10 s past the last fault). During it, one after the other: instance A is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}) and started again, PostgreSQL is stopped and started again on the same data
+ * directory and port, and the SMTP server is stopped for {@code faults.smtp-down-seconds} (30 s).
  *
- * <p>Afterwards: every enrollment that reached « check your mailbox » has its account and exactly one activation mail;
- * no authorization code was redeemed twice; no 5xx outside the PostgreSQL restart window (from its stop to both
- * instances ready again); both instances ready again (times measured). Figures: {@code target/quality/faults.txt}.
+ * <p>Afterwards: every enrollment that reached « check your mailbox » has its account and exactly one activation
+ * mail; no authorization code was redeemed twice; no 5xx outside the PostgreSQL restart window (from its stop to
+ * both instances ready and serving again); both instances ready again within the bounds (times measured). Figures:
+ * {@code target/quality/faults.txt}; instance logs: {@code target/faults/}.
  */
 @Tag("faults")
 class FaultCampaignTests {

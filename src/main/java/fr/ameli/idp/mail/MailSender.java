@@ -20,7 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,8 +50,12 @@ import reactor.core.scheduler.Schedulers;
  * has recorded the outcome (then the lease is cleared) or has died (then the lease runs out and the mail
  * is retried). When a competing claim commits first, PostgreSQL re-checks the row against the new
  * {@code locked_until}, so no row is ever held by two instances. Delivery is at least once: a mail can be
- * sent twice only if recording its outcome fails or takes longer than the lease. The {@code Message-ID}
- * is the outbox id, stable across attempts, so mail clients can recognise such a duplicate. Instances
+ * sent twice only if the instance dies between the SMTP server's acceptance and the recording of it (a few
+ * milliseconds), or if the database stays unreachable from that moment until the lease has run out. A mail
+ * the SMTP server accepted while the database was unreachable (a PostgreSQL restart) is remembered in memory
+ * and recorded as sent by the next poll that reaches the database; if the lease ran out meanwhile and this
+ * instance claims it again, it is recorded, not sent again. The {@code Message-ID} is the outbox id, stable
+ * across attempts, so mail clients can recognise a duplicate. Instances
  * compare leases with their own clocks, assumed synchronised (NTP): the lease, minutes long, dwarfs any skew.
  *
  * <p><b>Blocking.</b> Jakarta Mail is a blocking client: it runs only on this class's own bounded
@@ -100,6 +107,8 @@ class MailSender implements BackgroundJob, DisposableBean {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong oldestAgeSeconds = new AtomicLong();
+    /** Accepted by the SMTP server, not yet recorded as sent: the database failed at that moment. */
+    private final Map<UUID, Claimed> unrecorded = new ConcurrentHashMap<>();
 
     @Autowired
     MailSender(DatabaseClient db, ObjectProvider<JavaMailSender> smtp, Clock clock, MailProperties props,
@@ -180,14 +189,34 @@ class MailSender implements BackgroundJob, DisposableBean {
         smtpScheduler.dispose();
     }
 
-    /** One poll: claim the due mails, send them (a few at a time), record each outcome, refresh the gauges. */
+    /**
+     * One poll: record the mails sent whose recording failed, claim the due mails, send them (a few at a time),
+     * record each outcome, refresh the gauges.
+     */
     Mono<Void> pollOnce() {
-        return Mono.defer(() -> {
+        return recordUnrecorded().then(Mono.defer(() -> {
             Instant now = clock.instant();
             return claim(now)
                     .flatMap(this::deliver, props.smtpThreads())
                     .then(Mono.defer(this::refreshGauges));
-        });
+        }));
+    }
+
+    /** The mails the SMTP server accepted while the database was unreachable: recorded now, if it is back. */
+    private Mono<Void> recordUnrecorded() {
+        return Flux.fromIterable(List.copyOf(unrecorded.values()))
+                .concatMap(mail -> markSent(mail)
+                        .doOnSuccess(done -> {
+                            unrecorded.remove(mail.id());
+                            log.info("Mail {} ({}) sent earlier, recorded now", mail.id(), mail.kind());
+                        })
+                        .onErrorResume(e -> Mono.empty()))
+                .then();
+    }
+
+    /** How many mails the SMTP server accepted that are not recorded as sent yet. */
+    int unrecordedCount() {
+        return unrecorded.size();
     }
 
     Flux<Claimed> claim(Instant now) {
@@ -202,6 +231,11 @@ class MailSender implements BackgroundJob, DisposableBean {
     }
 
     Mono<Void> deliver(Claimed mail) {
+        if (unrecorded.containsKey(mail.id())) {
+            // Sent already; its lease ran out before the database came back, and this instance claimed it again.
+            return markSent(mail).doOnSuccess(done -> unrecorded.remove(mail.id()))
+                    .onErrorResume(e -> Mono.empty());
+        }
         // A batch waits for SMTP threads: a mail whose lease is half gone when its turn comes is handed back
         // for the next claim rather than sent so late that another instance may take it over meanwhile.
         if (clock.instant().isAfter(mail.leaseEnd().minus(props.lease().dividedBy(2)))) {
@@ -210,7 +244,13 @@ class MailSender implements BackgroundJob, DisposableBean {
         }
         return Mono.fromRunnable(() -> transport(mail))
                 .subscribeOn(smtpScheduler)
-                .then(Mono.defer(() -> markSent(mail)))
+                .then(Mono.defer(() -> markSent(mail).onErrorResume(e -> {
+                    // The SMTP server has it: never send it again, record it as soon as the database answers.
+                    unrecorded.put(mail.id(), mail);
+                    log.warn("Mail {} ({}) sent, but not recorded yet ({}): recorded at the next poll", mail.id(),
+                            mail.kind(), errorClasses(e));
+                    return Mono.empty();
+                })))
                 .onErrorResume(SmtpFailure.class, failure -> markFailed(mail, failure.getCause()))
                 .onErrorResume(e -> {
                     // The outcome could not be recorded: the lease runs out and the mail is tried again.

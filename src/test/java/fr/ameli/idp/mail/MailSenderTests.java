@@ -7,6 +7,7 @@ import static fr.ameli.idp.mail.MailTestSupport.row;
 import static fr.ameli.idp.mail.MailTestSupport.sent;
 import static fr.ameli.idp.mail.MailTestSupport.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.GreenMail;
 import fr.ameli.idp.IdpIntegrationTest;
@@ -14,6 +15,10 @@ import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.platform.BackgroundJobLoop;
 import fr.ameli.idp.platform.BackgroundJobs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -51,6 +56,9 @@ class MailSenderTests {
 
     @Autowired
     BackgroundJobs jobs;
+
+    @Autowired
+    ConnectionFactory connections;
 
     @Autowired
     MutableClock clock;
@@ -179,6 +187,75 @@ class MailSenderTests {
             releaseLeases();
         }
         // Handed back, it goes with the next poll of the application's sender (restarted after each test).
+    }
+
+    /**
+     * A PostgreSQL restart at the wrong moment: the SMTP server accepted the mail, then the database cannot be reached
+     * to record it. The mail must not go a second time once the database is back, even past its lease (found by
+     * FaultCampaignTests: the lease ran out and the mail was claimed and sent again).
+     */
+    @Test
+    void pollWhenDatabaseUnreachableAfterSmtpAcceptedThenRecordedOnceBackAndNeverSentTwice() {
+        jobs.stop("mail-sender");
+        String recipient = newRecipient("redemarrage");
+        outbox.enqueue(confirmation(recipient)).block();
+        Database database = new Database(connections);
+        JavaMailSenderImpl configured = (JavaMailSenderImpl) javaMailSender;
+        JavaMailSenderImpl cutsTheDatabaseOnceSent = new JavaMailSenderImpl() {
+            @Override
+            protected void doSend(jakarta.mail.internet.MimeMessage[] messages, Object[] originals) {
+                super.doSend(messages, originals);
+                database.reachable = false;
+            }
+        };
+        cutsTheDatabaseOnceSent.setHost(configured.getHost());
+        cutsTheDatabaseOnceSent.setPort(configured.getPort());
+        MailProperties props = properties(Duration.ofSeconds(1), 1000, 50, Duration.ofSeconds(5));
+        MailSender sender = new MailSender(DatabaseClient.create(database), cutsTheDatabaseOnceSent, clock, props,
+                new SimpleMeterRegistry());
+        try {
+            assertThatThrownBy(() -> sender.pollOnce().block()).as("the gauges' query fails too").isNotNull();
+            assertThat(messagesTo(recipient)).hasSize(1);
+            assertThat(row(db, recipient).sentAt()).isNull();
+            assertThat(sender.unrecordedCount()).isEqualTo(1);
+
+            database.reachable = true;
+            clock.advance(props.lease().plusSeconds(1)); // its lease has run out: the claim would take it again
+            sender.pollOnce().block();
+            sender.pollOnce().block();
+
+            assertThat(messagesTo(recipient)).hasSize(1);
+            MailTestSupport.OutboxRow recorded = row(db, recipient);
+            assertThat(recorded.sentAt()).isNotNull();
+            assertThat(recorded.attempts()).isZero();
+            assertThat(recorded.lockedUntil()).isNull();
+            assertThat(sender.unrecordedCount()).isZero();
+        } finally {
+            sender.destroy();
+            releaseLeases();
+        }
+    }
+
+    /** The database as the sender sees it: unreachable (as during a PostgreSQL restart) when {@code reachable} is false. */
+    static final class Database implements ConnectionFactory {
+
+        private final ConnectionFactory delegate;
+        volatile boolean reachable = true;
+
+        Database(ConnectionFactory delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public org.reactivestreams.Publisher<? extends Connection> create() {
+            return reachable ? delegate.create()
+                    : reactor.core.publisher.Mono.error(new R2dbcNonTransientResourceException("Connection refused (test)"));
+        }
+
+        @Override
+        public ConnectionFactoryMetadata getMetadata() {
+            return delegate.getMetadata();
+        }
     }
 
     @Test

@@ -106,8 +106,9 @@ class SecurityConfiguration {
     /**
      * The OAuth endpoints a relying party calls with JSON answers: each authenticates its caller itself (client
      * authentication at /token, /revoke and /par, the access token at /userinfo), keeps nothing in a session and
-     * renders no form, so that the CSRF, anonymous and authorization filters would only cost time on every call (the profile of userinfo and of the token exchange showed them). Their responses
-     * get the same security headers as every other response.
+     * renders no form, so that the CSRF, anonymous and authorization filters would only cost time on every call
+     * (the profile of userinfo and of the token exchange showed them). Their responses get the same security headers
+     * as every other response.
      */
     static final ServerWebExchangeMatcher PROTOCOL_ENDPOINTS = ServerWebExchangeMatchers.pathMatchers(
             "/token", "/userinfo", "/revoke", "/par");

@@ -108,7 +108,7 @@ class SecurityHeadersTests {
         assertThat(pages.getWebFilters().map(f -> f.getClass().getSimpleName()).collectList().block()).contains("CsrfWebFilter");
 
         EntityExchangeResult<byte[]> token = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
-                .post().uri("/token").exchange().expectStatus().isUnauthorized().expectBody().returnResult();
+                .post().uri("/token").exchange().expectStatus().isBadRequest().expectBody().returnResult();
         assertThat(token.getResponseHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");
         assertThat(token.getResponseHeaders().getFirst("Referrer-Policy")).isEqualTo("no-referrer");
         assertThat(token.getResponseHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");

@@ -20,6 +20,8 @@ class FederationSettings implements fr.ameli.idp.web.FormTargets {
 
     private final @Nullable ProviderConfig configured;
     private final AtomicReference<Optional<ProviderConfig>> current;
+    /** The origin of the provider in force (asked for every page: computed when the provider is set). */
+    private volatile java.util.List<String> origins;
     private final String redirectUri;
     private final String postLogoutRedirectUri;
     private final FederationProperties properties;
@@ -28,6 +30,7 @@ class FederationSettings implements fr.ameli.idp.web.FormTargets {
         this.properties = properties;
         this.configured = properties.configured() ? ProviderConfig.of(properties) : null;
         this.current = new AtomicReference<>(Optional.ofNullable(configured));
+        this.origins = origins(configured);
         this.redirectUri = idp.issuer() + "/federation/callback";
         this.postLogoutRedirectUri = idp.issuer() + "/federation/logout-callback";
         if (configured == null) {
@@ -45,8 +48,7 @@ class FederationSettings implements fr.ameli.idp.web.FormTargets {
     /** The provider's origin: the FranceConnect button (a form) and the logout lead there. */
     @Override
     public java.util.Collection<String> formTargetOrigins() {
-        return current().map(config -> fr.ameli.idp.web.FormTargets.originOf(config.issuer()))
-                .map(java.util.List::of).orElse(java.util.List.of());
+        return current.get().map(config -> origins).orElse(java.util.List.of());
     }
 
     /** {@code {idp.issuer}/federation/callback}, to register at the provider. */
@@ -70,11 +72,17 @@ class FederationSettings implements fr.ameli.idp.web.FormTargets {
 
     /** Tests: talk to another provider from now on (the client's caches are dropped with the old value). */
     void use(@Nullable ProviderConfig config) {
+        origins = origins(config);
         current.set(Optional.ofNullable(config));
     }
 
     /** Tests: back to the registration of the properties. */
     void reset() {
-        current.set(Optional.ofNullable(configured));
+        use(configured);
+    }
+
+    private static java.util.List<String> origins(@Nullable ProviderConfig config) {
+        String origin = config == null ? null : fr.ameli.idp.web.FormTargets.originOf(config.issuer());
+        return origin == null ? java.util.List.of() : java.util.List.of(origin);
     }
 }

@@ -1,10 +1,14 @@
 package fr.ameli.idp.web;
 
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -44,16 +48,19 @@ class SecurityConfiguration {
      * The Content-Security-Policy of every response that has none of its own: forms post to this service only, and
      * the redirects that follow them may reach the registered relying parties and the federation provider, nothing
      * else (no {@code http:} or {@code https:} wildcard).
+     *
+     * <p>The {@link FormTargets} beans are looked up once (a bean factory lookup per response showed in the profile of
+     * every endpoint), their origins asked for each response (they change when relying parties are registered), and
+     * the header is rebuilt only when those origins changed.
      */
     @Bean
     WebFilter contentSecurityPolicy(ObjectProvider<FormTargets> targets) {
+        CspHeader header = new CspHeader(targets);
         return (exchange, chain) -> {
             exchange.getResponse().beforeCommit(() -> {
                 HttpHeaders headers = exchange.getResponse().getHeaders();
                 if (!headers.containsHeader(CSP)) {
-                    Set<String> origins = new TreeSet<>();
-                    targets.orderedStream().forEach(t -> origins.addAll(t.formTargetOrigins()));
-                    headers.set(CSP, origins.isEmpty() ? POLICY : POLICY + " " + String.join(" ", origins));
+                    headers.set(CSP, header.value());
                 }
                 return Mono.empty();
             });
@@ -61,12 +68,70 @@ class SecurityConfiguration {
         };
     }
 
+    /** The policy for the current form targets; the last one built is kept with the origins it was built from. */
+    static final class CspHeader {
+
+        private final ObjectProvider<FormTargets> provider;
+        private volatile @Nullable List<FormTargets> targets;
+        private volatile Built last = new Built(Set.of(), POLICY);
+
+        private record Built(Set<String> origins, String header) {
+        }
+
+        CspHeader(ObjectProvider<FormTargets> provider) {
+            this.provider = provider;
+        }
+
+        String value() {
+            List<FormTargets> all = targets;
+            if (all == null) {
+                all = provider.orderedStream().toList();
+                targets = all;
+            }
+            Set<String> origins = new TreeSet<>();
+            for (FormTargets t : all) {
+                origins.addAll(t.formTargetOrigins());
+            }
+            Built built = last;
+            if (!built.origins().equals(origins)) {
+                built = new Built(origins, origins.isEmpty() ? POLICY : POLICY + " " + String.join(" ", origins));
+                last = built;
+            }
+            return built.header();
+        }
+    }
+
     private static final String CSP = "Content-Security-Policy";
 
+    /**
+     * The OAuth endpoints a relying party calls with JSON answers: each authenticates its caller itself (client
+     * authentication at /token, /revoke and /par, the access token at /userinfo), keeps nothing in a session and
+     * renders no form, so that the CSRF, anonymous and authorization filters would only cost time on every call
+     * (the profile of userinfo and of the token exchange showed them). Their responses get the same security headers
+     * as every other response.
+     */
+    static final ServerWebExchangeMatcher PROTOCOL_ENDPOINTS = ServerWebExchangeMatchers.pathMatchers(
+            "/token", "/userinfo", "/revoke", "/par");
+
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityWebFilterChain protocolEndpointsFilterChain(ServerHttpSecurity http) {
+        return headers(http.securityMatcher(PROTOCOL_ENDPOINTS))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .anonymous(ServerHttpSecurity.AnonymousSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .build();
+    }
+
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http) {
         ServerWebExchangeMatcher formPosts = ServerWebExchangeMatchers.pathMatchers(HttpMethod.POST, "/**");
-        return http
+        return headers(http)
                 .authorizeExchange(auth -> auth.anyExchange().permitAll())
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
@@ -77,12 +142,16 @@ class SecurityConfiguration {
                                 new ResponseStatusException(HttpStatus.FORBIDDEN, "CSRF token missing or invalid")))
                         .requireCsrfProtectionMatcher(
                                 new AndServerWebExchangeMatcher(formPosts, new NegatedServerWebExchangeMatcher(NO_CSRF))))
-                .headers(headers -> headers
-                        .frameOptions(frame -> frame.mode(Mode.DENY))
-                        .referrerPolicy(ref -> ref.policy(ReferrerPolicy.NO_REFERRER)))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .build();
+    }
+
+    /** The security headers of every response, the same in both chains. */
+    private static ServerHttpSecurity headers(ServerHttpSecurity http) {
+        return http.headers(headers -> headers
+                .frameOptions(frame -> frame.mode(Mode.DENY))
+                .referrerPolicy(ref -> ref.policy(ReferrerPolicy.NO_REFERRER)));
     }
 }

@@ -83,4 +83,37 @@ class SecurityHeadersTests {
         assertThat(output.getOut()).contains("Unexpected failure").contains("SQLSTATE 23505")
                 .contains("constraint account_email_unique").doesNotContain(email).doesNotContain("1930744109712");
     }
+
+    @Autowired
+    List<org.springframework.security.web.server.SecurityWebFilterChain> chains;
+
+    /**
+     * The JSON endpoints of the relying parties have a filter chain of their own (no CSRF, anonymous or authorization
+     * filter: each authenticates its caller itself), with the same security headers.
+     */
+    @Test
+    void protocolEndpointWhenCalledThenOwnChainWithoutCsrfAndSameSecurityHeaders() {
+        for (String path : List.of("/token", "/userinfo", "/revoke", "/par")) {
+            org.springframework.web.server.ServerWebExchange exchange = org.springframework.mock.web.server.MockServerWebExchange
+                    .from(org.springframework.mock.http.server.reactive.MockServerHttpRequest.post(path));
+            org.springframework.security.web.server.SecurityWebFilterChain chain = reactor.core.publisher.Flux.fromIterable(chains)
+                    .filterWhen(c -> c.matches(exchange)).blockFirst();
+            List<String> filters = chain.getWebFilters().map(f -> f.getClass().getSimpleName()).collectList().block();
+            assertThat(filters).as(path).contains("HttpHeaderWriterWebFilter")
+                    .noneMatch(f -> f.contains("Csrf") || f.contains("Authorization") || f.contains("Anonymous"));
+        }
+        org.springframework.security.web.server.SecurityWebFilterChain pages = reactor.core.publisher.Flux.fromIterable(chains)
+                .filterWhen(c -> c.matches(org.springframework.mock.web.server.MockServerWebExchange
+                        .from(org.springframework.mock.http.server.reactive.MockServerHttpRequest.post("/login")))).blockFirst();
+        assertThat(pages.getWebFilters().map(f -> f.getClass().getSimpleName()).collectList().block()).contains("CsrfWebFilter");
+
+        EntityExchangeResult<byte[]> token = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .post().uri("/token").exchange().expectStatus().isBadRequest().expectBody().returnResult();
+        assertThat(token.getResponseHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(token.getResponseHeaders().getFirst("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(token.getResponseHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(token.getResponseHeaders().getFirst("Cache-Control")).contains("no-store");
+        assertThat(token.getResponseHeaders().getFirst("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(token.getResponseCookies()).doesNotContainKey("XSRF-TOKEN");
+    }
 }

@@ -35,12 +35,17 @@ public final class Bench {
             Duration firstStart, Duration readyExistingData, Map<String, String> jfrSummaries) {
     }
 
-    static final int PG_PORT = 15432;
-    static final int PRODUCT_PORT = 18080;
+    /**
+     * Added to every port below ({@code -Dbench.portOffset=10000}): a profiling run of a developer (run without the
+     * lock, for where the time goes, not for figures) beside a measured one.
+     */
+    private static final int PORT_OFFSET = Integer.getInteger("bench.portOffset", 0);
+    static final int PG_PORT = 15432 + PORT_OFFSET;
+    static final int PRODUCT_PORT = 18080 + PORT_OFFSET;
     /** The product's management port (actuator: readiness), apart from the public one as in production. */
-    static final int PRODUCT_MANAGEMENT_PORT = 18081;
-    static final int KEYCLOAK_PORT = 18180;
-    static final int KEYCLOAK_MANAGEMENT_PORT = 18190;
+    static final int PRODUCT_MANAGEMENT_PORT = 18081 + PORT_OFFSET;
+    static final int KEYCLOAK_PORT = 18180 + PORT_OFFSET;
+    static final int KEYCLOAK_MANAGEMENT_PORT = 18190 + PORT_OFFSET;
     static final List<String> ALL_SCENARIOS = List.of("discovery", "jwks", "userinfo", "sso", "login");
 
     private final Options options;

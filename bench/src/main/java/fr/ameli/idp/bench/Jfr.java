@@ -21,7 +21,8 @@ final class Jfr {
     }
 
     static void start(long pid, String name) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.start", "name=" + name, "settings=profile");
+        // -Dbench.jfrSettings=FILE.jfc: another configuration (e.g. the CPU-time sampler of JDK 25, jdk.CPUTimeSample).
+        jcmd(pid, "JFR.start", "name=" + name, "settings=" + System.getProperty("bench.jfrSettings", "profile"));
     }
 
     static void stop(long pid, String name, Path file) throws IOException, InterruptedException {

@@ -20,7 +20,7 @@ class FederationSettings implements fr.ameli.idp.web.FormTargets {
 
     private final @Nullable ProviderConfig configured;
     private final AtomicReference<Optional<ProviderConfig>> current;
-    /** The origin of the provider in force (asked for every page: computed when the provider is set). */
+    /** The origin of the provider in force, none without one (asked for every response: computed when it is set). */
     private volatile java.util.List<String> origins;
     private final String redirectUri;
     private final String postLogoutRedirectUri;
@@ -48,7 +48,7 @@ class FederationSettings implements fr.ameli.idp.web.FormTargets {
     /** The provider's origin: the FranceConnect button (a form) and the logout lead there. */
     @Override
     public java.util.Collection<String> formTargetOrigins() {
-        return current.get().map(config -> origins).orElse(java.util.List.of());
+        return origins;
     }
 
     /** {@code {idp.issuer}/federation/callback}, to register at the provider. */

@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  */
 public interface FormTargets {
 
-    /** Origins such as {@code https://rp.example} or {@code http://localhost:9876}. */
+    /**
+     * Origins such as {@code https://rp.example} or {@code http://localhost:9876}: an immutable collection, the same
+     * instance until the origins change (the Content-Security-Policy header is rebuilt only when an instance does).
+     */
     Collection<String> formTargetOrigins();
 
     /** {@code scheme://host[:port]} of an absolute URI, or null when it has none. */

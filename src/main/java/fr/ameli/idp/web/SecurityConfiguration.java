@@ -1,5 +1,6 @@
 package fr.ameli.idp.web;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,8 +51,7 @@ class SecurityConfiguration {
      * else (no {@code http:} or {@code https:} wildcard).
      *
      * <p>The {@link FormTargets} beans are looked up once (a bean factory lookup per response showed in the profile of
-     * every endpoint), their origins asked for each response (they change when relying parties are registered), and
-     * the header is rebuilt only when those origins changed.
+     * every endpoint) and the header is rebuilt only when their origins change ({@link CspHeader}).
      */
     @Bean
     WebFilter contentSecurityPolicy(ObjectProvider<FormTargets> targets) {
@@ -68,14 +68,30 @@ class SecurityConfiguration {
         };
     }
 
-    /** The policy for the current form targets; the last one built is kept with the origins it was built from. */
+    /**
+     * The policy for the current form targets. Each {@link FormTargets} hands out the same immutable collection until
+     * its origins change, so the header last built is kept with the collections it was built from and rebuilt only
+     * when one of them is another instance: a response costs one identity check per source.
+     */
     static final class CspHeader {
 
         private final ObjectProvider<FormTargets> provider;
         private volatile @Nullable List<FormTargets> targets;
-        private volatile Built last = new Built(Set.of(), POLICY);
+        private volatile Built last = new Built(List.of(), POLICY);
 
-        private record Built(Set<String> origins, String header) {
+        private record Built(List<Collection<String>> sources, String header) {
+
+            boolean from(List<FormTargets> targets) {
+                if (sources.size() != targets.size()) {
+                    return false;
+                }
+                for (int i = 0; i < sources.size(); i++) {
+                    if (sources.get(i) != targets.get(i).formTargetOrigins()) {
+                        return false;
+                    }
+                }
+                return true;
+            }
         }
 
         CspHeader(ObjectProvider<FormTargets> provider) {
@@ -84,17 +100,16 @@ class SecurityConfiguration {
 
         String value() {
             List<FormTargets> all = targets;
-            if (all == null) {
+            if (all == null) { // at the first response, not at start: a source may be created after this filter
                 all = provider.orderedStream().toList();
                 targets = all;
             }
-            Set<String> origins = new TreeSet<>();
-            for (FormTargets t : all) {
-                origins.addAll(t.formTargetOrigins());
-            }
             Built built = last;
-            if (!built.origins().equals(origins)) {
-                built = new Built(origins, origins.isEmpty() ? POLICY : POLICY + " " + String.join(" ", origins));
+            if (!built.from(all)) {
+                List<Collection<String>> sources = all.stream().map(FormTargets::formTargetOrigins).toList();
+                Set<String> origins = new TreeSet<>();
+                sources.forEach(origins::addAll);
+                built = new Built(sources, origins.isEmpty() ? POLICY : POLICY + " " + String.join(" ", origins));
                 last = built;
             }
             return built.header();

@@ -6,6 +6,8 @@ import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.client.ClientProperties;
+import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.registry.TestInsuredPersons;
@@ -18,9 +20,14 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseCookie;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 
 /** Issue 10, item 14: the CSRF cookie, the CSP of the pages, and what an unexpected database error logs. */
 @IdpIntegrationTest
@@ -85,7 +92,10 @@ class SecurityHeadersTests {
     }
 
     @Autowired
-    List<org.springframework.security.web.server.SecurityWebFilterChain> chains;
+    List<SecurityWebFilterChain> chains;
+
+    @Autowired
+    RelyingParties relyingParties;
 
     /**
      * The JSON endpoints of the relying parties have a filter chain of their own (no CSRF, anonymous or authorization
@@ -94,18 +104,10 @@ class SecurityHeadersTests {
     @Test
     void protocolEndpointWhenCalledThenOwnChainWithoutCsrfAndSameSecurityHeaders() {
         for (String path : List.of("/token", "/userinfo", "/revoke", "/par")) {
-            org.springframework.web.server.ServerWebExchange exchange = org.springframework.mock.web.server.MockServerWebExchange
-                    .from(org.springframework.mock.http.server.reactive.MockServerHttpRequest.post(path));
-            org.springframework.security.web.server.SecurityWebFilterChain chain = reactor.core.publisher.Flux.fromIterable(chains)
-                    .filterWhen(c -> c.matches(exchange)).blockFirst();
-            List<String> filters = chain.getWebFilters().map(f -> f.getClass().getSimpleName()).collectList().block();
-            assertThat(filters).as(path).contains("HttpHeaderWriterWebFilter")
+            assertThat(filtersOf(path)).as(path).contains("HttpHeaderWriterWebFilter")
                     .noneMatch(f -> f.contains("Csrf") || f.contains("Authorization") || f.contains("Anonymous"));
         }
-        org.springframework.security.web.server.SecurityWebFilterChain pages = reactor.core.publisher.Flux.fromIterable(chains)
-                .filterWhen(c -> c.matches(org.springframework.mock.web.server.MockServerWebExchange
-                        .from(org.springframework.mock.http.server.reactive.MockServerHttpRequest.post("/login")))).blockFirst();
-        assertThat(pages.getWebFilters().map(f -> f.getClass().getSimpleName()).collectList().block()).contains("CsrfWebFilter");
+        assertThat(filtersOf("/login")).contains("CsrfWebFilter");
 
         EntityExchangeResult<byte[]> token = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
                 .post().uri("/token").exchange().expectStatus().isBadRequest().expectBody().returnResult();
@@ -115,5 +117,26 @@ class SecurityHeadersTests {
         assertThat(token.getResponseHeaders().getFirst("Cache-Control")).contains("no-store");
         assertThat(token.getResponseHeaders().getFirst("Content-Security-Policy")).contains("frame-ancestors 'none'");
         assertThat(token.getResponseCookies()).doesNotContainKey("XSRF-TOKEN");
+    }
+
+    /** The header is kept between responses: a relying party registered now still reaches the next page's policy. */
+    @Test
+    void formActionWhenARelyingPartyIsRegisteredThenItsOriginInTheNextResponse() {
+        String origin = "https://csp-nouvelle-origine.example";
+        assertThat(loginPagePolicy()).doesNotContain(origin);
+        relyingParties.register(new ClientProperties("rp-csp-origin", "CSP (test)", null, List.of("none"),
+                List.of(origin + "/callback"), List.of(), List.of("openid"), null, null, null, null, true), "test").block();
+        assertThat(loginPagePolicy()).contains(" " + origin);
+    }
+
+    private String loginPagePolicy() {
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build().get().uri("/login").exchange()
+                .expectStatus().isOk().returnResult(byte[].class).getResponseHeaders().getFirst("Content-Security-Policy");
+    }
+
+    private List<String> filtersOf(String path) {
+        ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post(path));
+        SecurityWebFilterChain chain = Flux.fromIterable(chains).filterWhen(c -> c.matches(exchange)).blockFirst();
+        return chain.getWebFilters().map(f -> f.getClass().getSimpleName()).collectList().block();
     }
 }

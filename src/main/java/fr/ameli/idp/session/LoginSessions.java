@@ -2,6 +2,7 @@ package fr.ameli.idp.session;
 
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
+import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,25 +64,42 @@ public class LoginSessions {
         });
     }
 
+    /**
+     * The live sessions, as a sub-query binding {@code :id} (the cookie's hash, {@link #cookieHash}) and {@code :now}:
+     * for a statement that reads the session together with the rows a request needs next, in one round trip.
+     */
+    public static final String LIVE = "select id_hash, account_id, auth_time, amr, acr, federation_id_token, expires_at "
+            + "from login_session where id_hash = :id and expires_at > :now";
+
     /** The live session of this browser, or empty. */
     public Mono<LoginSession> current(ServerRequest request) {
-        HttpCookie cookie = request.cookies().getFirst(COOKIE);
-        if (cookie == null || cookie.getValue().isBlank()) {
+        byte[] id = cookieHash(request);
+        if (id == null) {
             return Mono.empty();
         }
-        return db.sql("select id_hash, account_id, auth_time, amr, acr, federation_id_token, expires_at "
-                        + "from login_session where id_hash = :id and expires_at > :now")
-                .bind("id", Secrets.sha256(cookie.getValue()))
+        return db.sql(LIVE)
+                .bind("id", id)
                 .bind("now", clock.instant())
-                .map(row -> new LoginSession(
-                        row.get("id_hash", byte[].class),
-                        row.get("account_id", UUID.class),
-                        row.get("auth_time", OffsetDateTime.class).toInstant(),
-                        Arrays.asList(row.get("amr", String[].class)),
-                        row.get("acr", String.class),
-                        row.get("federation_id_token", String.class),
-                        row.get("expires_at", OffsetDateTime.class).toInstant()))
+                .map(LoginSessions::session)
                 .one();
+    }
+
+    /** The hash of this browser's session cookie (what {@code login_session.id_hash} holds), or null without one. */
+    public static byte @Nullable [] cookieHash(ServerRequest request) {
+        HttpCookie cookie = request.cookies().getFirst(COOKIE);
+        return cookie == null || cookie.getValue().isBlank() ? null : Secrets.sha256(cookie.getValue());
+    }
+
+    /** The session in a row of {@link #LIVE}'s columns. */
+    public static LoginSession session(Readable row) {
+        return new LoginSession(
+                row.get("id_hash", byte[].class),
+                row.get("account_id", UUID.class),
+                row.get("auth_time", OffsetDateTime.class).toInstant(),
+                Arrays.asList(row.get("amr", String[].class)),
+                row.get("acr", String.class),
+                row.get("federation_id_token", String.class),
+                row.get("expires_at", OffsetDateTime.class).toInstant());
     }
 
     /**

@@ -1,6 +1,7 @@
 package fr.ameli.idp.oidc.authorize;
 
 import fr.ameli.idp.session.LoginSession;
+import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.platform.Secrets;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -64,8 +65,45 @@ class AuthorizationStore {
         return db.sql("select scopes, granted_at from consent where account_id = :account and client_id = :client")
                 .bind("account", accountId)
                 .bind("client", clientId)
-                .map(row -> new Consent(new HashSet<>(Arrays.asList(row.get("scopes", String[].class))),
-                        row.get("granted_at", OffsetDateTime.class).toInstant()))
+                .map(AuthorizationStore::consent)
+                .one();
+    }
+
+    /** A pending request with the consent a person gave to its client (null when none). */
+    record PendingAndConsent(PendingAuthorization pending, @Nullable Consent consent) {
+    }
+
+    /**
+     * A live pending request and the consent of the person just logged in to its client, in one statement: the
+     * request resumes as soon as someone logs in, and needs both.
+     */
+    Mono<PendingAndConsent> findWithConsent(String id, UUID accountId, Instant now) {
+        return db.sql("select p.*, c.scopes, c.granted_at from (select " + PENDING_COLUMNS + " from pending_authorization "
+                        + "where id = :id and expires_at > :now) p "
+                        + "left join consent c on c.account_id = :account and c.client_id = p.client_id")
+                .bind("id", id)
+                .bind("now", now)
+                .bind("account", accountId)
+                .map(row -> new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)))
+                .one();
+    }
+
+    /** A browser's live session with the consent its person gave to a client (null when none). */
+    record SessionAndConsent(LoginSession session, @Nullable Consent consent) {
+    }
+
+    /**
+     * The live session behind a cookie and its person's consent to this client, in one statement: an authorization
+     * request with a session cookie (SSO) needs both before it can answer.
+     */
+    Mono<SessionAndConsent> sessionAndConsent(byte[] sessionHash, String clientId, Instant now) {
+        return db.sql("select s.*, c.scopes, c.granted_at from (" + LoginSessions.LIVE + ") s "
+                        + "left join consent c on c.account_id = s.account_id and c.client_id = :client")
+                .bind("id", sessionHash)
+                .bind("now", now)
+                .bind("client", clientId)
+                .map(row -> new SessionAndConsent(LoginSessions.session(row),
+                        row.get("granted_at") == null ? null : consent(row)))
                 .one();
     }
 
@@ -110,6 +148,11 @@ class AuthorizationStore {
                 .bind("expires", expires);
         spec = p.codeChallenge() == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", p.codeChallenge());
         return spec.then().thenReturn(code);
+    }
+
+    private static Consent consent(Readable row) {
+        return new Consent(new HashSet<>(Arrays.asList(row.get("scopes", String[].class))),
+                row.get("granted_at", OffsetDateTime.class).toInstant());
     }
 
     private static PendingAuthorization pending(Readable row) {

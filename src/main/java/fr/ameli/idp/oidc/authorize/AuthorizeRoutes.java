@@ -93,9 +93,7 @@ public class AuthorizeRoutes {
                             : pushed.use(params.required("request_uri"), params.required("client_id"))
                                     .map(stored -> AuthorizationRequest.from(stored, true)))
                     .flatMap(validator::validate)
-                    .flatMap(pending -> sessions.current(request)
-                            .map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                            .flatMap(session -> flow.next(pending, false, session.orElse(null))))
+                    .flatMap(pending -> flow.start(pending, LoginSessions.cookieHash(request)))
                     .flatMap(Handlers::seeOther)
                     .onErrorResume(errors::browser);
         }

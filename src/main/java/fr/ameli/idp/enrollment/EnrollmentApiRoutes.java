@@ -96,34 +96,37 @@ public class EnrollmentApiRoutes {
         }
 
         private Mono<ServerResponse> respond(String id, EnrollmentService.Result result) {
-            Enrollment e = result.enrollment();
-            if (result instanceof EnrollmentService.Result.Rejected rejected) {
-                ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_input", "Some fields are invalid");
-                problem.setProperty("errors", rejected.errors());
-                rejected.model().forEach((k, v) -> {
-                    if (k.equals("violations") || k.equals("force")) {
-                        problem.setProperty(k, v);
-                    }
-                });
-                return Problems.respond(problem);
-            }
-            if (result instanceof EnrollmentService.Result.Limited limited) {
-                return Problems.respond(tooManyAttempts(e), headers -> headers.set(HttpHeaders.RETRY_AFTER,
-                        retryAfter(limited.retryAfter())));
-            }
-            if (result instanceof EnrollmentService.Result.OutOfStep) {
-                ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "step_out_of_order", "This step is not the current one");
-                problem.setProperty("step", e.step().slug());
-                return Problems.respond(problem);
-            }
-            if (e.failure() != null) {
-                ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, e.failure().code(),
-                        "Online account creation is not possible");
-                problem.setProperty("step", e.step().slug());
-                problem.setProperty("alternatives", List.of("phone:3646", "franceconnect"));
-                return Problems.respond(problem);
-            }
-            return EnrollmentState.of(id, e, service).flatMap(state -> json(HttpStatus.OK, state));
+            return switch (result) {
+                case EnrollmentService.Result.Rejected rejected -> {
+                    ProblemDetail problem = Problems.of(HttpStatus.UNPROCESSABLE_ENTITY, "invalid_input",
+                            "Some fields are invalid");
+                    problem.setProperty("errors", rejected.errors());
+                    rejected.model().forEach((k, v) -> {
+                        if (k.equals("violations") || k.equals("force")) {
+                            problem.setProperty(k, v);
+                        }
+                    });
+                    yield Problems.respond(problem);
+                }
+                case EnrollmentService.Result.Limited limited -> Problems.respond(tooManyAttempts(limited.enrollment()),
+                        headers -> headers.set(HttpHeaders.RETRY_AFTER, retryAfter(limited.retryAfter())));
+                case EnrollmentService.Result.OutOfStep outOfStep -> {
+                    ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "step_out_of_order",
+                            "This step is not the current one");
+                    problem.setProperty("step", outOfStep.enrollment().step().slug());
+                    yield Problems.respond(problem);
+                }
+                case EnrollmentService.Result.Moved moved when moved.enrollment().failure() != null -> {
+                    Enrollment e = moved.enrollment();
+                    ProblemDetail problem = Problems.of(HttpStatus.FORBIDDEN, e.failure().code(),
+                            "Online account creation is not possible");
+                    problem.setProperty("step", e.step().slug());
+                    problem.setProperty("alternatives", List.of("phone:3646", "franceconnect"));
+                    yield Problems.respond(problem);
+                }
+                case EnrollmentService.Result.Moved moved -> EnrollmentState.of(id, moved.enrollment(), service)
+                        .flatMap(state -> json(HttpStatus.OK, state));
+            };
         }
 
         private static ProblemDetail tooManyAttempts(Enrollment e) {

@@ -2,6 +2,7 @@ package fr.ameli.idp.faults;
 
 import static fr.ameli.idp.registry.TestInsuredPersons.eligible;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -169,18 +171,13 @@ class FaultCampaignTests {
         }
 
         /** Seconds until ready, polled every 100 ms; fails after {@code max} or when the process has ended. */
-        double awaitReady(Duration max) throws InterruptedException {
+        double awaitReady(Duration max) {
             long start = System.nanoTime();
-            while (!ready()) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("instance " + name + " exited with " + process.exitValue() + " (see " + WORK
-                            + "/instance-" + name + ".log)");
-                }
-                if (System.nanoTime() - start > max.toNanos()) {
-                    throw new AssertionError("instance " + name + " not ready within " + max + " (see " + WORK + "/instance-" + name + ".log)");
-                }
-                Thread.sleep(100);
-            }
+            await("instance " + name + " ready (see " + WORK + "/instance-" + name + ".log)").atMost(max)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                    .failFast("instance " + name + " exited (see " + WORK + "/instance-" + name + ".log)",
+                            () -> !process.isAlive())
+                    .until(this::ready);
             return (System.nanoTime() - start) / 1e9;
         }
     }
@@ -266,8 +263,11 @@ class FaultCampaignTests {
 
         // Mails: wait until the outbox has nothing left to send, then count per address.
         long drain = System.nanoTime();
-        while (unsentMails() > 0 && since(drain) < 120) {
-            Thread.sleep(500);
+        try {
+            await("outbox drained").atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(500)).until(() -> unsentMails() == 0);
+        } catch (ConditionTimeoutException e) {
+            // Not a failure by itself: verifyAndReport counts and names the mails that were never sent.
         }
         Thread.sleep(1000);
         figures.put("outbox drained after the load in (s)", fmt(since(drain)));
@@ -680,22 +680,17 @@ class FaultCampaignTests {
     }
 
     /** Waits until the instance answers a request that reads the database (the authorization endpoint). */
-    void awaitDatabaseRequests(Instance instance) throws InterruptedException {
-        long start = System.nanoTime();
-        while (since(start) < DATABASE_RECOVERY.toSeconds()) {
-            try {
-                HttpResponse<String> r = probe.send(HttpRequest.newBuilder(URI.create(instance.base() + authorize()))
-                        .header("X-Forwarded-For", "198.18.255.254").timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() < 500) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("instance " + instance.name + " does not answer database-backed requests");
+    void awaitDatabaseRequests(Instance instance) {
+        await("instance " + instance.name + " answers database-backed requests").atMost(DATABASE_RECOVERY)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    try {
+                        return probe.send(HttpRequest.newBuilder(URI.create(instance.base() + authorize()))
+                                .header("X-Forwarded-For", "198.18.255.254").timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode() < 500;
+                    } catch (IOException e) {
+                        return false; // not yet
+                    }
+                });
     }
 
     static String authorize() {

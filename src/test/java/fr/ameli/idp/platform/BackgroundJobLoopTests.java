@@ -7,8 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class BackgroundJobLoopTests {
                 () -> runs.incrementAndGet() == 1 ? Mono.error(new IllegalStateException("secret@example.org"))
                         : Mono.empty()));
 
-        await(() -> runs.get() >= 3);
+        await().until(() -> runs.get() >= 3);
 
         assertThat(meters.get("idp.job.run").tags("job", "flaky", "outcome", "failure").timer().count()).isEqualTo(1);
         assertThat(meters.get("idp.job.run").tags("job", "flaky", "outcome", "success").timer().count())
@@ -50,7 +51,7 @@ class BackgroundJobLoopTests {
             throw new IllegalArgumentException("no Mono at all");
         }));
 
-        await(() -> runs.get() >= 2);
+        await().until(() -> runs.get() >= 2);
 
         assertThat(meters.get("idp.job.run").tags("job", "throwing", "outcome", "failure").timer().count())
                 .isGreaterThanOrEqualTo(2);
@@ -72,7 +73,7 @@ class BackgroundJobLoopTests {
                         })
                         .then()));
 
-        await(() -> runs.get() >= 5);
+        await().until(() -> runs.get() >= 5);
 
         assertThat(most.get()).isEqualTo(1);
     }
@@ -96,7 +97,7 @@ class BackgroundJobLoopTests {
         BackgroundJobLoop draining = start(new Job("draining", Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10),
                 () -> Mono.fromRunnable(started::incrementAndGet).then(Mono.delay(Duration.ofMillis(300)))
                         .doOnSuccess(v -> finished.set(true)).then()));
-        await(() -> started.get() == 1);
+        await().until(() -> started.get() == 1);
 
         draining.stop();
 
@@ -110,7 +111,7 @@ class BackgroundJobLoopTests {
         AtomicBoolean started = new AtomicBoolean();
         BackgroundJobLoop stuck = start(new Job("stuck", Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(100),
                 () -> Mono.<Void>never().doOnSubscribe(s -> started.set(true)).doOnCancel(() -> cancelled.set(true))));
-        await(started::get);
+        await().until(started::get);
 
         stuck.stop();
 
@@ -137,13 +138,13 @@ class BackgroundJobLoopTests {
         AtomicInteger runs = new AtomicInteger();
         loop = start(new Job("again", Duration.ZERO, Duration.ofMillis(5), Duration.ofSeconds(1),
                 () -> Mono.fromRunnable(runs::incrementAndGet)));
-        await(() -> runs.get() >= 1);
+        await().until(() -> runs.get() >= 1);
         loop.stop();
         int afterStop = runs.get();
 
         loop.start();
 
-        await(() -> runs.get() > afterStop);
+        await().until(() -> runs.get() > afterStop);
     }
 
     @Test
@@ -160,20 +161,9 @@ class BackgroundJobLoopTests {
         return started;
     }
 
-    /** Polls until the condition holds; fails after 10 s. */
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+    /** Polls every 5 ms from the start (a run in flight is seen before it ends); fails after 10 s. */
+    private static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 
     private static class Job implements BackgroundJob {

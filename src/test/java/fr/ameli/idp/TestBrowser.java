@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -58,7 +59,12 @@ public final class TestBrowser {
                 .responseTimeout(Duration.ofSeconds(30)).build();
     }
 
-    public record Response(HttpStatus status, URI location, String body) {
+    public record Response(HttpStatus status, URI location, String body, HttpHeaders headers) {
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.getFirst(name);
+        }
+
         public String query(String name) {
             return org.springframework.web.util.UriComponentsBuilder.fromUri(location).build().getQueryParams().getFirst(name);
         }
@@ -117,6 +123,11 @@ public final class TestBrowser {
         return other;
     }
 
+    /** The cookies this browser holds now (a copy). */
+    public Map<String, String> cookies() {
+        return Map.copyOf(cookies);
+    }
+
     public void setCookie(String name, String value) {
         cookies.put(name, value);
     }
@@ -139,6 +150,7 @@ public final class TestBrowser {
                 && result.getResponseHeaders().getContentType().isCompatibleWith(MediaType.TEXT_HTML)) {
             lastPage = text;
         }
-        return new Response(HttpStatus.valueOf(result.getStatus().value()), result.getResponseHeaders().getLocation(), text);
+        return new Response(HttpStatus.valueOf(result.getStatus().value()), result.getResponseHeaders().getLocation(), text,
+                result.getResponseHeaders());
     }
 }

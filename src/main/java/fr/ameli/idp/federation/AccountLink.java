@@ -4,10 +4,12 @@ import fr.ameli.idp.account.Account;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
+import fr.ameli.idp.account.PasswordTries;
 import fr.ameli.idp.platform.Secrets;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.session.LoginSessions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -19,7 +21,8 @@ import reactor.core.publisher.Mono;
  * linked. Never linked on the identity alone, nor on the email (STYLE §4, Keycloak's confirm-link): the
  * account's password must be typed once (Argon2 on the hashing scheduler, outside any transaction); then, in
  * one transaction, the pending link is consumed, the account gets the provider's {@code sub} and a session
- * opens. Wrong passwords are counted on the row; past the limit the link dies.
+ * opens. Wrong passwords are counted on the row (past its limit the link dies) and in the login's budget per NIR
+ * and per client address ({@link PasswordTries}): a link is no way around the login form's limits.
  */
 @Component
 class AccountLink {
@@ -38,21 +41,27 @@ class AccountLink {
         record Refused(String motif, FederationRequests.Purpose purpose, @Nullable String pendingAuthorizationId)
                 implements Outcome {
         }
+
+        /** Too many wrong passwords for the account's NIR, or from this client address: nothing was checked. */
+        record Limited(Pending pending, Duration retryAfter) implements Outcome {
+        }
     }
 
     private final FederationRequests requests;
     private final Accounts accounts;
     private final PasswordHasher hasher;
+    private final PasswordTries tries;
     private final LoginSessions sessions;
     private final TransactionalOperator tx;
     private final FederationSettings settings;
     private final Clock clock;
 
-    AccountLink(FederationRequests requests, Accounts accounts, PasswordHasher hasher, LoginSessions sessions,
-            TransactionalOperator tx, FederationSettings settings, Clock clock) {
+    AccountLink(FederationRequests requests, Accounts accounts, PasswordHasher hasher, PasswordTries tries,
+            LoginSessions sessions, TransactionalOperator tx, FederationSettings settings, Clock clock) {
         this.requests = requests;
         this.accounts = accounts;
         this.hasher = hasher;
+        this.tries = tries;
         this.sessions = sessions;
         this.tx = tx;
         this.settings = settings;
@@ -66,13 +75,23 @@ class AccountLink {
                         .map(account -> new Pending(masked(account.nir()), link.purpose(), link.pendingAuthorizationId())));
     }
 
-    /** Checks the password; empty when the link is no longer live (expired, used, out of attempts). */
-    Mono<Outcome> confirm(String handle, String password) {
+    /**
+     * Checks the password typed from {@code clientAddress}, within the login's budget of wrong passwords (per NIR and
+     * per client address, {@link PasswordTries}); empty when the link is no longer live (expired, used, out of
+     * attempts). A try refused by those limits is not checked and uses up none of the link's own attempts.
+     */
+    Mono<Outcome> confirm(String handle, String password, String clientAddress) {
         byte[] id = Secrets.sha256(handle);
         return requests.findLink(id, maxAttempts(), clock.instant()).flatMap(link -> accounts.findById(link.accountId())
-                .flatMap(account -> hasher.matches(password, account.passwordHash()).flatMap(ok -> ok
-                        ? link(id, account, link)
-                        : wrong(id, account, link))));
+                .flatMap(account -> tries.attempt(account.nir(), clientAddress,
+                                () -> hasher.matches(password, account.passwordHash()), ok -> !ok)
+                        .flatMap(tried -> switch (tried) {
+                            case PasswordTries.Tried.Checked<Boolean> checked -> checked.result()
+                                    ? link(id, account, link) : wrong(id, account, link);
+                            case PasswordTries.Tried.Refused<Boolean> refused -> Mono.<Outcome>just(new Outcome.Limited(
+                                    new Pending(masked(account.nir()), link.purpose(), link.pendingAuthorizationId()),
+                                    refused.retryAfter()));
+                        })));
     }
 
     private Mono<Outcome> link(byte[] id, Account account, FederationRequests.Link link) {

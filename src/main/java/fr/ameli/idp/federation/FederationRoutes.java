@@ -6,6 +6,7 @@ import fr.ameli.idp.enrollment.EnrollmentRoutes;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.session.LoginSessions;
+import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import fr.ameli.idp.web.error.OAuthException;
@@ -115,12 +116,15 @@ public class FederationRoutes {
                                     HttpStatus.OK))
                             .switchIfEmpty(Mono.defer(this::expired));
                 }
-                return link.confirm(handle, password)
+                return link.confirm(handle, password, ClientAddress.of(request))
                         .flatMap(outcome -> switch (outcome) {
                             case AccountLink.Outcome.SignedIn in ->
                                     signedIn(in.opened(), in.pendingAuthorizationId(), clear(LINK_COOKIE));
                             case AccountLink.Outcome.WrongPassword wrong -> confirmationForm(request, wrong.pending(),
                                     "federation.confirmation.incorrect", HttpStatus.OK);
+                            case AccountLink.Outcome.Limited limited -> Pages.limited(request, limited.retryAfter(),
+                                    "federation/confirmation", confirmationModel(limited.pending(),
+                                            "federation.confirmation.trop_de_tentatives"));
                             case AccountLink.Outcome.Refused refused -> refusedPage(request, refused.purpose(),
                                     refused.motif(), refused.pendingAuthorizationId(), clear(LINK_COOKIE));
                         })
@@ -169,13 +173,17 @@ public class FederationRoutes {
 
         private Mono<ServerResponse> confirmationForm(ServerRequest request, AccountLink.Pending pending,
                 @Nullable String error, HttpStatus status) {
+            return Pages.render(request, status, "federation/confirmation", confirmationModel(pending, error));
+        }
+
+        private static Map<String, Object> confirmationModel(AccountLink.Pending pending, @Nullable String error) {
             Map<String, Object> model = new HashMap<>();
             model.put("nirMasque", pending.maskedNir());
             model.put("parcours", journey(pending.purpose()));
             if (error != null) {
                 model.put("erreur", error);
             }
-            return Pages.render(request, status, "federation/confirmation", model);
+            return model;
         }
 
         private Mono<ServerResponse> refusedPage(ServerRequest request, FederationRequests.Purpose purpose, String motif,

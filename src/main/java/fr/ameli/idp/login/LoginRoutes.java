@@ -60,9 +60,10 @@ public class LoginRoutes {
                 }
                 return login.check(nir, password, ClientAddress.of(request)).flatMap(result -> switch (result.outcome()) {
                     case INVALID -> form(request, auth, "connexion.identifiants_incorrects");
-                    case LIMITED_NIR -> form(request, HttpStatus.TOO_MANY_REQUESTS, auth, "connexion.trop_de_tentatives");
-                    case LIMITED_ADDRESS -> form(request, HttpStatus.TOO_MANY_REQUESTS, auth,
-                            "connexion.trop_de_tentatives_adresse");
+                    case LIMITED_NIR -> Pages.limited(request, result.retryAfter(), "connexion",
+                            model(auth, "connexion.trop_de_tentatives"));
+                    case LIMITED_ADDRESS -> Pages.limited(request, result.retryAfter(), "connexion",
+                            model(auth, "connexion.trop_de_tentatives_adresse"));
                     case PENDING -> provisional.pending(result.account())
                             .flatMap(cookie -> ServerResponse.seeOther(URI.create(cookie.getPath())).cookie(cookie).build())
                             .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.compte_non_active")));
@@ -170,12 +171,16 @@ public class LoginRoutes {
         }
 
         private Mono<ServerResponse> form(ServerRequest request, HttpStatus status, String auth, @Nullable String errorKey) {
+            return Pages.render(request, status, "connexion", model(auth, errorKey));
+        }
+
+        private static Map<String, Object> model(String auth, @Nullable String errorKey) {
             Map<String, Object> model = new HashMap<>();
             model.put("auth", auth);
             if (errorKey != null) {
                 model.put("erreur", errorKey);
             }
-            return Pages.render(request, status, "connexion", model);
+            return model;
         }
 
         private static String value(MultiValueMap<String, String> form, String name) {

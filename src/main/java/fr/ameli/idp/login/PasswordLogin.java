@@ -5,10 +5,10 @@ import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.provisional.ProvisionalCodes;
-import fr.ameli.idp.ratelimit.LimitProperties;
-import fr.ameli.idp.ratelimit.RateLimiter;
+import fr.ameli.idp.account.PasswordTries;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
+import java.time.Duration;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,10 +27,11 @@ import reactor.core.publisher.Mono;
  * provisional-code enrollment, and an account holder to the forced choice of a new personal code. The code is
  * not consumed here: the caller does it once, atomically. The password keeps working until a new one is set.
  *
- * <p>Limits (README « Security »): a try takes a slot per NIR and per client address <em>before</em> any hash is
- * computed, in one atomic statement shared by every instance, so a parallel burst gets no more tries than a
- * sequence; a try that succeeds gives its slots back, so only failures count. The NIR is counted in its canonical
- * form ({@link Nir#value()}: with or without key, spaces of any kind), every unparsable entry in one bucket.
+ * <p>Limits (README « Security »): the shared budget of wrong passwords ({@link PasswordTries}), a slot per NIR and
+ * per client address taken <em>before</em> any hash is computed, in one atomic statement shared by every instance,
+ * so a parallel burst gets no more tries than a sequence; a try that succeeds gives its slots back, so only
+ * failures count. The NIR is counted in its canonical form ({@link Nir#value()}: with or without key, spaces of any
+ * kind), every unparsable entry in one bucket.
  */
 @Component
 class PasswordLogin {
@@ -47,36 +48,29 @@ class PasswordLogin {
         CODE_OF_ACCOUNT
     }
 
-    record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId) {
-        static Result invalid() {
-            return of(Outcome.INVALID);
+    /** {@code retryAfter}: how long a refused try ({@code LIMITED_*}) waits; zero otherwise. */
+    record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId, Duration retryAfter) {
+        Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId) {
+            this(outcome, account, nir, codeId, Duration.ZERO);
         }
 
-        static Result of(Outcome outcome) {
-            return new Result(outcome, null, null, null);
+        static Result invalid() {
+            return new Result(Outcome.INVALID, null, null, null);
         }
     }
-
-    static final String PER_NIR = "login-nir";
-    static final String PER_ADDRESS = "login-address";
-    /** The one bucket of every NIR entry that does not parse: each variant must not get a counter of its own. */
-    static final String UNPARSABLE = "unparsable";
 
     private static final Logger log = LoggerFactory.getLogger(PasswordLogin.class);
 
     private final Accounts accounts;
     private final PasswordHasher hasher;
     private final ProvisionalCodes codes;
-    private final RateLimiter limiter;
-    private final LimitProperties.Login limits;
+    private final PasswordTries tries;
 
-    PasswordLogin(Accounts accounts, PasswordHasher hasher, ProvisionalCodes codes, RateLimiter limiter,
-            LimitProperties limits) {
+    PasswordLogin(Accounts accounts, PasswordHasher hasher, ProvisionalCodes codes, PasswordTries tries) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.codes = codes;
-        this.limiter = limiter;
-        this.limits = limits.login();
+        this.tries = tries;
     }
 
     /** Checks a login try from {@code clientAddress} (see {@link fr.ameli.idp.web.ClientAddress}), within the limits. */
@@ -88,20 +82,14 @@ class PasswordLogin {
             nir = null;
         }
         Nir parsed = nir;
-        return limiter.take(new RateLimiter.Counter(PER_ADDRESS, clientAddress, limits.perAddress()),
-                        new RateLimiter.Counter(PER_NIR, parsed == null ? UNPARSABLE : parsed.value(), limits.perNir()))
-                .flatMap(permit -> {
-                    RateLimiter.Taken refusal = permit.refusal();
-                    if (refusal != null) {
-                        log.info("Login refused without a check: limit {} reached", refusal.counter().bucket());
-                        return Mono.just(Result.of(refusal.counter().bucket().equals(PER_NIR)
-                                ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS));
-                    }
-                    Mono<Result> checked = parsed == null
-                            ? hasher.matches(password, null).thenReturn(Result.invalid())
-                            : check(parsed, password);
-                    return checked.flatMap(result -> result.outcome() == Outcome.INVALID ? Mono.just(result)
-                            : limiter.giveBack(permit).thenReturn(result));
+        return tries.attempt(parsed, clientAddress, () -> parsed == null
+                        ? hasher.matches(password, null).thenReturn(Result.invalid())
+                        : check(parsed, password), result -> result.outcome() == Outcome.INVALID)
+                .map(tried -> switch (tried) {
+                    case PasswordTries.Tried.Checked<Result> checked -> checked.result();
+                    case PasswordTries.Tried.Refused<Result> refused -> new Result(
+                            refused.bucket().equals(PasswordTries.PER_NIR) ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS,
+                            null, null, null, refused.retryAfter());
                 });
     }
 

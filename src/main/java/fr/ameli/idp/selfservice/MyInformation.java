@@ -9,6 +9,7 @@ import fr.ameli.idp.account.InvalidPhoneNumberException;
 import fr.ameli.idp.account.PasswordChanges;
 import fr.ameli.idp.registry.InsuredPerson;
 import fr.ameli.idp.registry.Registry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ class MyInformation {
         }
 
         /** Too many wrong current passwords for this account lately: nothing checked, nothing changed. */
-        record TooManyTries(Map<String, String> errors, Map<String, Object> typed) implements Outcome {
+        record TooManyTries(Map<String, String> errors, Map<String, Object> typed, Duration retryAfter) implements Outcome {
         }
     }
 
@@ -58,7 +59,7 @@ class MyInformation {
      * A new address, typed twice, unused by other accounts, and the current password: a confirmation link goes to the
      * new address and the current one is told at once (see {@link EmailChange}).
      */
-    Mono<Outcome> changeEmail(Account account, String email, String confirmation, String current) {
+    Mono<Outcome> changeEmail(Account account, String email, String confirmation, String current, String clientAddress) {
         Map<String, String> errors = new LinkedHashMap<>();
         EmailAddress next = ContactForm.email(email, confirmation, errors);
         if (errors.isEmpty() && next != null && account.email() != null && next.equals(EmailAddress.parse(account.email()))) {
@@ -68,7 +69,7 @@ class MyInformation {
         if (!errors.isEmpty() || next == null) {
             return Mono.just(new Outcome.Invalid(errors, typed));
         }
-        return reauthenticated(account, current, "codeActuel", typed, () -> accounts.emailAvailable(next)
+        return reauthenticated(account, current, clientAddress, "codeActuel", typed, () -> accounts.emailAvailable(next)
                 .flatMap(available -> available
                         ? emailChange.request(account, next).thenReturn(changed())
                         : Mono.just(new Outcome.Invalid(Map.of("email", "inscription.email.deja_utilise"), typed))));
@@ -100,8 +101,8 @@ class MyInformation {
      * the session {@code keepSession} stays open, every other one ends.
      */
     Mono<Outcome> changePassword(Account account, String current, String password, String confirmation,
-            byte[] keepSession) {
-        return reauthenticated(account, current, "actuel", Map.of(), () -> passwords.check(account.nir(), password,
+            byte[] keepSession, String clientAddress) {
+        return reauthenticated(account, current, clientAddress, "actuel", Map.of(), () -> passwords.check(account.nir(), password,
                 confirmation).flatMap(verdict -> switch (verdict) {
                     case PasswordChanges.Verdict.Refused refused ->
                             Mono.just(new Outcome.Invalid(Map.of(), Map.of("violations", refused.messageKeys())));
@@ -111,12 +112,13 @@ class MyInformation {
     }
 
     /** Runs {@code then} once the current password (typed in {@code field}) is right; otherwise says why not. */
-    private Mono<Outcome> reauthenticated(Account account, String current, String field, Map<String, Object> typed,
-            Supplier<Mono<Outcome>> then) {
-        return currentPassword.check(account, current).flatMap(outcome -> switch (outcome) {
+    private Mono<Outcome> reauthenticated(Account account, String current, String clientAddress, String field,
+            Map<String, Object> typed, Supplier<Mono<Outcome>> then) {
+        return currentPassword.check(account, current, clientAddress).flatMap(checked -> switch (checked.outcome()) {
             case RIGHT -> then.get();
             case WRONG -> Mono.just(new Outcome.Invalid(Map.of(field, "compte.mdp.actuel_incorrect"), typed));
-            case LIMITED -> Mono.just(new Outcome.TooManyTries(Map.of(field, "compte.mdp.actuel_trop_essais"), typed));
+            case LIMITED -> Mono.just(new Outcome.TooManyTries(Map.of(field, "compte.mdp.actuel_trop_essais"), typed,
+                    checked.retryAfter()));
         });
     }
 

@@ -4,10 +4,12 @@ import fr.ameli.idp.account.Account;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.session.LoginSession;
 import fr.ameli.idp.session.LoginSessions;
+import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +44,7 @@ class MyInformationRoutes {
                         h.page(r, HttpStatus.OK, account, null, Map.of(), Map.of())))
                 .POST(PATH + "/email", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
                         account, "email", information.changeEmail(account, value(form, "email"), value(form, "emailConfirmation"),
-                                value(form, "codeActuel")))))
+                                value(form, "codeActuel"), ClientAddress.of(r)))))
                 .POST(PATH + "/telephones", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
                         account, "telephones", information.changePhones(account, value(form, "mobile"), value(form, "fixe")))))
                 .POST(PATH + "/consentements", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
@@ -51,7 +53,8 @@ class MyInformationRoutes {
                 // This session stays open; every other one ends, and remembered browsers are forgotten.
                 .POST(PATH + "/mot-de-passe", request -> h.loggedIn(request, (r, session, account, form) -> h.respond(r,
                         account, "mot-de-passe", information.changePassword(account, value(form, "actuel"),
-                                value(form, "motDePasse"), value(form, "confirmation"), session.idHash()))))
+                                value(form, "motDePasse"), value(form, "confirmation"), session.idHash(),
+                                ClientAddress.of(r)))))
                 .GET(EmailChange.CONFIRM_PATH, request -> emailChange.confirm(request.queryParam("jeton").orElse(""))
                         .flatMap(outcome -> Pages.render(request,
                                 outcome == EmailChange.Outcome.CONFIRMED ? HttpStatus.OK : HttpStatus.GONE,
@@ -92,19 +95,27 @@ class MyInformationRoutes {
                 case MyInformation.Outcome.Invalid invalid ->
                         page(request, HttpStatus.OK, account, section, invalid.errors(), invalid.typed());
                 case MyInformation.Outcome.TooManyTries limited ->
-                        page(request, HttpStatus.TOO_MANY_REQUESTS, account, section, limited.errors(), limited.typed());
+                        page(request, HttpStatus.TOO_MANY_REQUESTS, account, section, limited.errors(), limited.typed(),
+                                limited.retryAfter());
             });
         }
 
         Mono<ServerResponse> page(ServerRequest request, HttpStatus status, Account account, @Nullable String form,
                 Map<String, String> errors, Map<String, Object> typed) {
+            return page(request, status, account, form, errors, typed, null);
+        }
+
+        /** With {@code retryAfter} (a 429): the {@code Retry-After} header. */
+        Mono<ServerResponse> page(ServerRequest request, HttpStatus status, Account account, @Nullable String form,
+                Map<String, String> errors, Map<String, Object> typed, @Nullable Duration retryAfter) {
             return information.model(account).flatMap(found -> {
                 Map<String, Object> model = new HashMap<>(found);
                 model.putAll(typed);
                 model.put("formulaire", form == null ? "" : form);
                 model.put("erreurs", errors);
                 model.put("modifie", request.queryParam("modifie").orElse(""));
-                return Pages.render(request, status, "compte/mes-informations", model);
+                return retryAfter == null ? Pages.render(request, status, "compte/mes-informations", model)
+                        : Pages.limited(request, retryAfter, "compte/mes-informations", model);
             });
         }
     }

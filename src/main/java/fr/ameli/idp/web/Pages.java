@@ -1,8 +1,11 @@
 package fr.ameli.idp.web;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.security.web.server.csrf.CsrfToken;
@@ -27,6 +30,18 @@ public final class Pages {
     /** The one way to render a page: with the cookies this response sets (or clears), never added to the exchange aside. */
     public static Mono<ServerResponse> render(ServerRequest request, HttpStatus status, String view, Map<String, ?> model,
             ResponseCookie... cookies) {
+        return render(request, status, headers -> { }, view, model, cookies);
+    }
+
+    /** A page refused by a limit: 429, with {@code Retry-After} (the seconds until the refusing window ends). */
+    public static Mono<ServerResponse> limited(ServerRequest request, Duration retryAfter, String view,
+            Map<String, ?> model, ResponseCookie... cookies) {
+        return render(request, HttpStatus.TOO_MANY_REQUESTS, headers -> RetryAfter.set(headers, retryAfter), view, model,
+                cookies);
+    }
+
+    private static Mono<ServerResponse> render(ServerRequest request, HttpStatus status, Consumer<HttpHeaders> headers,
+            String view, Map<String, ?> model, ResponseCookie... cookies) {
         Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
         Map<String, Object> full = new HashMap<>(model);
         return (token == null ? Mono.<CsrfToken>empty() : token)
@@ -35,7 +50,8 @@ public final class Pages {
                     request.exchange().getAttributes().put("_csrf", t);
                 })
                 .then(Mono.defer(() -> {
-                    ServerResponse.BodyBuilder response = ServerResponse.status(status).cacheControl(CacheControl.noStore());
+                    ServerResponse.BodyBuilder response = ServerResponse.status(status).cacheControl(CacheControl.noStore())
+                            .headers(headers);
                     for (ResponseCookie cookie : cookies) {
                         response.cookie(cookie);
                     }

@@ -31,15 +31,21 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.claims.ACR;
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.account.Account;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.EmailConfirmations;
+import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.oidc.shared.Pkce;
 import fr.ameli.idp.registry.Nir;
+import fr.ameli.idp.registry.Registry;
+import fr.ameli.idp.registry.TestInsuredPersons;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +73,11 @@ class FederationFlowTests {
 
     static final FakeProvider provider = new FakeProvider();
 
+    /** People of the account-link tests, each with an unlinked account: wrong passwords are typed for them only. */
+    static final List<String> LINK_NIRS = List.of("2820344109001", "2820344109002", "2820344109003", "2820344109004");
+    static final List<String> LINK_GIVEN_NAMES = List.of("Marie", "Anne", "Lucie", "Julie");
+    static final String LINK_PASSWORD = "Liaison-Ameli-2026";
+
     @LocalServerPort
     int port;
 
@@ -82,6 +93,15 @@ class FederationFlowTests {
     @Autowired
     DatabaseClient db;
 
+    @Autowired
+    Registry registry;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    MutableClock clock;
+
     TestBrowser browser;
 
     @BeforeAll
@@ -96,13 +116,30 @@ class FederationFlowTests {
 
     @BeforeEach
     void setUp() {
+        // Time stands still: a test about limits never straddles two windows.
+        clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         provider.reset();
         FederationTestSupport.resetDemoPeople(db);
         browser = new TestBrowser(port);
+        TestInsuredPersons.importInto(registry, LINK_NIRS.stream().map(nir -> TestInsuredPersons.eligible(nir, "LIAISON")
+                .female().givenNames(LINK_GIVEN_NAMES.get(LINK_NIRS.indexOf(nir))).birthDate("1982-03-04"))
+                .toArray(TestInsuredPersons.Builder[]::new));
+        String hash = hasher.hash(LINK_PASSWORD).block();
+        for (String nir : LINK_NIRS) {
+            db.sql("delete from account where nir = '" + nir + "'").then().block();
+            accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "liaison" + nir.substring(10) + "@example.org", hash).block();
+        }
+    }
+
+    /** The identity pivot the provider sends for {@code LINK_NIRS.get(index)}. */
+    static Map<String, Object> linkPivot(String sub, int index) {
+        return FakeProvider.pivot(sub, LINK_GIVEN_NAMES.get(index), "LIAISON", "1982-03-04", "female",
+                "44109", "99100");
     }
 
     @AfterEach
     void tearDown() {
+        clock.reset();
         settings.reset();
         FederationTestSupport.resetDemoPeople(db);
     }
@@ -254,16 +291,98 @@ class FederationFlowTests {
 
     @Test
     void linkWhenTooManyWrongPasswordsThenLinkDiesAndNothingLinked() {
+        // A person of this test: five wrong passwords must not use up person 1's budget, which other tests log in on.
+        String nir = LINK_NIRS.get(0);
         settings.use(provider.config(JWSAlgorithm.ES256, ProviderConfig.UserinfoFormat.JWT));
-        String sub = "fc-sub-martin-attempts";
-        browser.follow(federatedLogin("/federation/login", sub, FakeProvider.person1(sub), JWSAlgorithm.ES256));
+        String sub = "fc-sub-liaison-attempts";
+        browser.follow(federatedLogin("/federation/login", sub, linkPivot(sub, 0), JWSAlgorithm.ES256));
         TestBrowser.Response last = null;
         for (int i = 0; i < 5; i++) {
             last = browser.post("/federation/confirmation", Map.of("motDePasse", "Wrong-Password-" + i));
         }
         assertThat(last.body()).contains("trop d&#39;erreurs");
         assertThat(browser.get("/federation/confirmation").status()).isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(accounts.findByNir(Nir.parse(PERSON_1_NIR)).block().federationSub()).isNull();
+        assertThat(accounts.findByNir(Nir.parse(nir)).block().federationSub()).isNull();
+    }
+
+    @Test
+    void linkWhenNirBudgetOfWrongPasswordsUsedOnLoginFormThenRightPasswordRefusedUntilWindowEnds() {
+        String nir = LINK_NIRS.get(1);
+        // Nine wrong passwords on the login form, each from another address: one try left for the NIR.
+        for (int i = 0; i < 9; i++) {
+            TestBrowser guesser = new TestBrowser(port);
+            guesser.get("/login");
+            assertThat(guesser.post("/login", Map.of("nir", nir, "password", "Devine-" + i)).body()).contains("est incorrect");
+        }
+        settings.use(provider.config(JWSAlgorithm.ES256, ProviderConfig.UserinfoFormat.JWT));
+        String sub = "fc-sub-liaison-budget";
+        browser.follow(federatedLogin("/federation/login", sub, linkPivot(sub, 1), JWSAlgorithm.ES256));
+        // The tenth wrong password, typed on the link page, is the last one the NIR gets.
+        assertThat(browser.post("/federation/confirmation", Map.of("motDePasse", "Devine-link")).body())
+                .contains("Le code personnel est incorrect");
+        TestBrowser.Response refused = browser.post("/federation/confirmation", Map.of("motDePasse", LINK_PASSWORD));
+        assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(refused.body()).contains("Trop de codes personnels erronés");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        assertThat(accounts.findByNir(Nir.parse(nir)).block().federationSub()).isNull();
+        // The refused try was not checked: the link is still there, for when the window ends.
+        assertThat(browser.get("/federation/confirmation").status()).isEqualTo(HttpStatus.OK);
+    }
+
+    @Test
+    void loginWhenWrongPasswordsTypedOnLinkPagesThenCountedInTheNirBudgetOfTheLoginForm() {
+        String nir = LINK_NIRS.get(2);
+        settings.use(provider.config(JWSAlgorithm.ES256, ProviderConfig.UserinfoFormat.JWT));
+        // Two links of four wrong passwords each (under the five a link allows), then two on the login form.
+        for (int link = 0; link < 2; link++) {
+            browser = new TestBrowser(port);
+            String sub = "fc-sub-liaison-count-" + link;
+            browser.follow(federatedLogin("/federation/login", sub, linkPivot(sub, 2), JWSAlgorithm.ES256));
+            for (int i = 0; i < 4; i++) {
+                assertThat(browser.post("/federation/confirmation", Map.of("motDePasse", "Devine-" + link + i)).body())
+                        .contains("Le code personnel est incorrect");
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            TestBrowser guesser = new TestBrowser(port);
+            guesser.get("/login");
+            assertThat(guesser.post("/login", Map.of("nir", nir, "password", "Devine-" + i)).body()).contains("est incorrect");
+        }
+        TestBrowser holder = new TestBrowser(port);
+        holder.get("/login");
+        TestBrowser.Response refused = holder.post("/login", Map.of("nir", nir, "password", LINK_PASSWORD));
+        assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(refused.body()).contains("Trop de tentatives de connexion ont échoué pour ce numéro");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+    }
+
+    @Test
+    void linkWhenAddressSprayedWrongPasswordsOnLoginFormThenLinkFromThatAddressRefused() {
+        String address = TestBrowser.newClientAddress();
+        TestBrowser sprayer = new TestBrowser(port).header("X-Forwarded-For", address);
+        for (int i = 0; i < 30; i++) {
+            // A different NIR each time: only the address can be counted.
+            sprayer.get("/login");
+            assertThat(sprayer.post("/login", Map.of("nir", String.format("2820344109%03d", 500 + i), "password",
+                    "Ameli-2026!")).status()).isEqualTo(HttpStatus.OK);
+        }
+        String nir = LINK_NIRS.get(3);
+        settings.use(provider.config(JWSAlgorithm.ES256, ProviderConfig.UserinfoFormat.JWT));
+        String sub = "fc-sub-liaison-address";
+        browser = new TestBrowser(port).header("X-Forwarded-For", address);
+        browser.follow(federatedLogin("/federation/login", sub, linkPivot(sub, 3), JWSAlgorithm.ES256));
+        TestBrowser.Response refused = browser.post("/federation/confirmation", Map.of("motDePasse", LINK_PASSWORD));
+        assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(accounts.findByNir(Nir.parse(nir)).block().federationSub()).isNull();
+        // From another address, the holder links.
+        TestBrowser other = new TestBrowser(port);
+        for (Map.Entry<String, String> cookie : browser.cookies().entrySet()) {
+            other.setCookie(cookie.getKey(), cookie.getValue());
+        }
+        other.get("/federation/confirmation");
+        assertThat(other.post("/federation/confirmation", Map.of("motDePasse", LINK_PASSWORD)).status())
+                .isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(accounts.findByNir(Nir.parse(nir)).block().federationSub()).isEqualTo(sub);
     }
 
     @Test

@@ -29,6 +29,8 @@ COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
 COPY config/application.yml ./config/application.yml
 COPY jvm.options docker/aot-training.sh ./
+# The same JVM options as the final stage's (a cache records the collector and heap mode it was made with).
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25"
 RUN ./aot-training.sh
 
 FROM eclipse-temurin:25-jre

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The AOT cache of the image (Dockerfile, stage "aot"; README, "Starting faster: the AOT cache"): starts a throw-away
 # PostgreSQL, then the service as the image starts it, with -XX:AOTCacheOutput and spring.context.exit=onRefresh:
-# the JVM records the classes loaded and linked while the application starts (migrations, beans, servers) and writes
+# the JVM records the classes loaded and linked while the context starts (migrations, beans; it exits before the
+# servers start) and writes
 # /app/ameli-idp.aot as it exits. The database and its random secrets are discarded with this stage.
 set -eu
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin | tail -1)"

@@ -60,4 +60,4 @@ fi
 
 $MVN package
 echo "[bench] waiting for $LOCK, then measuring" >&2
-locked java -cp "target/classes:$(cat target/classpath.txt)" fr.ameli.idp.bench.Bench --product-jar "$JAR" "${args[@]}"
+locked java -cp "target/classes:$(cat target/classpath.txt)" fr.ameli.idp.bench.Bench --product-jar "$JAR" --jvm-options "$ROOT/jvm.options" "${args[@]}"

@@ -27,13 +27,28 @@ import java.util.stream.Stream;
 public final class Bench {
 
     record Options(List<String> servers, List<String> scenarios, int users, Duration warmup, Duration window, int passes,
-            Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine, String command) {
+            Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine, String command,
+            List<String> variants, Path jvmOptions, Duration training, String productJvm) {
     }
 
-    /** What one server did: its results per pass and scenario, its memory and start times. */
-    record ServerRun(String name, List<List<Load.Result>> passes, long rssBytes, long databaseRssBytes,
-            Duration firstStart, Duration readyExistingData, Map<String, String> jfrSummaries) {
+    /**
+     * What one server did: its results per pass and scenario, its memory and start times, the command that started
+     * it, and its native memory summary when that command asked for one ({@code -XX:NativeMemoryTracking}).
+     */
+    record ServerRun(String server, String name, List<List<Load.Result>> passes, long rssBytes, long databaseRssBytes,
+            Duration firstStart, Duration readyExistingData, Map<String, String> jfrSummaries, List<String> command,
+            String nativeMemory) {
     }
+
+    /**
+     * How the product is started ({@code --variants}): {@code jar}, the packaged jar as it is, without the options
+     * of {@code jvm.options} (the command of the runs before them); {@code plain}, the jar extracted
+     * ({@code java -Djarmode=tools -jar … extract}: the application's classes in a jar of their own, the libraries in
+     * {@code lib/}, a class path the JVM can cache) started with {@code @jvm.options}; {@code aot}, the same with
+     * the AOT cache of a training run ({@code -XX:AOTCache}, JEP 483/514/515); {@code aot-noreplay}, the same
+     * cache without its method profiles ({@code -XX:-AOTReplayTraining}).
+     */
+    static final List<String> VARIANTS = List.of("jar", "plain", "aot", "aot-noreplay");
 
     /**
      * Added to every port below ({@code -Dbench.portOffset=10000}): a profiling run of a developer (run without the
@@ -86,7 +101,14 @@ public final class Bench {
             }
             long postmaster = Long.parseLong(Files.readAllLines(work.resolve("pg").resolve("postmaster.pid")).getFirst().trim());
             for (String server : options.servers()) {
-                runs.add(server.equals("product") ? product(postmaster, logs) : keycloak(postmaster, logs));
+                if (server.equals("product")) {
+                    prepareProduct(logs);
+                    for (int i = 0; i < options.variants().size(); i++) {
+                        runs.add(product(options.variants().get(i), i + 1, postmaster, logs));
+                    }
+                } else {
+                    runs.add(keycloak(postmaster, logs));
+                }
             }
         }
         String report = Report.markdown(options, runs, hashing);
@@ -98,16 +120,103 @@ public final class Bench {
 
     // ---- the product ----
 
-    private ServerRun product(long postmaster, Path logs) throws Exception {
-        Path dir = work.resolve("product");
-        copyConfig(options.productJar().toAbsolutePath().getParent().getParent().resolve("config"), dir.resolve("config"));
+    /** The extracted jar ({@code plain}, {@code aot}) and the AOT cache of the training run ({@code aot}). */
+    private Path appJar;
+    private Path aotCache;
+
+    /**
+     * Extracts the jar when a variant needs it; when one uses the AOT cache, makes it: a training run on a database
+     * of its own ({@code ameli_training}, so the measured runs still start on an empty one) with
+     * {@code -XX:AOTCacheOutput}, driven through every scenario for {@code --training} seconds each; the JVM writes
+     * the cache as it exits.
+     */
+    private void prepareProduct(Path logs) throws Exception {
+        if (options.variants().stream().allMatch(v -> v.equals("jar"))) {
+            return;
+        }
+        Path dir = work.resolve("product-app");
+        deleteTree(dir);
+        exec(List.of(javaBinary, "-Djarmode=tools", "-jar", options.productJar().toAbsolutePath().toString(), "extract",
+                "--destination", dir.toString(), "--application-filename", "ameli-idp.jar"));
+        appJar = dir.resolve("ameli-idp.jar");
+        if (options.variants().stream().noneMatch(v -> v.startsWith("aot"))) {
+            return;
+        }
+        aotCache = dir.resolve("ameli-idp.aot");
+        createDatabase("ameli_training");
+        List<String> command = productCommand("plain", List.of("-XX:AOTCacheOutput=" + aotCache));
+        log("product: training run for the AOT cache: " + String.join(" ", command));
+        long t0 = System.nanoTime();
+        ServerProcess p = ServerProcess.launch("product (training)", command, productDir(), productEnv("ameli_training"),
+                logs.resolve("product-training.log"));
+        try {
+            p.awaitReady(productHealth(), Duration.ofMinutes(3));
+            Idp idp = new Product(productBase());
+            idp.loadKeys();
+            List<Load.VirtualUser> users = setUp(idp);
+            Load.CpuProbe none = new Load.CpuProbe() {
+                @Override
+                public long serverTicks() {
+                    return 0;
+                }
+
+                @Override
+                public long databaseTicks() {
+                    return 0;
+                }
+            };
+            for (String scenario : ALL_SCENARIOS) {
+                if (scenario.equals("userinfo")) {
+                    freshAccessTokens(idp, users);
+                }
+                Load.Result r = Load.run(scenario, users, operation(idp, scenario), Duration.ZERO, options.training(), none,
+                        NO_HOOKS);
+                if (r.errors() > 0) {
+                    throw new IllegalStateException("training run: " + r.errors() + " errors in " + scenario + ": " + r.errorSamples());
+                }
+            }
+        } finally {
+            int exit = p.stop(Duration.ofMinutes(5));
+            log("product: training run exited (" + exit + ") after " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+        }
+        if (!Files.isRegularFile(aotCache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache: see " + logs.resolve("product-training.log"));
+        }
+        log("product: AOT cache " + Files.size(aotCache) / 1_000_000 + " MB");
+    }
+
+    private List<String> productCommand(String variant, List<String> extraJvmOptions) {
+        if (!VARIANTS.contains(variant)) {
+            throw new IllegalArgumentException("unknown variant " + variant + ": one of " + VARIANTS);
+        }
         List<String> command = new ArrayList<>(List.of(javaBinary));
-        command.addAll(List.of(options.heap().split(" ")));
-        command.addAll(List.of("-jar", options.productJar().toAbsolutePath().toString(),
+        if (!variant.equals("jar")) {
+            command.add("@" + options.jvmOptions().toAbsolutePath());
+        }
+        command.addAll(words(options.heap()));
+        command.addAll(words(options.productJvm()));
+        if (variant.startsWith("aot")) {
+            command.add("-XX:AOTCache=" + aotCache);
+        }
+        if (variant.equals("aot-noreplay")) {
+            command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"));
+        }
+        command.addAll(extraJvmOptions);
+        command.addAll(List.of("-jar", (variant.equals("jar") ? options.productJar() : appJar).toAbsolutePath().toString(),
                 "--server.port=" + PRODUCT_PORT, "--management.server.port=" + PRODUCT_MANAGEMENT_PORT,
                 "--idp.issuer=http://localhost:" + PRODUCT_PORT, "--idp.login.security-code-enabled=false"));
-        String db = "localhost:" + PG_PORT + "/ameli";
-        Map<String, String> env = Map.of(
+        return command;
+    }
+
+    private Path productDir() throws IOException {
+        Path dir = work.resolve("product");
+        copyConfig(options.productJar().toAbsolutePath().getParent().getParent().resolve("config"), dir.resolve("config"));
+        return dir;
+    }
+
+    private Map<String, String> productEnv(String database) {
+        String db = "localhost:" + PG_PORT + "/" + database;
+        return Map.of(
                 "SPRING_R2DBC_URL", "r2dbc:postgresql://" + db, "SPRING_R2DBC_USERNAME", "postgres",
                 "SPRING_R2DBC_PASSWORD", "postgres",
                 "SPRING_FLYWAY_URL", "jdbc:postgresql://" + db, "SPRING_FLYWAY_USER", "postgres",
@@ -115,19 +224,69 @@ public final class Bench {
                 "IDP_DEMO_ENABLED", "true",
                 // With an external database the product refuses the development secrets of config/: fresh random
                 // ones, the same for both starts (the second reads the signing keys the first encrypted).
-                "IDP_SUBJECT_PAIRWISE_SECRET", randomSecret(), "IDP_KEYS_ENCRYPTION_KEY", randomSecret());
-        URI base = URI.create("http://localhost:" + PRODUCT_PORT);
-        URI health = URI.create("http://localhost:" + PRODUCT_MANAGEMENT_PORT + "/actuator/health/readiness");
-        Duration first;
-        log("product: first start (empty database: migrations, demo data)");
-        try (ServerProcess p = ServerProcess.launch("product", command, dir, env, logs.resolve("product.log"))) {
-            first = p.awaitReady(health, Duration.ofMinutes(3));
+                "IDP_SUBJECT_PAIRWISE_SECRET", productSecrets.get(0), "IDP_KEYS_ENCRYPTION_KEY", productSecrets.get(1));
+    }
+
+    private final List<String> productSecrets = List.of(randomSecret(), randomSecret());
+
+    private static URI productBase() {
+        return URI.create("http://localhost:" + PRODUCT_PORT);
+    }
+
+    private static URI productHealth() {
+        return URI.create("http://localhost:" + PRODUCT_MANAGEMENT_PORT + "/actuator/health/readiness");
+    }
+
+    /** One run of the product: a database of its own (empty at the first start), started twice, measured. */
+    private ServerRun product(String variant, int index, long postmaster, Path logs) throws Exception {
+        String name = options.variants().size() == 1 ? "product" : "product " + variant + " #" + index;
+        String database = options.variants().size() == 1 ? "ameli" : "ameli_" + index;
+        if (options.variants().size() > 1) {
+            createDatabase(database);
         }
-        log("product: ready in " + first.toMillis() + " ms; restarting on the existing data");
-        try (ServerProcess p = ServerProcess.launch("product", command, dir, env, logs.resolve("product.log"))) {
-            Duration ready = p.awaitReady(health, Duration.ofMinutes(3));
-            log("product: ready in " + ready.toMillis() + " ms");
-            return measure(new Product(base), p, postmaster, first, ready);
+        List<String> command = productCommand(variant, List.of());
+        Path dir = productDir();
+        Map<String, String> env = productEnv(database);
+        Duration first;
+        log(name + ": first start (empty database: migrations, demo data): " + String.join(" ", command));
+        try (ServerProcess p = ServerProcess.launch(name, command, dir, env, logs.resolve("product.log"))) {
+            first = p.awaitReady(productHealth(), Duration.ofMinutes(3));
+        }
+        log(name + ": ready in " + first.toMillis() + " ms; restarting on the existing data");
+        try (ServerProcess p = ServerProcess.launch(name, command, dir, env, logs.resolve("product.log"))) {
+            Duration ready = p.awaitReady(productHealth(), Duration.ofMinutes(3));
+            log(name + ": ready in " + ready.toMillis() + " ms");
+            return measure("product", name, new Product(productBase()), p, postmaster, first, ready, command);
+        }
+    }
+
+    private static void createDatabase(String name) throws java.sql.SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + PG_PORT + "/postgres", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        }
+    }
+
+    private static List<String> words(String s) {
+        return s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+    }
+
+    private static void exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + out);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
         }
     }
 
@@ -182,20 +341,54 @@ public final class Bench {
         try (ServerProcess p = ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log"))) {
             Duration ready = p.awaitReady(health, Duration.ofMinutes(5));
             log("Keycloak: ready in " + ready.toMillis() + " ms");
-            return measure(keycloak, p, postmaster, first, ready);
+            return measure("Keycloak", "Keycloak", keycloak, p, postmaster, first, ready, command);
         }
     }
 
     // ---- the scenarios, the same for both ----
 
-    private ServerRun measure(Idp idp, ServerProcess server, long postmaster, Duration first, Duration ready) throws Exception {
-        idp.loadKeys();
+    private static final Load.WindowHooks NO_HOOKS = new Load.WindowHooks() {
+        @Override
+        public void started() {
+        }
+
+        @Override
+        public void ended() {
+        }
+    };
+
+    /** The first login of person 1 (accepting the consent page, which the product asks once), then one per user. */
+    private List<Load.VirtualUser> setUp(Idp idp) throws Exception {
         List<Load.VirtualUser> users = IntStream.range(0, options.users()).mapToObj(Load.VirtualUser::new).toList();
-        // The first login of person 1 at this relying party accepts the consent page (the product asks it once).
         idp.loginFlow(new Browser(), new Browser(), true, true);
         for (Load.VirtualUser u : users) {
             idp.loginFlow(u.browser, u.rp, false, true);
         }
+        return users;
+    }
+
+    /** Fresh access tokens (the product's live 60 s), one per user, through the SSO flow. */
+    private static void freshAccessTokens(Idp idp, List<Load.VirtualUser> users) throws Exception {
+        for (Load.VirtualUser u : users) {
+            u.accessToken = idp.sso(u.browser, u.rp, true).accessToken();
+        }
+    }
+
+    private static Load.Operation operation(Idp idp, String scenario) {
+        return switch (scenario) {
+            case "discovery" -> (u, verify) -> idp.discoveryDocument(u.rp, verify);
+            case "jwks" -> (u, verify) -> idp.jwksDocument(u.rp, verify);
+            case "userinfo" -> (u, verify) -> idp.userinfo(u.rp, u.accessToken, verify);
+            case "sso" -> (u, verify) -> idp.sso(u.browser, u.rp, verify);
+            case "login" -> (u, verify) -> idp.freshLogin(new Browser(), u.rp, verify);
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        };
+    }
+
+    private ServerRun measure(String serverKind, String name, Idp idp, ServerProcess server, long postmaster, Duration first,
+            Duration ready, List<String> command) throws Exception {
+        idp.loadKeys();
+        List<Load.VirtualUser> users = setUp(idp);
         Load.CpuProbe cpu = new Load.CpuProbe() {
             @Override
             public long serverTicks() {
@@ -213,19 +406,9 @@ public final class Bench {
         for (int pass = 1; pass <= options.passes(); pass++) {
             List<Load.Result> results = new ArrayList<>();
             for (String scenario : options.scenarios()) {
-                Load.Operation op = switch (scenario) {
-                    case "discovery" -> (u, verify) -> idp.discoveryDocument(u.rp, verify);
-                    case "jwks" -> (u, verify) -> idp.jwksDocument(u.rp, verify);
-                    case "userinfo" -> (u, verify) -> idp.userinfo(u.rp, u.accessToken, verify);
-                    case "sso" -> (u, verify) -> idp.sso(u.browser, u.rp, verify);
-                    case "login" -> (u, verify) -> idp.freshLogin(new Browser(), u.rp, verify);
-                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
-                };
+                Load.Operation op = operation(idp, scenario);
                 if (scenario.equals("userinfo")) {
-                    // Fresh access tokens (the product's live 60 s), one per user, through the SSO flow.
-                    for (Load.VirtualUser u : users) {
-                        u.accessToken = idp.sso(u.browser, u.rp, true).accessToken();
-                    }
+                    freshAccessTokens(idp, users);
                 }
                 boolean record = options.jfr() && pass == options.passes() && idp instanceof Product;
                 Path jfrFile = jfrDir.resolve(idp.name + "-" + scenario + ".jfr");
@@ -248,7 +431,7 @@ public final class Bench {
                 log(String.format(Locale.ROOT, "%s pass %d %-9s %8.1f ops/s  p50 %6.2f ms  p99 %7.2f ms  CPU/op %.3f ms "
                                 + "(server %.3f + DB %.3f)  errors %d%s", idp.name, pass, scenario, r.opsPerSecond(),
                         r.p50Millis(), r.p99Millis(), r.serverMsPerOp() + r.databaseMsPerOp(), r.serverMsPerOp(),
-                        r.databaseMsPerOp(), r.errors(), r.errorSamples().isEmpty() ? "" : " " + r.errorSamples()));
+                        r.databaseMsPerOp(), r.errors(), r.errorSamples().isEmpty() ? "" : " " + r.errorSamples()).replaceFirst("^" + idp.name, name));
                 results.add(r);
                 if (record) {
                     jfrSummaries.put(scenario, Jfr.summary(jfrFile, 15));
@@ -258,7 +441,9 @@ public final class Bench {
         }
         long rss = Proc.rssBytes(server.pid());
         long dbRss = Proc.treeRssBytes(postmaster);
-        return new ServerRun(idp.name, passes, rss, dbRss, first, ready, jfrSummaries);
+        String nativeMemory = command.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))
+                ? Jfr.jcmd(server.pid(), "VM.native_memory", "summary") : null;
+        return new ServerRun(serverKind, name, passes, rss, dbRss, first, ready, jfrSummaries, command, nativeMemory);
     }
 
     // ---- options ----
@@ -288,7 +473,7 @@ public final class Bench {
         String machine = a.getOrDefault("machine", Report.machineLabel());
         StringBuilder command = new StringBuilder("bench/run.sh");
         a.forEach((k, v) -> {
-            if (!k.equals("product-jar") && !k.equals("keycloak-home")) {
+            if (!k.equals("product-jar") && !k.equals("keycloak-home") && !k.equals("jvm-options")) {
                 command.append(" --").append(k).append(k.equals("jfr") ? "" : " " + (v.contains(" ") ? "\"" + v + "\"" : v));
             }
         });
@@ -306,7 +491,11 @@ public final class Bench {
                 Path.of(a.getOrDefault("out", defaultOut.toString())),
                 a.getOrDefault("heap", "-Xms64m -Xmx512m"),
                 Boolean.parseBoolean(a.getOrDefault("jfr", "false")),
-                machine, command.toString());
+                machine, command.toString(),
+                List.of(a.getOrDefault("variants", "aot").split(",")),
+                Path.of(a.getOrDefault("jvm-options", "../jvm.options")),
+                Duration.ofSeconds(Long.parseLong(a.getOrDefault("training", "3"))),
+                a.getOrDefault("product-jvm", ""));
     }
 
     static void log(String message) {

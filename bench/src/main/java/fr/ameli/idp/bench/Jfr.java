@@ -29,7 +29,8 @@ final class Jfr {
         jcmd(pid, "JFR.stop", "name=" + name, "filename=" + file.toAbsolutePath());
     }
 
-    private static void jcmd(long pid, String... args) throws IOException, InterruptedException {
+    /** Runs {@code jcmd <pid> args…}; returns its output. */
+    static String jcmd(long pid, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         command.addAll(List.of(args));
@@ -38,6 +39,7 @@ final class Jfr {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("jcmd " + String.join(" ", args) + ": " + out);
         }
+        return out;
     }
 
     /**

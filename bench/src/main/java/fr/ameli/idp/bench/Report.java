@@ -82,14 +82,26 @@ final class Report {
                     + "load generator's JVM before the servers start): ");
             List<String> parts = new java.util.ArrayList<>();
             for (Bench.ServerRun run : runs) {
-                Hashing.Parameters p = run.name().equals("product") ? Hashing.PRODUCT : Hashing.KEYCLOAK;
-                double hash = hashing.get(run.name());
+                Hashing.Parameters p = run.server().equals("product") ? Hashing.PRODUCT : Hashing.KEYCLOAK;
+                double hash = hashing.get(run.server());
                 Load.Result r = last(run, login);
                 parts.add(String.format(L, "%s %.1f ms (%s), so a fresh login costs the hash + %.1f ms of server CPU "
                         + "+ %.1f ms of PostgreSQL", run.name(), hash, p.label(), r.serverMsPerOp() - hash, r.databaseMsPerOp()));
             }
             s.append(String.join("; ", parts)).append(".\n\n");
         }
+        if (runs.stream().filter(r -> r.server().equals("product")).count() > 1) {
+            s.append(variantMeans(o, runs));
+        }
+        s.append("## Command lines\n\n");
+        s.append("Each server as the bench started it (in `bench/target/run/product` or Keycloak's home; the product's "
+                + "environment: `SPRING_R2DBC_URL`, `SPRING_FLYWAY_URL` and their users and passwords for the bench's "
+                + "PostgreSQL, `IDP_DEMO_ENABLED=true`, random `IDP_SUBJECT_PAIRWISE_SECRET` and `IDP_KEYS_ENCRYPTION_KEY`; "
+                + "Keycloak's: `JAVA_OPTS_KC_HEAP` set to the heap settings).\n\n");
+        for (Bench.ServerRun run : runs) {
+            s.append("- ").append(run.name()).append(": `").append(String.join(" ", run.command())).append("`\n");
+        }
+        s.append('\n');
         s.append("## Every pass\n\n");
         s.append("| server | pass | scenario | ops | ops/s | errors (warm-up) | p50 ms | p99 ms | server CPU ms/op | DB CPU ms/op |\n");
         s.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -113,10 +125,57 @@ final class Report {
             }
         }
         for (Bench.ServerRun run : runs) {
+            if (run.nativeMemory() != null) {
+                s.append("\n## Native memory of ").append(run.name()).append(" after its scenarios (RSS ")
+                        .append(run.rssBytes() / 1_000_000).append(" MB)\n\n```\n").append(run.nativeMemory().strip())
+                        .append("\n```\n");
+            }
+        }
+        for (Bench.ServerRun run : runs) {
             run.jfrSummaries().forEach((scenario, summary) -> s.append("\n## JFR, ").append(run.name()).append(", ")
                     .append(scenario).append("\n\n").append(summary));
         }
         return s.toString();
+    }
+
+    /**
+     * Runs of the same variant ({@code --variants aot,plain,aot,plain}: the name without its {@code #n}) side by side:
+     * the mean of their last passes, and each run's figure, for an A/B in one sitting.
+     */
+    private static String variantMeans(Bench.Options o, List<Bench.ServerRun> runs) {
+        java.util.Map<String, List<Bench.ServerRun>> byVariant = new java.util.LinkedHashMap<>();
+        for (Bench.ServerRun run : runs.stream().filter(r -> r.server().equals("product")).toList()) {
+            byVariant.computeIfAbsent(run.name().replaceFirst(" #\\d+$", ""), k -> new java.util.ArrayList<>()).add(run);
+        }
+        StringBuilder s = new StringBuilder("## By variant (mean of the runs' last passes; each run in brackets)\n\n| |");
+        byVariant.keySet().forEach(v -> s.append(' ').append(v).append(" |"));
+        s.append("\n|---|").append("---|".repeat(byVariant.size())).append('\n');
+        for (int i = 0; i < o.scenarios().size(); i++) {
+            int scenario = i;
+            s.append("| ").append(o.scenarios().get(i)).append(" CPU ms/op (server + DB)");
+            byVariant.values().forEach(rs -> s.append(" | ").append(mean(rs, r -> cpu(last(r, scenario)), "%.3f")));
+            s.append(" |\n");
+        }
+        for (int i = 0; i < o.scenarios().size(); i++) {
+            int scenario = i;
+            s.append("| ").append(o.scenarios().get(i)).append(" ops/s");
+            byVariant.values().forEach(rs -> s.append(" | ").append(mean(rs, r -> last(r, scenario).opsPerSecond(), "%.0f")));
+            s.append(" |\n");
+        }
+        s.append("| RSS after the runs, MB");
+        byVariant.values().forEach(rs -> s.append(" | ").append(mean(rs, r -> r.rssBytes() / 1e6, "%.0f")));
+        s.append(" |\n| ready after start, s");
+        byVariant.values().forEach(rs -> s.append(" | ").append(mean(rs, r -> seconds(r.readyExistingData()), "%.1f")));
+        s.append(" |\n| first start, s");
+        byVariant.values().forEach(rs -> s.append(" | ").append(mean(rs, r -> seconds(r.firstStart()), "%.1f")));
+        s.append(" |\n\n");
+        return s.toString();
+    }
+
+    private static String mean(List<Bench.ServerRun> runs, java.util.function.ToDoubleFunction<Bench.ServerRun> f, String format) {
+        double mean = runs.stream().mapToDouble(f).average().orElse(Double.NaN);
+        return String.format(L, format, mean) + " (" + String.join(", ", runs.stream()
+                .map(r -> String.format(L, format, f.applyAsDouble(r))).toList()) + ")";
     }
 
     private static String label(String scenario) {
@@ -148,7 +207,7 @@ final class Report {
     }
 
     private static Bench.ServerRun find(List<Bench.ServerRun> runs, String name) {
-        return runs.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        return runs.stream().filter(r -> r.server().equals(name)).findFirst().orElse(null);
     }
 
     private static double seconds(Duration d) {

@@ -74,12 +74,21 @@ final class ServerProcess implements AutoCloseable {
     /** SIGTERM, then SIGKILL if it has not exited after 60 s. */
     @Override
     public void close() throws InterruptedException {
-        if (!process.isAlive()) {
-            return;
+        stop(Duration.ofSeconds(60));
+    }
+
+    /**
+     * SIGTERM, then SIGKILL if it has not exited within {@code grace}; returns the exit code (SIGKILL: -1). A
+     * training run writes its AOT cache while it exits, which takes longer than a plain stop.
+     */
+    int stop(Duration grace) throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                return -1;
+            }
         }
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        return process.exitValue();
     }
 }

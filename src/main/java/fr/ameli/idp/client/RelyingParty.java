@@ -80,6 +80,8 @@ public record RelyingParty(String clientId, String name, Set<ClientAuthenticatio
             secret = HexFormat.of().parseHex(p.clientSecretSha256().trim());
             require(secret.length == 32, "client-secret-sha256 (64 hex characters)");
         }
+        // A public client with a secret on file is a secret method mixed with none under another name: refused too.
+        require(!publicClient || secret == null, "client-secret-sha256 (a client registered with none has no secret)");
         boolean needsSecret = methods.contains("client_secret_basic") || methods.contains("client_secret_post");
         require(!needsSecret || secret != null, "client-secret-sha256 (required by client_secret_* methods)");
         JWKSet jwks = null;

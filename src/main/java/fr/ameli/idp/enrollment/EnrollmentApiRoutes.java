@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
+import fr.ameli.idp.web.RetryAfter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -109,7 +109,7 @@ public class EnrollmentApiRoutes {
                     yield Problems.respond(problem);
                 }
                 case EnrollmentService.Result.Limited limited -> Problems.respond(tooManyAttempts(limited.enrollment()),
-                        headers -> headers.set(HttpHeaders.RETRY_AFTER, retryAfter(limited.retryAfter())));
+                        headers -> RetryAfter.set(headers, limited.retryAfter()));
                 case EnrollmentService.Result.OutOfStep outOfStep -> {
                     ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "step_out_of_order",
                             "This step is not the current one");
@@ -138,11 +138,6 @@ public class EnrollmentApiRoutes {
         private static Mono<ServerResponse> notFound() {
             return Problems.respond(Problems.of(HttpStatus.NOT_FOUND, "not_found", "No such enrollment, or it has expired"));
         }
-    }
-
-    /** At least one second: a client that retries at once is refused again. */
-    static String retryAfter(java.time.Duration wait) {
-        return Long.toString(Math.max(1, wait.toSeconds()));
     }
 
     static Mono<ServerResponse> json(HttpStatus status, Object body) {

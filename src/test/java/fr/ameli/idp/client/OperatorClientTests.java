@@ -94,6 +94,28 @@ class OperatorClientTests {
         org.assertj.core.api.Assertions.assertThat(clients.find("intrus").blockOptional()).isEmpty();
     }
 
+    /** Issue 10, item 9: {@code none} is never registered next to a secret, which would let the client skip both. */
+    @Test
+    void putClientWhenNoneWithASecretOrASecretMethodThenInvalidClientMetadataAndNothingStored() {
+        operator.put().uri("/operator/clients/mairie-none-secret").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(METADATA.replace("\"client_secret_post\"", "\"none\""))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client_metadata");
+        operator.put().uri("/operator/clients/mairie-none-secret").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(METADATA.replace("\"client_secret_post\"", "\"none client_secret_post\""))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client_metadata");
+        org.assertj.core.api.Assertions.assertThat(clients.find("mairie-none-secret").blockOptional()).isEmpty();
+        // Without the secret, none alone is a public client (with PKCE).
+        operator.put().uri("/operator/clients/mairie-public").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(METADATA.replace("\"client_secret_post\"", "\"none\"").replace(
+                        "\"client_secret_sha256\": \"064b949b39d0c8a1681b716f86064f2d1060b4a324db953e91dcf943051f99a7\",", ""))
+                .exchange().expectStatus().isOk();
+    }
+
     @Test
     void putClientWhenMetadataInvalidThenInvalidClientMetadataAndNothingStored() {
         operator.put().uri("/operator/clients/bad-rp").headers(h -> h.setBearerAuth(OperatorApi.TOKEN))

@@ -71,6 +71,7 @@ class EnrollmentLimitTests {
         TestBrowser.Response page = web(new TestBrowser(port), right);
         assertThat(page.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(page.body()).contains("Trop de demandes ont été faites pour ce numéro");
+        assertThat(Long.parseLong(page.header("Retry-After"))).isPositive();
         EntityExchangeResult<byte[]> problem = api(TestBrowser.newClientAddress(), right)
                 .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -90,6 +90,7 @@ class LoginLimitTests {
         TestBrowser.Response refused = logIn(new TestBrowser(port), "1\u00a075 01 44 109 001", PASSWORD);
         assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(refused.body()).contains("Trop de tentatives de connexion ont échoué pour ce numéro");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
         // Another person is not concerned.
         assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
     }
@@ -142,6 +143,7 @@ class LoginLimitTests {
         TestBrowser.Response refused = logIn(sprayer, "1750144109004", PASSWORD);
         assertThat(refused.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(refused.body()).contains("depuis votre connexion internet");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
         assertThat(logIn(known("1750144109004"), "1750144109004", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
     }
 

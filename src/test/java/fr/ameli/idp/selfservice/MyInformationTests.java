@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.KnownDevices;
+import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.SentMails;
 import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.account.AccountStatus;
@@ -13,6 +14,8 @@ import fr.ameli.idp.mail.Mail;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.registry.TestInsuredPersons;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,9 @@ class MyInformationTests {
 
     @Autowired
     PasswordHasher hasher;
+
+    @Autowired
+    MutableClock clock;
 
     TestBrowser browser;
 
@@ -156,7 +162,37 @@ class MyInformationTests {
                 "reauth.limite2@example.org", "emailConfirmation", "reauth.limite2@example.org", "codeActuel", "Compte-Ameli!"));
         assertThat(limited.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(limited.body()).contains("Trop de codes personnels incorrects");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
         assertThat(SentMails.to("reauth.limite2@example.org", "EMAIL_CONFIRMATION")).isEmpty();
+    }
+
+    /** Issue 10: a wrong current password is a wrong password: it counts in the login's budget of the NIR too. */
+    @Test
+    void currentPasswordWhenWrongThenCountedInTheLoginBudgetOfTheNir() {
+        // Time stands still: the test never straddles two windows of a limit.
+        clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        try {
+            loggedIn("2910244109074", "REAUTHBUDGET", "reauth.budget@example.org");
+            browser.get("/compte/mes-informations");
+            for (int i = 0; i < 5; i++) {
+                assertThat(browser.post("/compte/mes-informations/mot-de-passe", Map.of("actuel", "Pas-Le-Bon-" + i,
+                        "motDePasse", "Nouveau-Compte!", "confirmation", "Nouveau-Compte!")).body())
+                        .contains("Le code personnel actuel est incorrect.");
+            }
+            for (int i = 0; i < 5; i++) {
+                TestBrowser guesser = new TestBrowser(port);
+                guesser.get("/login");
+                assertThat(guesser.post("/login", Map.of("nir", "2910244109074", "password", "Devine-" + i)).body())
+                        .contains("est incorrect");
+            }
+            TestBrowser holder = new TestBrowser(port);
+            KnownDevices.remember(db, holder, "2910244109074");
+            holder.get("/login");
+            assertThat(holder.post("/login", Map.of("nir", "2910244109074", "password", "Compte-Ameli!")).status())
+                    .isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        } finally {
+            clock.reset();
+        }
     }
 
     /** Issue 10, item 6: a password change ends the other sessions, forgets remembered browsers, and tells the holder. */

@@ -4,6 +4,7 @@ import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.Problems;
 import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.ParameterLimits;
+import fr.ameli.idp.web.RetryAfter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -108,8 +108,7 @@ public class EnrollmentApiRoutes {
                 return Problems.respond(problem);
             }
             if (result instanceof EnrollmentService.Result.Limited limited) {
-                return Problems.respond(tooManyAttempts(e), headers -> headers.set(HttpHeaders.RETRY_AFTER,
-                        retryAfter(limited.retryAfter())));
+                return Problems.respond(tooManyAttempts(e), headers -> RetryAfter.set(headers, limited.retryAfter()));
             }
             if (result instanceof EnrollmentService.Result.OutOfStep) {
                 ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "step_out_of_order", "This step is not the current one");
@@ -135,11 +134,6 @@ public class EnrollmentApiRoutes {
         private static Mono<ServerResponse> notFound() {
             return Problems.respond(Problems.of(HttpStatus.NOT_FOUND, "not_found", "No such enrollment, or it has expired"));
         }
-    }
-
-    /** At least one second: a client that retries at once is refused again. */
-    static String retryAfter(java.time.Duration wait) {
-        return Long.toString(Math.max(1, wait.toSeconds()));
     }
 
     static Mono<ServerResponse> json(HttpStatus status, Object body) {

@@ -116,8 +116,9 @@ public class EnrollmentRoutes {
                 ResponseCookie... cookies) {
             return switch (result) {
                 case EnrollmentService.Result.Limited limited -> service.model(limited.enrollment())
-                        .flatMap(model -> page(request, posted, model, Map.of("_global", "inscription.trop_de_tentatives"),
-                                Map.of(), HttpStatus.TOO_MANY_REQUESTS, cookies));
+                        .flatMap(model -> Pages.limited(request, limited.retryAfter(), "inscription/" + posted.slug(),
+                                pageModel(request, posted, model, Map.of("_global", "inscription.trop_de_tentatives"),
+                                        Map.of()), cookies));
                 case EnrollmentService.Result.Rejected rejected -> service.model(rejected.enrollment())
                         .flatMap(model -> page(request, posted, model, rejected.errors(), rejected.model(), HttpStatus.OK,
                                 cookies));
@@ -135,6 +136,12 @@ public class EnrollmentRoutes {
 
         private Mono<ServerResponse> page(ServerRequest request, EnrollmentStep step, Map<String, Object> model,
                 Map<String, String> errors, Map<String, Object> extra, HttpStatus status, ResponseCookie... cookies) {
+            return Pages.render(request, status, "inscription/" + step.slug(), pageModel(request, step, model, errors, extra),
+                    cookies);
+        }
+
+        private static Map<String, Object> pageModel(ServerRequest request, EnrollmentStep step, Map<String, Object> model,
+                Map<String, String> errors, Map<String, Object> extra) {
             Map<String, Object> all = new HashMap<>(model);
             all.putAll(extra);
             all.put("erreurs", errors);
@@ -142,7 +149,7 @@ public class EnrollmentRoutes {
             all.put("numeroEtape", progress(step));
             all.put("renvoye", request.queryParam("renvoye").isPresent());
             all.putIfAbsent("auth", request.queryParam("auth").orElse(""));
-            return Pages.render(request, status, "inscription/" + step.slug(), all, cookies);
+            return all;
         }
 
         private static Map<String, Object> failure(Enrollment e) {

@@ -9,6 +9,7 @@ import fr.ameli.idp.enrollment.EnrollmentState;
 import fr.ameli.idp.provisional.ProvisionalCodeProperties;
 import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.web.ClientAddress;
+import fr.ameli.idp.web.RetryAfter;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.Problems;
 import java.time.Clock;
@@ -97,7 +98,8 @@ class ProvisionalCodeApiRoutes {
                                     RESETS + "/" + handle, clock.instant().plus(properties.resetTtl()).toString()))))
                             .switchIfEmpty(Mono.defer(Handlers::wrongCode));
                     case LIMITED_NIR, LIMITED_ADDRESS -> Problems.respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS,
-                            "too_many_attempts", "Too many failed attempts; retry later"));
+                            "too_many_attempts", "Too many failed attempts; retry later"),
+                            headers -> RetryAfter.set(headers, result.retryAfter()));
                     case PENDING -> Problems.respond(Problems.of(HttpStatus.FORBIDDEN, "account_pending",
                             "The account waits for its email confirmation"));
                     case LOCKED -> Problems.respond(Problems.of(HttpStatus.FORBIDDEN, "account_locked",

@@ -15,10 +15,13 @@ import fr.ameli.idp.captcha.CaptchaChallenges;
 import fr.ameli.idp.registry.InvalidBirthDateException;
 import fr.ameli.idp.registry.InvalidNirException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +56,8 @@ class ForgottenCode {
         record NoMatch() implements Result {
         }
 
-        /** Too many requests for this NIR or from this address. */
-        record Limited() implements Result {
+        /** Too many requests for this NIR or from this address, or the NIR's path is closed; {@code retryAfter}: until when. */
+        record Limited(Duration retryAfter) implements Result {
         }
 
         /** A field is missing or malformed (message keys per field): nothing was checked, the captcha is still live. */
@@ -116,7 +119,8 @@ class ForgottenCode {
         if (!errors.isEmpty() || nir == null || birthDate == null) {
             return Mono.just(new Result.Invalid(errors));
         }
-        return allowAddress(clientAddress).flatMap(allowed -> !allowed ? Mono.just(new Result.Limited())
+        return allowAddress(clientAddress).flatMap(permit -> !permit.allowed()
+                ? Mono.just(new Result.Limited(permit.retryAfter(clock.instant())))
                 : captcha.check(submission.captchaHandle(), submission.captchaAnswer()).flatMap(outcome -> switch (outcome) {
                     case WRONG -> Mono.just(new Result.CaptchaRefused("oubli.captcha.incorrect"));
                     case EXPIRED -> Mono.just(new Result.CaptchaRefused("oubli.captcha.expire"));
@@ -124,9 +128,9 @@ class ForgottenCode {
                 }));
     }
 
-    /** Counts a submission from this client address; emits false beyond the limit. */
-    private Mono<Boolean> allowAddress(String clientAddress) {
-        return limiter.acquire("forgotten-code-address", clientAddress, limits.perAddress());
+    /** Counts a submission from this client address; not allowed beyond the limit. */
+    private Mono<RateLimiter.Permit> allowAddress(String clientAddress) {
+        return limiter.take(new RateLimiter.Counter("forgotten-code-address", clientAddress, limits.perAddress()));
     }
 
     private static @Nullable Nir nir(String raw, Map<String, String> errors) {
@@ -153,12 +157,19 @@ class ForgottenCode {
     }
 
     Mono<Result> request(Nir nir, BirthDate birthDate) {
-        Mono<Boolean> allowed = limiter.acquire("forgotten-code-nir", nir.value(), limits.perNir());
-        return allowed.zipWith(lockout.closed(nir)).flatMap(checks -> {
-            if (!checks.getT1() || checks.getT2()) {
-                log.info("Forgotten-code request refused: {}", checks.getT2() ? "provisional-code path closed for the NIR"
-                        : "limit per NIR reached");
-                return Mono.just(new Result.Limited());
+        Mono<RateLimiter.Permit> allowed = limiter.take(new RateLimiter.Counter("forgotten-code-nir", nir.value(),
+                limits.perNir()));
+        return allowed.zipWith(lockout.closedUntil(nir).map(Optional::of).defaultIfEmpty(Optional.empty())).flatMap(checks -> {
+            Instant now = clock.instant();
+            Optional<Instant> closedUntil = checks.getT2();
+            if (!checks.getT1().allowed() || closedUntil.isPresent()) {
+                log.info("Forgotten-code request refused: {}", closedUntil.isPresent()
+                        ? "provisional-code path closed for the NIR" : "limit per NIR reached");
+                Duration wait = checks.getT1().retryAfter(now);
+                if (closedUntil.isPresent() && closedUntil.get().isAfter(now.plus(wait))) {
+                    wait = Duration.between(now, closedUntil.get());
+                }
+                return Mono.just(new Result.Limited(wait));
             }
             return registry.findByNir(nir)
                     .filter(person -> person.birthDate().equals(birthDate))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import fr.ameli.idp.captcha.CaptchaChallenges;
 import fr.ameli.idp.captcha.CaptchaProperties;
 import fr.ameli.idp.web.ClientAddress;
+import fr.ameli.idp.web.RetryAfter;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.Problems;
 import java.time.Clock;
@@ -89,7 +90,8 @@ class ForgottenCodeApiRoutes {
                         yield Problems.respond(problem);
                     }
                     case ForgottenCode.Result.Limited limited -> Problems.respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS,
-                            "too_many_attempts", "Too many requests; retry later"));
+                            "too_many_attempts", "Too many requests; retry later"),
+                            headers -> RetryAfter.set(headers, limited.retryAfter()));
                 });
     }
 

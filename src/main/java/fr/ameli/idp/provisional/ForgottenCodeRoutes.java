@@ -75,7 +75,7 @@ class ForgottenCodeRoutes {
                             Map.of("emailMasque", sent.maskedEmail()), cookie("", Duration.ZERO));
                     case ForgottenCode.Result.NoMatch noMatch ->
                             Pages.render(request, HttpStatus.OK, "code-oublie/impossible", Map.of(), cookie("", Duration.ZERO));
-                    case ForgottenCode.Result.Limited limited -> limited(request);
+                    case ForgottenCode.Result.Limited limited -> limited(request, limited.retryAfter());
                 });
             });
         }
@@ -94,8 +94,8 @@ class ForgottenCodeRoutes {
                     .switchIfEmpty(Mono.defer(() -> ServerResponse.notFound().build()));
         }
 
-        private Mono<ServerResponse> limited(ServerRequest request) {
-            return Pages.render(request, HttpStatus.TOO_MANY_REQUESTS, "code-oublie/trop-de-demandes", Map.of());
+        private Mono<ServerResponse> limited(ServerRequest request, Duration retryAfter) {
+            return Pages.limited(request, retryAfter, "code-oublie/trop-de-demandes", Map.of());
         }
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,

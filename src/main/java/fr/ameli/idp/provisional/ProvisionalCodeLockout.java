@@ -7,6 +7,7 @@ import fr.ameli.idp.ratelimit.LimitProperties;
 import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
+import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,11 @@ class ProvisionalCodeLockout {
     /** Whether the provisional-code path of this NIR is closed now. */
     Mono<Boolean> closed(Nir nir) {
         return limiter.locked(CLOSED, nir.value());
+    }
+
+    /** When the provisional-code path of this NIR opens again; empty when it is open. */
+    Mono<Instant> closedUntil(Nir nir) {
+        return limiter.lockedUntil(CLOSED, nir.value());
     }
 
     /** Takes the slot of one entry, before it is compared; give it back when the entry was right. */

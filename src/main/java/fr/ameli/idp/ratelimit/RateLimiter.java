@@ -199,12 +199,17 @@ public class RateLimiter {
 
     /** Whether {@code subject} is closed under {@code bucket} now. */
     public Mono<Boolean> locked(String bucket, String subject) {
-        return Mono.defer(() -> db.sql("select 1 from rate_limit where key_hash = :key and window_start = :row "
+        return lockedUntil(bucket, subject).hasElement();
+    }
+
+    /** When the lock of {@code subject} under {@code bucket} ends; empty when it is open now. */
+    public Mono<Instant> lockedUntil(String bucket, String subject) {
+        return Mono.defer(() -> db.sql("select expires_at from rate_limit where key_hash = :key and window_start = :row "
                         + "and expires_at > :now")
                 .bind("key", lockKey(bucket, subject))
                 .bind("row", LOCK_ROW)
                 .bind("now", clock.instant())
-                .map(row -> 1).first().hasElement());
+                .map(row -> row.get("expires_at", Instant.class)).first());
     }
 
     private byte[] lockKey(String bucket, String subject) {

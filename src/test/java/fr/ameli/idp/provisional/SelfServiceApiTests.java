@@ -171,6 +171,23 @@ class SelfServiceApiTests {
         api.get().uri("/api/v1/captchas/{id}/image", id).exchange().expectStatus().isOk();
     }
 
+    /** Issue 10: a 429 of the app API says when to retry (RFC 9110 Retry-After), as the pages do. */
+    @Test
+    void forgottenCodeWhenTwentyFirstFromOneAddressThenTooManyAttemptsProblemWithRetryAfter() {
+        for (int i = 1; i <= 20; i++) {
+            // A wrong captcha: only the address limit counts these, no NIR budget is touched.
+            forgotten(String.format("1900144109%03d", 700 + i), "01/01/1990", "inconnu", "000000")
+                    .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("captcha_refused");
+        }
+        String id = (String) challenge().get("id");
+        var refused = forgotten(PERSON_1, "14/05/1985", id, CaptchaTestSupport.answer(captcha, id))
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.code").isEqualTo("too_many_attempts").returnResult();
+        assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After"))).isBetween(1L, 3600L);
+    }
+
     @Test
     void forgottenCodeWhenNoAccountThenCall3646Problem() {
         String id = (String) challenge().get("id");

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("idp.limits")
 public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityCode securityCode,
         @DefaultValue ProvisionalCode provisionalCode, @DefaultValue ForgottenCode forgottenCode,
-        @DefaultValue Enrollment enrollment, @DefaultValue SelfService selfService) {
+        @DefaultValue Enrollment enrollment, @DefaultValue SelfService selfService,
+        @DefaultValue ClientSecret clientSecret) {
 
     /**
      * The login form: wrong passwords (or provisional codes) per NIR, and per client address; a right one does not
@@ -81,6 +82,18 @@ public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityC
     public record SelfService(FixedWindow currentPasswordPerAccount) {
         public SelfService {
             currentPasswordPerAccount = or(currentPasswordPerAccount, Duration.ofMinutes(15), 5);
+        }
+    }
+
+    /**
+     * Client secrets at the token, revocation and PAR endpoints ({@code client_secret_basic} and
+     * {@code client_secret_post}): wrong secrets per {@code client_id} and per client address; a right one does not
+     * count. Beyond either, {@code invalid_client} with {@code Retry-After} until the window ends, the secret unchecked.
+     */
+    public record ClientSecret(FixedWindow perClient, FixedWindow perAddress) {
+        public ClientSecret {
+            perClient = or(perClient, Duration.ofMinutes(15), 20);
+            perAddress = or(perAddress, Duration.ofHours(1), 50);
         }
     }
 

@@ -3,13 +3,13 @@ package fr.ameli.idp.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.ameli.idp.IdpIntegrationTest;
+import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.client.ClientProperties;
 import fr.ameli.idp.client.RelyingParties;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +30,6 @@ import org.springframework.web.reactive.function.BodyInserters;
 class ClientSecretLimitTests {
 
     private static final String REDIRECT = "http://localhost:9876/limit";
-    private static final AtomicInteger ADDRESSES = new AtomicInteger(10);
 
     @LocalServerPort
     int port;
@@ -115,6 +114,6 @@ class ClientSecretLimitTests {
     }
 
     private static String newAddress() {
-        return "198.18.7." + ADDRESSES.incrementAndGet();
+        return TestBrowser.newClientAddress();
     }
 }

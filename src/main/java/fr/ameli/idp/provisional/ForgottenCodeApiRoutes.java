@@ -3,12 +3,14 @@ package fr.ameli.idp.provisional;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import fr.ameli.idp.captcha.CaptchaChallenges;
+import fr.ameli.idp.captcha.CaptchaIssuance;
 import fr.ameli.idp.captcha.CaptchaProperties;
 import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.RetryAfter;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.Problems;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
@@ -50,14 +52,18 @@ class ForgottenCodeApiRoutes {
 
     @Bean
     RouterFunction<ServerResponse> forgottenCodeApiRouter(ForgottenCode forgotten, CaptchaChallenges captcha,
-            CaptchaProperties captchaProperties, Clock clock) {
+            CaptchaIssuance issuance, CaptchaProperties captchaProperties, Clock clock) {
         return ErrorChannel.PROBLEM.declare(RouterFunctions.route()
-                .POST(CAPTCHAS, request -> captcha.issue().flatMap(id -> json(HttpStatus.CREATED, new Challenge(id,
-                        clock.instant().plus(captchaProperties.ttl()).toString(), CAPTCHAS + "/" + id + "/image",
-                        CAPTCHAS + "/" + id + "/audio"))))
-                .GET(CAPTCHAS + "/{id}/image", request -> media(captcha.image(request.pathVariable("id")), MediaType.IMAGE_PNG))
-                .GET(CAPTCHAS + "/{id}/audio", request -> media(captcha.audio(request.pathVariable("id")),
-                        MediaType.parseMediaType("audio/wav")))
+                .POST(CAPTCHAS, request -> issuance.within(ClientAddress.of(request), () -> captcha.issue()
+                        .flatMap(id -> json(HttpStatus.CREATED, new Challenge(id,
+                                clock.instant().plus(captchaProperties.ttl()).toString(), CAPTCHAS + "/" + id + "/image",
+                                CAPTCHAS + "/" + id + "/audio"))), ForgottenCodeApiRoutes::tooManyDrawings))
+                .GET(CAPTCHAS + "/{id}/image", request -> issuance.within(ClientAddress.of(request),
+                        () -> media(captcha.image(request.pathVariable("id")), MediaType.IMAGE_PNG),
+                        ForgottenCodeApiRoutes::tooManyDrawings))
+                .GET(CAPTCHAS + "/{id}/audio", request -> issuance.within(ClientAddress.of(request),
+                        () -> media(captcha.audio(request.pathVariable("id")), MediaType.parseMediaType("audio/wav")),
+                        ForgottenCodeApiRoutes::tooManyDrawings))
                 .POST("/api/v1/forgotten-code", request -> submit(request, forgotten))
                 .build());
     }
@@ -100,6 +106,12 @@ class ForgottenCodeApiRoutes {
         return bytes.flatMap(b -> ServerResponse.ok().contentType(type).cacheControl(CacheControl.noStore()).bodyValue(b))
                 .switchIfEmpty(Mono.defer(() -> Problems.respond(Problems.of(HttpStatus.NOT_FOUND, "not_found",
                         "No such captcha challenge, or it is used or expired"))));
+    }
+
+    /** Too many captchas drawn from this address (idp.limits.captcha). */
+    private static Mono<ServerResponse> tooManyDrawings(Duration wait) {
+        return Problems.respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too_many_attempts",
+                "Too many captchas drawn; retry later"), headers -> RetryAfter.set(headers, wait));
     }
 
     private static Mono<ServerResponse> json(HttpStatus status, Object body) {

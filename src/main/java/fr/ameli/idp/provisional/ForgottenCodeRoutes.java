@@ -2,10 +2,12 @@ package fr.ameli.idp.provisional;
 
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.captcha.CaptchaChallenges;
+import fr.ameli.idp.captcha.CaptchaIssuance;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
 import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.Pages;
+import fr.ameli.idp.web.RetryAfter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,8 +40,8 @@ class ForgottenCodeRoutes {
 
     @Bean
     RouterFunction<ServerResponse> forgottenCodeRouter(ForgottenCode forgotten, CaptchaChallenges captcha,
-            fr.ameli.idp.captcha.CaptchaProperties captchaProperties, IdpProperties idp) {
-        Handlers h = new Handlers(forgotten, captcha, captchaProperties.ttl(), idp);
+            CaptchaIssuance issuance, fr.ameli.idp.captcha.CaptchaProperties captchaProperties, IdpProperties idp) {
+        Handlers h = new Handlers(forgotten, captcha, issuance, captchaProperties.ttl(), idp);
         return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET(PATH, h::page)
                 .POST(PATH, h::submit)
@@ -48,7 +50,8 @@ class ForgottenCodeRoutes {
                 .build());
     }
 
-    private record Handlers(ForgottenCode forgotten, CaptchaChallenges captcha, Duration captchaTtl, IdpProperties idp) {
+    private record Handlers(ForgottenCode forgotten, CaptchaChallenges captcha, CaptchaIssuance issuance, Duration captchaTtl,
+            IdpProperties idp) {
 
         Mono<ServerResponse> page(ServerRequest request) {
             return form(request, Map.of(), Map.of(), HttpStatus.OK);
@@ -86,12 +89,14 @@ class ForgottenCodeRoutes {
             if (handle == null) {
                 return ServerResponse.notFound().build();
             }
-            return (image ? captcha.image(handle) : captcha.audio(handle))
+            return issuance.within(ClientAddress.of(request), () -> (image ? captcha.image(handle) : captcha.audio(handle))
                     .flatMap(bytes -> ServerResponse.ok()
                             .contentType(image ? MediaType.IMAGE_PNG : MediaType.parseMediaType("audio/wav"))
                             .cacheControl(CacheControl.noStore())
                             .bodyValue(bytes))
-                    .switchIfEmpty(Mono.defer(() -> ServerResponse.notFound().build()));
+                    .switchIfEmpty(Mono.defer(() -> ServerResponse.notFound().build())),
+                    wait -> ServerResponse.status(HttpStatus.TOO_MANY_REQUESTS).cacheControl(CacheControl.noStore())
+                            .headers(headers -> RetryAfter.set(headers, wait)).build());
         }
 
         private Mono<ServerResponse> limited(ServerRequest request, Duration retryAfter) {
@@ -100,7 +105,9 @@ class ForgottenCodeRoutes {
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,
                 HttpStatus status) {
-            return captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle));
+            return issuance.within(ClientAddress.of(request),
+                    () -> captcha.issue().flatMap(handle -> form(request, typed, fieldErrors, status, handle)),
+                    wait -> limited(request, wait));
         }
 
         private Mono<ServerResponse> form(ServerRequest request, Map<String, Object> typed, Map<String, String> fieldErrors,

@@ -3,6 +3,7 @@ package fr.ameli.idp.ratelimit;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -15,7 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("idp.limits")
 public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityCode securityCode,
         @DefaultValue ProvisionalCode provisionalCode, @DefaultValue ForgottenCode forgottenCode,
-        @DefaultValue Enrollment enrollment, @DefaultValue SelfService selfService) {
+        @DefaultValue Enrollment enrollment, @DefaultValue SelfService selfService,
+        @DefaultValue ClientSecret clientSecret, @DefaultValue Captcha captcha) {
+
+    @ConstructorBinding
+    public LimitProperties {
+    }
+
+    /** The limits of people's inputs, with the defaults of the client-secret and captcha limits. */
+    public LimitProperties(Login login, SecurityCode securityCode, ProvisionalCode provisionalCode,
+            ForgottenCode forgottenCode, Enrollment enrollment, SelfService selfService) {
+        this(login, securityCode, provisionalCode, forgottenCode, enrollment, selfService, new ClientSecret(null, null),
+                new Captcha(null));
+    }
 
     /**
      * The login form: wrong passwords (or provisional codes) per NIR, and per client address; a right one does not
@@ -81,6 +94,28 @@ public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityC
     public record SelfService(FixedWindow currentPasswordPerAccount) {
         public SelfService {
             currentPasswordPerAccount = or(currentPasswordPerAccount, Duration.ofMinutes(15), 5);
+        }
+    }
+
+    /**
+     * Client secrets at the token, revocation and PAR endpoints ({@code client_secret_basic} and
+     * {@code client_secret_post}): wrong secrets per {@code client_id} and per client address; a right one does not
+     * count. Beyond either, {@code invalid_client} with {@code Retry-After} until the window ends, the secret unchecked.
+     */
+    public record ClientSecret(FixedWindow perClient, FixedWindow perAddress) {
+        public ClientSecret {
+            perClient = or(perClient, Duration.ofMinutes(15), 20);
+            perAddress = or(perAddress, Duration.ofHours(1), 50);
+        }
+    }
+
+    /**
+     * Captchas of « Code oublié ? » (pages and app): challenges drawn and images or sounds rendered, per client
+     * address. Beyond, 429 with {@code Retry-After} and nothing drawn.
+     */
+    public record Captcha(FixedWindow perAddress) {
+        public Captcha {
+            perAddress = or(perAddress, Duration.ofHours(1), 120);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.MutableClock;
 import fr.ameli.idp.SentMails;
+import fr.ameli.idp.TestBrowser;
 import fr.ameli.idp.account.AccountStatus;
 import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
@@ -64,12 +65,14 @@ class SelfServiceApiTests {
     MutableClock clock;
 
     WebTestClient api;
+    String address;
     String person1Hash;
 
     @BeforeEach
     void setUp() {
-        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .defaultHeader("X-Forwarded-For", "198.51.100." + ADDRESSES.incrementAndGet()).build();
+        address = "198.51.100." + ADDRESSES.incrementAndGet();
+        api = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", address)
+                .build();
         person1Hash = accounts.findByNir(Nir.parse(PERSON_1)).block().passwordHash();
         TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(COUNTER_NIR, "GUICHET").givenNames("Luc")
                 .birthDate("1991-01-01").withoutProof().email("luc.guichet@example.org"));
@@ -169,6 +172,55 @@ class SelfServiceApiTests {
                 .jsonPath("$.errors.dateNaissance").isEqualTo("inscription.date.invalide")
                 .jsonPath("$.errors.captcha").isEqualTo("oubli.captcha.obligatoire");
         api.get().uri("/api/v1/captchas/{id}/image", id).exchange().expectStatus().isOk();
+    }
+
+    /** Issue 10: a 429 of the app API says when to retry (RFC 9110 Retry-After), as the pages do. */
+    @Test
+    void forgottenCodeWhenTwentyFirstFromOneAddressThenTooManyAttemptsProblemWithRetryAfter() {
+        for (int i = 1; i <= 20; i++) {
+            // A wrong captcha: only the address limit counts these, no NIR budget is touched.
+            forgotten(String.format("1900144109%03d", 700 + i), "01/01/1990", "inconnu", "000000")
+                    .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("captcha_refused");
+        }
+        String id = (String) challenge().get("id");
+        var refused = forgotten(PERSON_1, "14/05/1985", id, CaptchaTestSupport.answer(captcha, id))
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().exists("Retry-After")
+                .expectBody().jsonPath("$.code").isEqualTo("too_many_attempts").returnResult();
+        assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After"))).isBetween(1L, 3600L);
+    }
+
+    /**
+     * Issue 10: captchas drawn from one address (challenges, images and sounds; app and pages on one budget, 120 an
+     * hour) are limited: beyond, 429 with Retry-After and nothing drawn; another address is not concerned.
+     */
+    @Test
+    void captchaWhenHundredAndTwentyDrawnFromOneAddressThenRefusedOnTheAppAndThePageWithRetryAfter() {
+        String id = "";
+        for (int i = 1; i <= 119; i++) {
+            id = (String) challenge().get("id");
+        }
+        api.get().uri("/api/v1/captchas/{id}/image", id).exchange().expectStatus().isOk();
+        var refused = api.post().uri("/api/v1/captchas").exchange()
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("too_many_attempts").returnResult();
+        assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After"))).isBetween(1L, 3600L);
+        api.get().uri("/api/v1/captchas/{id}/audio", id).exchange()
+                .expectStatus().isEqualTo(HttpStatus.TOO_MANY_REQUESTS).expectHeader().exists("Retry-After");
+        TestBrowser.Response page = new TestBrowser(port).header("X-Forwarded-For", address).get("/code-oublie");
+        assertThat(page.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(Long.parseLong(page.header("Retry-After"))).isBetween(1L, 3600L);
+        TestBrowser other = new TestBrowser(port);
+        assertThat(other.get("/code-oublie").status()).isEqualTo(HttpStatus.OK);
+        assertThat(other.get("/code-oublie/captcha.png").status()).isEqualTo(HttpStatus.OK);
+        challengeFrom(TestBrowser.newClientAddress());
+    }
+
+    void challengeFrom(String other) {
+        WebTestClient.bindToServer().baseUrl("http://localhost:" + port).defaultHeader("X-Forwarded-For", other).build()
+                .post().uri("/api/v1/captchas").exchange().expectStatus().isCreated();
     }
 
     @Test

@@ -11,6 +11,9 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.client.RelyingParty;
 import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.ratelimit.LimitProperties;
+import fr.ameli.idp.ratelimit.RateLimiter;
+import fr.ameli.idp.web.ClientAddress;
 import fr.ameli.idp.web.error.OAuthException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +25,8 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
@@ -34,6 +39,10 @@ import reactor.core.publisher.Mono;
  * {@code client_secret_post} and {@code private_key_jwt} (RFC 7523, OIDC Core §9), each only when the
  * client is registered for it. Exactly one method per request (RFC 6749 §2.3). Every failure is
  * {@code invalid_client}, with no hint of which part was wrong.
+ *
+ * <p>Secrets are limited ({@code idp.limits.client-secret}): a slot is taken per {@code client_id} and per client
+ * address before the secret is compared, and given back when it was right; beyond either limit the secret is not
+ * checked and the answer is {@code invalid_client} with {@code Retry-After}.
  */
 @Component
 public class ClientAuthenticator {
@@ -44,16 +53,24 @@ public class ClientAuthenticator {
     private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
     /** The jti is stored until the assertion expires (replay protection): bounded, as in the table (V10). */
     static final int MAX_JTI_LENGTH = 256;
+    static final String SECRET_PER_CLIENT = "client-secret-client";
+    static final String SECRET_PER_ADDRESS = "client-secret-address";
+    private static final Logger log = LoggerFactory.getLogger(ClientAuthenticator.class);
 
     private final RelyingParties clients;
     private final DatabaseClient db;
     private final Clock clock;
     private final Set<String> audiences;
+    private final RateLimiter limiter;
+    private final LimitProperties.ClientSecret limits;
 
-    ClientAuthenticator(RelyingParties clients, DatabaseClient db, Clock clock, IdpProperties properties) {
+    ClientAuthenticator(RelyingParties clients, DatabaseClient db, Clock clock, IdpProperties properties,
+            RateLimiter limiter, LimitProperties limits) {
         this.clients = clients;
         this.db = db;
         this.clock = clock;
+        this.limiter = limiter;
+        this.limits = limits.clientSecret();
         // RFC 9126 §2: the issuer is the audience at the PAR endpoint; its URL is accepted as the token endpoint's is.
         this.audiences = Set.of(properties.issuer(), properties.issuer() + "/token", properties.issuer() + "/par");
     }
@@ -68,7 +85,7 @@ public class ClientAuthenticator {
                 return Mono.error(OAuthException.invalidRequest("more than one client authentication method"));
             }
             if (basic) {
-                return basic(header.substring(6).trim(), params);
+                return basic(request, header.substring(6).trim(), params);
             }
             if (assertion) {
                 return privateKeyJwt(params);
@@ -77,17 +94,14 @@ public class ClientAuthenticator {
             if (clientId == null) {
                 return Mono.error(OAuthException.invalidClient("client authentication required"));
             }
-            return known(clientId).flatMap(rp -> {
-                if (post) {
-                    return rp.allows(ClientAuthenticationMethod.CLIENT_SECRET_POST) && rp.secretMatches(params.required("client_secret"))
-                            ? Mono.just(rp) : failed();
-                }
-                return rp.allows(ClientAuthenticationMethod.NONE) ? Mono.just(rp) : failed();
-            });
+            if (post) {
+                return secret(request, clientId, params.required("client_secret"), ClientAuthenticationMethod.CLIENT_SECRET_POST);
+            }
+            return known(clientId).flatMap(rp -> rp.allows(ClientAuthenticationMethod.NONE) ? Mono.just(rp) : failed());
         });
     }
 
-    private Mono<RelyingParty> basic(String encoded, Params params) {
+    private Mono<RelyingParty> basic(ServerRequest request, String encoded, Params params) {
         String clientId;
         String secret;
         try {
@@ -106,8 +120,29 @@ public class ClientAuthenticator {
         if (bodyClientId != null && !bodyClientId.equals(clientId)) {
             return failed();
         }
-        return known(clientId).flatMap(rp -> rp.allows(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                && rp.secretMatches(secret) ? Mono.just(rp) : failed());
+        return secret(request, clientId, secret, ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+    }
+
+    /**
+     * Compares a client secret within the limits: the slots are taken first (so that a parallel burst is counted), a
+     * right secret gives them back; a refused try is answered without looking the client up.
+     */
+    private Mono<RelyingParty> secret(ServerRequest request, String clientId, String secret,
+            ClientAuthenticationMethod method) {
+        return limiter.take(new RateLimiter.Counter(SECRET_PER_CLIENT, clientId, limits.perClient()),
+                        new RateLimiter.Counter(SECRET_PER_ADDRESS, ClientAddress.of(request), limits.perAddress()))
+                .flatMap(permit -> {
+                    RateLimiter.Taken refusal = permit.refusal();
+                    if (refusal != null) {
+                        log.info("Client secret refused unchecked: limit {} reached", refusal.counter().bucket());
+                        return Mono.error(OAuthException.invalidClient("too many failed client authentications; retry later",
+                                permit.retryAfter(clock.instant())));
+                    }
+                    return clients.find(clientId)
+                            .filter(rp -> rp.allows(method) && rp.secretMatches(secret))
+                            .flatMap(rp -> limiter.giveBack(permit).thenReturn(rp))
+                            .switchIfEmpty(Mono.defer(this::failed));
+                });
     }
 
     private Mono<RelyingParty> privateKeyJwt(Params params) {

@@ -2,8 +2,10 @@ package fr.ameli.idp.web.error;
 
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Failures;
+import fr.ameli.idp.web.RetryAfter;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
+import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -116,6 +118,10 @@ public class ErrorRenderer {
                     "Bearer error=\"" + e.error().code() + "\", error_description=\"" + e.description() + "\"");
             case INVALID_CLIENT -> response.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"ameli\"");
             default -> { }
+        }
+        Duration wait = e.retryAfter();
+        if (wait != null) {
+            response.headers(headers -> RetryAfter.set(headers, wait));
         }
         return response.bodyValue(new OAuthErrorBody(e.error().code(), e.description()));
     }

@@ -23,7 +23,8 @@ import org.springframework.web.reactive.function.BodyInserters;
 /**
  * Issue 10: client secrets at /token are limited per {@code client_id} and per client address (config
  * {@code idp.limits.client-secret}: 20 wrong per 15 minutes per client, 50 wrong per hour per address); a right secret
- * does not count; beyond, {@code invalid_client} (RFC 6749 §5.2) with {@code Retry-After}, the secret unchecked.
+ * does not count (nor cost a statement); beyond, {@code invalid_client} (RFC 6749 §5.2) with {@code Retry-After}, even
+ * a right secret refused unchecked.
  * Each test registers a client of its own, so that the demo client's budget is left to the other tests.
  */
 @IdpIntegrationTest

@@ -17,7 +17,6 @@ import fr.ameli.idp.registry.TestInsuredPersons;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,8 +159,9 @@ class AppApiLimitTests {
     private String requestCode(String nir, String email) {
         int before = SentMails.to(email, "PROVISIONAL_CODE").size();
         forgotten(client(TestBrowser.newClientAddress()), nir).expectStatus().isAccepted();
-        List<?> sent = SentMails.to(email, "PROVISIONAL_CODE");
-        assertThat(sent).hasSize(before + 1);
+        // The mail leaves through the outbox, a moment after the answer.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(SentMails.to(email, "PROVISIONAL_CODE")).hasSize(before + 1));
         return ForgottenCodeTests.code(SentMails.last(email, "PROVISIONAL_CODE"));
     }
 

@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,11 @@ public class ClientAuthenticator {
     static final String SECRET_PER_CLIENT = "client-secret-client";
     static final String SECRET_PER_ADDRESS = "client-secret-address";
     private static final Logger log = LoggerFactory.getLogger(ClientAuthenticator.class);
+    /** Bound of the clients and addresses remembered as closed (expired ones are dropped first). */
+    private static final int MAX_CLOSED = 10_000;
+
+    /** Clients and addresses closed by a limit on this instance, until when ("bucket|subject" → end of the window). */
+    private final Map<String, Instant> closed = new ConcurrentHashMap<>();
 
     private final RelyingParties clients;
     private final DatabaseClient db;
@@ -124,25 +131,72 @@ public class ClientAuthenticator {
     }
 
     /**
-     * Compares a client secret within the limits: the slots are taken first (so that a parallel burst is counted), a
-     * right secret gives them back; a refused try is answered without looking the client up.
+     * Compares a client secret within the limits. The comparison is cheap (a SHA-256 and a constant-time equality) and a
+     * registered secret is a random value out of reach of guessing, so a right secret costs the token endpoint no
+     * statement: only wrong secrets are counted (per client and per address, one statement). The try that reaches a
+     * limit, and every one refused after it, teaches this instance that the client or the address is closed until the
+     * window ends; from then on it refuses even a right secret, unchecked, with {@code Retry-After}. Another instance
+     * learns it from the first wrong try it counts.
      */
     private Mono<RelyingParty> secret(ServerRequest request, String clientId, String secret,
             ClientAuthenticationMethod method) {
+        return Mono.defer(() -> {
+            String address = ClientAddress.of(request);
+            Instant now = clock.instant();
+            Instant until = closedUntil(now, SECRET_PER_CLIENT + '|' + clientId, SECRET_PER_ADDRESS + '|' + address);
+            if (until != null) {
+                log.info("Client secret refused unchecked: limit reached");
+                return refused(Duration.between(now, until));
+            }
+            return clients.find(clientId)
+                    .filter(rp -> rp.allows(method) && rp.secretMatches(secret))
+                    .switchIfEmpty(Mono.defer(() -> wrong(clientId, address)));
+        });
+    }
+
+    /** Counts a wrong secret; refuses with {@code Retry-After} once a limit is reached, and remembers until when. */
+    private Mono<RelyingParty> wrong(String clientId, String address) {
         return limiter.take(new RateLimiter.Counter(SECRET_PER_CLIENT, clientId, limits.perClient()),
-                        new RateLimiter.Counter(SECRET_PER_ADDRESS, ClientAddress.of(request), limits.perAddress()))
+                        new RateLimiter.Counter(SECRET_PER_ADDRESS, address, limits.perAddress()))
                 .flatMap(permit -> {
-                    RateLimiter.Taken refusal = permit.refusal();
-                    if (refusal != null) {
-                        log.info("Client secret refused unchecked: limit {} reached", refusal.counter().bucket());
-                        return Mono.error(OAuthException.invalidClient("too many failed client authentications; retry later",
-                                permit.retryAfter(clock.instant())));
+                    Instant now = clock.instant();
+                    for (RateLimiter.Taken taken : permit.taken()) {
+                        if (taken.reached()) {
+                            close(taken.counter().bucket() + '|' + taken.counter().subject(), taken.windowEnd(), now);
+                        }
                     }
-                    return clients.find(clientId)
-                            .filter(rp -> rp.allows(method) && rp.secretMatches(secret))
-                            .flatMap(rp -> limiter.giveBack(permit).thenReturn(rp))
-                            .switchIfEmpty(Mono.defer(this::failed));
+                    if (permit.refusal() != null) {
+                        log.info("Client secret refused unchecked: limit {} reached", permit.refusal().counter().bucket());
+                        return refused(permit.retryAfter(now));
+                    }
+                    return failed();
                 });
+    }
+
+    private @Nullable Instant closedUntil(Instant now, String... keys) {
+        Instant latest = null;
+        for (String key : keys) {
+            Instant until = closed.get(key);
+            if (until != null && !until.isAfter(now)) {
+                closed.remove(key, until);
+            } else if (until != null && (latest == null || until.isAfter(latest))) {
+                latest = until;
+            }
+        }
+        return latest;
+    }
+
+    private void close(String key, Instant until, Instant now) {
+        if (closed.size() >= MAX_CLOSED) {
+            closed.values().removeIf(end -> !end.isAfter(now));
+        }
+        if (closed.size() < MAX_CLOSED) {
+            closed.merge(key, until, (a, b) -> a.isAfter(b) ? a : b);
+        }
+    }
+
+    private static Mono<RelyingParty> refused(Duration wait) {
+        return Mono.error(OAuthException.invalidClient("too many failed client authentications; retry later", wait));
     }
 
     private Mono<RelyingParty> privateKeyJwt(Params params) {

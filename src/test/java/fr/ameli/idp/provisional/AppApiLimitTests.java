@@ -38,10 +38,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class AppApiLimitTests {
 
     /** People of this class only: the budgets they use up concern no other test. */
-    static final String REDEEM_NIR = "1760144109001";
-    static final String CODES_NIR = "1760144109002";
+    static final String REDEEM_NIR = "1760144108001";
+    static final String CODES_NIR = "1760144108002";
     static final String CODES_EMAIL = "appli-limite2@example.org";
-    static final String FORGOTTEN_NIR = "1760144109003";
+    static final String FORGOTTEN_NIR = "1760144108003";
     static final String FORGOTTEN_EMAIL = "appli-limite3@example.org";
 
     @LocalServerPort
@@ -86,18 +86,18 @@ class AppApiLimitTests {
             redeem(client(TestBrowser.newClientAddress()), REDEEM_NIR, String.format("%04d", 1000 + i))
                     .expectStatus().isEqualTo(422).expectBody().jsonPath("$.code").isEqualTo("invalid_code");
         }
-        tooManyAttempts(redeem(client(TestBrowser.newClientAddress()), "1 76 01 44 109 001", "2000"));
+        tooManyAttempts(redeem(client(TestBrowser.newClientAddress()), "1 76 01 44 108 001", "2000"));
     }
 
     @Test
     void redemptionWhenThirtyWrongFromOneAddressThenThatAddressGetsProblem429WithRetryAfter() {
         WebTestClient sprayer = client(TestBrowser.newClientAddress());
         for (int i = 0; i < 30; i++) {
-            redeem(sprayer, String.format("1760144109%03d", 500 + i), "1234").expectStatus().isEqualTo(422);
+            redeem(sprayer, String.format("1760144108%03d", 500 + i), "1234").expectStatus().isEqualTo(422);
         }
-        tooManyAttempts(redeem(sprayer, String.format("1760144109%03d", 600), "1234"));
+        tooManyAttempts(redeem(sprayer, String.format("1760144108%03d", 600), "1234"));
         // Another address is not concerned.
-        redeem(client(TestBrowser.newClientAddress()), String.format("1760144109%03d", 601), "1234")
+        redeem(client(TestBrowser.newClientAddress()), String.format("1760144108%03d", 601), "1234")
                 .expectStatus().isEqualTo(422);
     }
 
@@ -139,9 +139,9 @@ class AppApiLimitTests {
         WebTestClient sprayer = client(TestBrowser.newClientAddress());
         for (int i = 0; i < 20; i++) {
             // Unknown people: « appelez le 3646 », and the address is counted all the same.
-            forgotten(sprayer, String.format("1760144109%03d", 700 + i)).expectStatus().isForbidden();
+            forgotten(sprayer, String.format("1760144108%03d", 700 + i)).expectStatus().isForbidden();
         }
-        tooManyAttempts(forgotten(sprayer, String.format("1760144109%03d", 720)));
+        tooManyAttempts(forgotten(sprayer, String.format("1760144108%03d", 720)));
     }
 
     private static EntityExchangeResult<byte[]> tooManyAttempts(WebTestClient.ResponseSpec response) {

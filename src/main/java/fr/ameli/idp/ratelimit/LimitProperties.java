@@ -3,7 +3,6 @@ package fr.ameli.idp.ratelimit;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -18,17 +17,6 @@ public record LimitProperties(@DefaultValue Login login, @DefaultValue SecurityC
         @DefaultValue ProvisionalCode provisionalCode, @DefaultValue ForgottenCode forgottenCode,
         @DefaultValue Enrollment enrollment, @DefaultValue SelfService selfService,
         @DefaultValue ClientSecret clientSecret, @DefaultValue Captcha captcha) {
-
-    @ConstructorBinding
-    public LimitProperties {
-    }
-
-    /** The limits of people's inputs, with the defaults of the client-secret and captcha limits. */
-    public LimitProperties(Login login, SecurityCode securityCode, ProvisionalCode provisionalCode,
-            ForgottenCode forgottenCode, Enrollment enrollment, SelfService selfService) {
-        this(login, securityCode, provisionalCode, forgottenCode, enrollment, selfService, new ClientSecret(null, null),
-                new Captcha(null));
-    }
 
     /**
      * The login form: wrong passwords (or provisional codes) per NIR, and per client address; a right one does not

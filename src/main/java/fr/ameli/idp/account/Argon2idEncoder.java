@@ -1,8 +1,5 @@
 package fr.ameli.idp.account;
 
-import de.mkammerer.argon2.Argon2Advanced;
-import de.mkammerer.argon2.Argon2Factory;
-import de.mkammerer.argon2.Argon2Version;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -47,24 +44,25 @@ public final class Argon2idEncoder implements PasswordEncoder {
     }
 
     private final Parameters parameters;
-    private final @Nullable Argon2Advanced reference;
+    private final @Nullable NativeArgon2 reference;
     private final SecureRandom random = new SecureRandom();
 
-    public Argon2idEncoder(Parameters parameters) {
-        this(parameters, true);
+    /**
+     * @param concurrentHashes how many hashes run at once (the hashing threads): the C implementation keeps that many
+     *                         blocks of working memory between hashes ({@link NativeArgon2})
+     */
+    public Argon2idEncoder(Parameters parameters, int concurrentHashes) {
+        this(parameters, concurrentHashes, true);
     }
 
-    Argon2idEncoder(Parameters parameters, boolean nativeIfAvailable) {
+    Argon2idEncoder(Parameters parameters, int concurrentHashes, boolean nativeIfAvailable) {
         this.parameters = parameters;
-        this.reference = nativeIfAvailable ? loadReference() : null;
+        this.reference = nativeIfAvailable ? loadReference(parameters, concurrentHashes) : null;
     }
 
-    private static @Nullable Argon2Advanced loadReference() {
+    private static @Nullable NativeArgon2 loadReference(Parameters parameters, int concurrentHashes) {
         try {
-            Argon2Advanced argon2 = Argon2Factory.createAdvanced(Argon2Factory.Argon2Types.ARGON2id);
-            // Loads the library now (at start-up), not on the first login.
-            argon2.rawHashAdvanced(1, 8, 1, new byte[1], new byte[SALT_BYTES], null, null, HASH_BYTES, Argon2Version.V13);
-            return argon2;
+            return new NativeArgon2(parameters.memoryKiB(), concurrentHashes); // loads the library now, not at a login
         } catch (LinkageError | RuntimeException e) {
             log.warn("Argon2id: the native library did not load on this platform ({}); hashing in Java (Bouncy Castle)",
                     e.toString());
@@ -104,10 +102,8 @@ public final class Argon2idEncoder implements PasswordEncoder {
     }
 
     private byte[] hash(byte[] password, byte[] salt, Parameters p, int length) {
-        // argon2-jvm cannot pass an empty password to the C code (JNA refuses a buffer of 0 bytes): Java computes it.
-        if (reference != null && password.length > 0) {
-            return reference.rawHashAdvanced(p.iterations(), p.memoryKiB(), p.parallelism(), password, salt, null, null,
-                    length, Argon2Version.V13);
+        if (reference != null) {
+            return reference.hash(password, salt, p.memoryKiB(), p.iterations(), p.parallelism(), length);
         }
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id).withVersion(Argon2Parameters.ARGON2_VERSION_13)

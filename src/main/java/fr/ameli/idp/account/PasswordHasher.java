@@ -2,6 +2,7 @@ package fr.ameli.idp.account;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -16,13 +17,15 @@ import reactor.core.scheduler.Scheduler;
 @Component
 public class PasswordHasher {
 
-    private final Argon2idEncoder encoder = new Argon2idEncoder(Argon2idEncoder.Parameters.OWASP_MINIMUM);
+    private final Argon2idEncoder encoder;
     /** Compared against when an account is unknown, so that timing does not reveal which NIRs have one. */
     private final String decoy;
     private final Scheduler scheduler;
 
-    PasswordHasher(@Qualifier("hashingScheduler") Scheduler scheduler) {
+    PasswordHasher(@Qualifier("hashingScheduler") Scheduler scheduler,
+            @Value("${idp.security.hashing-threads:2}") int hashingThreads) {
         this.scheduler = scheduler;
+        this.encoder = new Argon2idEncoder(Argon2idEncoder.Parameters.OWASP_MINIMUM, hashingThreads);
         this.decoy = encoder.encode("decoy-password-for-constant-time");
     }
 

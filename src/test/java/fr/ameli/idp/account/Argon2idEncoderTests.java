@@ -11,8 +11,8 @@ class Argon2idEncoderTests {
 
     static final Parameters SMALL = new Parameters(1024, 2, 1);
 
-    final Argon2idEncoder reference = new Argon2idEncoder(SMALL);
-    final Argon2idEncoder java = new Argon2idEncoder(SMALL, false);
+    final Argon2idEncoder reference = new Argon2idEncoder(SMALL, 2);
+    final Argon2idEncoder java = new Argon2idEncoder(SMALL, 2, false);
 
     @Test
     void referenceWhenLoadedOnThisPlatformThenNative() {
@@ -72,10 +72,10 @@ class Argon2idEncoderTests {
 
     @Test
     void upgradeEncodingWhenStoredWithWeakerParametersThenTrue() {
-        Argon2idEncoder owasp = new Argon2idEncoder(new Parameters(2048, 2, 1));
+        Argon2idEncoder owasp = new Argon2idEncoder(new Parameters(2048, 2, 1), 1);
 
         assertThat(owasp.upgradeEncoding(reference.encode("pw"))).isTrue();
-        assertThat(owasp.upgradeEncoding(new Argon2idEncoder(new Parameters(2048, 1, 1)).encode("pw"))).isTrue();
+        assertThat(owasp.upgradeEncoding(new Argon2idEncoder(new Parameters(2048, 1, 1), 1).encode("pw"))).isTrue();
         assertThat(owasp.upgradeEncoding(owasp.encode("pw"))).isFalse();
         assertThat(reference.upgradeEncoding(owasp.encode("pw"))).isFalse();
         assertThat(owasp.upgradeEncoding("not a hash")).isTrue();

@@ -287,9 +287,14 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
                 ECDSASigner signer = new ECDSASigner(ec);
                 // Nimbus would create a new SecureRandom (reading /dev/urandom) for every ECDSA signature.
                 signer.getJCAContext().setSecureRandom(signingRandom);
+                signer.getJCAContext().setProvider(SignatureProvider.forSigning());
                 yield signer;
             }
-            case RSAKey rsa -> new RSASSASigner(rsa);
+            case RSAKey rsa -> {
+                RSASSASigner signer = new RSASSASigner(rsa);
+                signer.getJCAContext().setProvider(SignatureProvider.forSigning());
+                yield signer;
+            }
             default -> throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
         };
     }

@@ -68,6 +68,7 @@ class SigningKeysTests {
             String kid = keys.signingKey(alg).getKeyID();
             assertThat(table.count("kid = '" + kid + "' and alg = '" + alg + "' and publish_at = activate_at "
                     + "and retire_at is null and expire_at is null")).isEqualTo(1);
+            assertThat(keys.active(alg).signer().getJCAContext().getProvider()).isSameAs(SignatureProvider.forSigning());
         }
         assertThat(keys.signingKey(ES256)).isInstanceOfSatisfying(com.nimbusds.jose.jwk.ECKey.class,
                 ec -> assertThat(ec.getCurve()).isEqualTo(com.nimbusds.jose.jwk.Curve.P_256));

@@ -166,8 +166,13 @@ public class RateLimiter {
                 where.append(i == 0 ? "" : " or ").append("(key_hash = :k").append(i).append(" and window_start = :s")
                         .append(i).append(')');
             }
-            DatabaseClient.GenericExecuteSpec spec = db.sql("update rate_limit set count = count - 1 where count > 0 and ("
-                    + where + ")");
+            // Rows locked in key order, as take's insert locks them: an update alone locks them in the order it
+            // reads them (the table's), and a take and a give-back of the same two rows could then deadlock (seen
+            // under the benchmark's concurrent logins: 40P01).
+            DatabaseClient.GenericExecuteSpec spec = db.sql("with locked as (select key_hash, window_start from rate_limit "
+                    + "where count > 0 and (" + where + ") order by key_hash, window_start for update) "
+                    + "update rate_limit r set count = r.count - 1 from locked l "
+                    + "where r.key_hash = l.key_hash and r.window_start = l.window_start and r.count > 0");
             for (int i = 0; i < taken.size(); i++) {
                 Counter c = taken.get(i).counter();
                 spec = spec.bind("k" + i, key(c.bucket(), c.subject())).bind("s" + i, taken.get(i).windowStart());

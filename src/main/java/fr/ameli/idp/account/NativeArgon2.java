@@ -60,12 +60,12 @@ final class NativeArgon2 {
      * @throws LinkageError where the library does not load on this platform
      */
     NativeArgon2(int memoryKiB, int pooled) {
-        Argon2Library.INSTANCE.hashCode(); // loads the library now, or throws
         this.blockBytes = memoryKiB * 1024L;
         this.idle = new ArrayBlockingQueue<>(Math.max(1, pooled));
         this.allocatePointer = CallbackReference.getFunctionPointer(allocate);
         this.deallocatePointer = CallbackReference.getFunctionPointer(deallocate);
-        hash(new byte[] {1}, new byte[16], 8, 1, 1, 32); // the first call binds the native functions: at start-up
+        // Loads the library (or throws) and binds the native functions now, at start-up, not at the first login.
+        hash(new byte[] {1}, new byte[16], 8, 1, 1, 32);
     }
 
     /** The raw Argon2id (version 1.3) hash of {@code password}; the password's native copy is wiped after. */

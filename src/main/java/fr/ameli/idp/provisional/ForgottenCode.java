@@ -16,12 +16,10 @@ import fr.ameli.idp.registry.InvalidBirthDateException;
 import fr.ameli.idp.registry.InvalidNirException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,17 +157,17 @@ class ForgottenCode {
     Mono<Result> request(Nir nir, BirthDate birthDate) {
         Mono<RateLimiter.Permit> allowed = limiter.take(new RateLimiter.Counter("forgotten-code-nir", nir.value(),
                 limits.perNir()));
-        return allowed.zipWith(lockout.closedUntil(nir).map(Optional::of).defaultIfEmpty(Optional.empty())).flatMap(checks -> {
-            Instant now = clock.instant();
-            Optional<Instant> closedUntil = checks.getT2();
-            if (!checks.getT1().allowed() || closedUntil.isPresent()) {
-                log.info("Forgotten-code request refused: {}", closedUntil.isPresent()
+        // How long the NIR's provisional-code path stays closed; zero when it is open.
+        Mono<Duration> closedFor = lockout.closedUntil(nir).map(until -> Duration.between(clock.instant(), until))
+                .defaultIfEmpty(Duration.ZERO);
+        return allowed.zipWith(closedFor).flatMap(checks -> {
+            RateLimiter.Permit permit = checks.getT1();
+            Duration closed = checks.getT2();
+            if (!permit.allowed() || closed.isPositive()) {
+                log.info("Forgotten-code request refused: {}", closed.isPositive()
                         ? "provisional-code path closed for the NIR" : "limit per NIR reached");
-                Duration wait = checks.getT1().retryAfter(now);
-                if (closedUntil.isPresent() && closedUntil.get().isAfter(now.plus(wait))) {
-                    wait = Duration.between(now, closedUntil.get());
-                }
-                return Mono.just(new Result.Limited(wait));
+                Duration wait = permit.retryAfter(clock.instant());
+                return Mono.just(new Result.Limited(closed.compareTo(wait) > 0 ? closed : wait));
             }
             return registry.findByNir(nir)
                     .filter(person -> person.birthDate().equals(birthDate))

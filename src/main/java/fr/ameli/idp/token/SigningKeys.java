@@ -282,21 +282,15 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
     }
 
     private JWSSigner signer(JWK privateJwk) throws JOSEException {
-        return switch (privateJwk) {
-            case ECKey ec -> {
-                ECDSASigner signer = new ECDSASigner(ec);
-                // Nimbus would create a new SecureRandom (reading /dev/urandom) for every ECDSA signature.
-                signer.getJCAContext().setSecureRandom(signingRandom);
-                signer.getJCAContext().setProvider(SignatureProvider.forSigning());
-                yield signer;
-            }
-            case RSAKey rsa -> {
-                RSASSASigner signer = new RSASSASigner(rsa);
-                signer.getJCAContext().setProvider(SignatureProvider.forSigning());
-                yield signer;
-            }
+        JWSSigner signer = switch (privateJwk) {
+            case ECKey ec -> new ECDSASigner(ec);
+            case RSAKey rsa -> new RSASSASigner(rsa);
             default -> throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
         };
+        signer.getJCAContext().setProvider(SignatureProvider.forSigning());
+        // Nimbus would create a new SecureRandom (reading /dev/urandom) for every ECDSA signature made by the JDK.
+        signer.getJCAContext().setSecureRandom(signingRandom);
+        return signer;
     }
 
     private static JWSVerifier verifier(JWK publicJwk) throws JOSEException {

@@ -42,9 +42,9 @@ import reactor.core.publisher.Mono;
  * client is registered for it. Exactly one method per request (RFC 6749 §2.3). Every failure is
  * {@code invalid_client}, with no hint of which part was wrong.
  *
- * <p>Secrets are limited ({@code idp.limits.client-secret}): a slot is taken per {@code client_id} and per client
- * address before the secret is compared, and given back when it was right; beyond either limit the secret is not
- * checked and the answer is {@code invalid_client} with {@code Retry-After}.
+ * <p>Secrets are limited ({@code idp.limits.client-secret}): wrong secrets are counted per {@code client_id} and per
+ * client address; beyond either limit the secret is not checked and the answer is {@code invalid_client} with
+ * {@code Retry-After} ({@link #secret}).
  */
 @Component
 public class ClientAuthenticator {

@@ -1,6 +1,7 @@
 package fr.ameli.idp;
 
 import fr.ameli.idp.registry.RegistryImportCommand;
+import fr.ameli.idp.token.SignatureProvider;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,6 +13,8 @@ public class IdpApplication {
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(IdpApplication.class);
+        // Side by side with the context's start: the first signing key waits for it otherwise (0.3-0.4 s).
+        SignatureProvider.loadInBackground();
         if (RegistryImportCommand.requested(args)) {
             // Operator run mode: import, report, exit; no web server.
             app.setWebApplicationType(WebApplicationType.NONE);

@@ -2,6 +2,8 @@ package fr.ameli.idp.token;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import java.security.Provider;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,31 +18,56 @@ import org.slf4j.LoggerFactory;
  * load (a signature by this provider verified by the JDK's verifier, {@code SigningKeys}). Only signing: the
  * verification of JWTs that others send stays with the JDK. The provider is not installed in the JVM's list, so that
  * nothing else (TLS, SecureRandom, hashing) changes.
+ *
+ * <p>Loading it (extracting the library, loading it, its self-tests) takes 0.3–0.4 s: {@link #loadInBackground} starts
+ * that on a thread of its own as the service starts, so that the first signing key, which needs it, does not wait
+ * the whole of it on the start's critical path.
  */
-final class SignatureProvider {
+public final class SignatureProvider {
 
-    private static final Logger log = LoggerFactory.getLogger(SignatureProvider.class);
-
-    private static final @Nullable Provider NATIVE = load();
+    /** Whether the choice was logged: once, by the first caller that signs (the logging is configured by then). */
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private SignatureProvider() {
     }
 
-    /** The provider for JWS signing, or null for the JDK's default providers. */
-    static @Nullable Provider forSigning() {
-        return NATIVE;
+    /** The provider, or null with why it is not available. */
+    private record Choice(@Nullable Provider provider, @Nullable String failure) {
     }
 
-    private static @Nullable Provider load() {
-        try {
-            AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
-            provider.assertHealthy(); // the library loaded and its self-tests passed
-            log.info("JWS signatures computed by {} {}", provider.getName(), provider.getVersionStr());
-            return provider;
-        } catch (LinkageError | RuntimeException e) {
-            log.info("JWS signatures computed by the JDK: the native provider is not available on this platform ({})",
-                    e.toString());
-            return null;
+    /** Loaded when first asked for (the JVM runs a class's initialisation once, other threads wait for it). */
+    private static final class Loaded {
+        static final Choice CHOICE = load();
+
+        private static Choice load() {
+            try {
+                AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
+                provider.assertHealthy(); // the library loaded and its self-tests passed
+                return new Choice(provider, null);
+            } catch (LinkageError | RuntimeException e) {
+                return new Choice(null, e.toString());
+            }
         }
+    }
+
+    /** Starts loading the provider now, off the calling thread; {@link #forSigning} waits for it if still loading. */
+    public static void loadInBackground() {
+        Thread.ofPlatform().name("signature-provider").daemon().start(() -> Objects.requireNonNull(Loaded.CHOICE));
+    }
+
+    /** The provider for JWS signing, or null for the JDK's default providers. */
+    static @Nullable Provider forSigning() {
+        Choice choice = Loaded.CHOICE;
+        if (TOLD.compareAndSet(false, true)) {
+            Logger log = LoggerFactory.getLogger(SignatureProvider.class);
+            if (choice.provider() != null) {
+                log.info("JWS signatures computed by {} {}", choice.provider().getName(),
+                        choice.provider().getVersionStr());
+            } else {
+                log.info("JWS signatures computed by the JDK: the native provider is not available on this platform ({})",
+                        choice.failure());
+            }
+        }
+        return choice.provider();
     }
 }

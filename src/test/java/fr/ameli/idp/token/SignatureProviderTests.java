@@ -24,6 +24,7 @@ class SignatureProviderTests {
     @Test
     void forSigningWhenLinuxX8664ThenTheNativeProvider() {
         // The build machines and the image are Linux x86-64, the platform of the bundled library.
+        SignatureProvider.loadInBackground(); // as the service's main does; the caller then waits for the same load
         Provider provider = SignatureProvider.forSigning();
 
         assertThat(provider).isNotNull();

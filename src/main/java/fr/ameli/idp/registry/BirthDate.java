@@ -2,7 +2,6 @@ package fr.ameli.idp.registry;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,12 +111,26 @@ public final class BirthDate {
 
     /** {@code YYYY-MM-DD}, with {@code 00} for an unknown day or month (the FranceConnect claim). */
     public String iso() {
-        return String.format(Locale.ROOT, "%04d-%02d-%02d", year, month, day);
+        StringBuilder iso = new StringBuilder(10);
+        digits(iso, year, 4).append('-');
+        digits(iso, month, 2).append('-');
+        return digits(iso, day, 2).toString();
     }
 
     /** {@code DD/MM/YYYY}, with {@code 00} for an unknown day or month (the French display). */
     public String french() {
-        return String.format(Locale.ROOT, "%02d/%02d/%04d", day, month, year);
+        StringBuilder french = new StringBuilder(10);
+        digits(french, day, 2).append('/');
+        digits(french, month, 2).append('/');
+        return digits(french, year, 4).toString();
+    }
+
+    /** {@code value} with leading zeros to {@code width} digits (userinfo writes a birth date per call). */
+    private static StringBuilder digits(StringBuilder to, int value, int width) {
+        for (int zeros = width - Integer.toString(value).length(); zeros > 0; zeros--) {
+            to.append('0');
+        }
+        return to.append(value);
     }
 
     public int year() {

@@ -2,6 +2,7 @@ package fr.ameli.idp.oidc.shared;
 
 import fr.ameli.idp.registry.InsuredPerson;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,9 @@ public final class ScopeClaims {
             Map.entry("birthcountry", List.of("birthcountry")),
             Map.entry("preferred_username", List.of("preferred_username")));
 
+    private static final List<String> ORDER = List.of("sub", "given_name", "family_name", "preferred_username",
+            "birthdate", "gender", "birthplace", "birthcountry", "email");
+
     private ScopeClaims() {
     }
 
@@ -42,13 +46,14 @@ public final class ScopeClaims {
 
     /** The claims granted by these scopes, in a stable order (for the consent page and userinfo). */
     public static Set<String> claims(Collection<String> scopes) {
+        Set<String> granted = new HashSet<>();
+        for (String scope : scopes) {
+            granted.addAll(GRANTS.getOrDefault(scope, List.of()));
+        }
         Set<String> claims = new LinkedHashSet<>();
-        for (String claim : List.of("sub", "given_name", "family_name", "preferred_username", "birthdate", "gender",
-                "birthplace", "birthcountry", "email")) {
-            for (String scope : scopes) {
-                if (GRANTS.getOrDefault(scope, List.of()).contains(claim)) {
-                    claims.add(claim);
-                }
+        for (String claim : ORDER) {
+            if (granted.contains(claim)) {
+                claims.add(claim);
             }
         }
         return claims;

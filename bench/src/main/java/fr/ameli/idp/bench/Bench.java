@@ -20,15 +20,16 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * The benchmark (bench/README.md): one PostgreSQL, then the product and Keycloak one after the other, each started
- * twice (the second start, on existing data, is the one timed), set up, and driven through the same scenarios by the
- * same load generator; CPU of the server process and of PostgreSQL read from /proc during each measured window.
+ * The benchmark (bench/README.md): one PostgreSQL; the product and Keycloak each started twice (the second start, on
+ * existing data, is the one timed) and set up, then driven through the same scenarios by the same load generator,
+ * taking turns window by window; CPU of the server process and of PostgreSQL read from /proc during each measured
+ * window.
  */
 public final class Bench {
 
     record Options(List<String> servers, List<String> scenarios, int users, Duration warmup, Duration window, int passes,
             Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine, String command,
-            List<String> variants, Path jvmOptions, Duration training, String productJvm) {
+            List<String> variants, Path jvmOptions, Duration training, String productJvm, Path baselineJar) {
     }
 
     /**
@@ -56,9 +57,8 @@ public final class Bench {
      */
     private static final int PORT_OFFSET = Integer.getInteger("bench.portOffset", 0);
     static final int PG_PORT = 15432 + PORT_OFFSET;
+    /** The first product server's port; its management port (actuator: readiness) is the next one, as in production apart. */
     static final int PRODUCT_PORT = 18080 + PORT_OFFSET;
-    /** The product's management port (actuator: readiness), apart from the public one as in production. */
-    static final int PRODUCT_MANAGEMENT_PORT = 18081 + PORT_OFFSET;
     static final int KEYCLOAK_PORT = 18180 + PORT_OFFSET;
     static final int KEYCLOAK_MANAGEMENT_PORT = 18190 + PORT_OFFSET;
     static final List<String> ALL_SCENARIOS = List.of("discovery", "jwks", "userinfo", "sso", "login");
@@ -100,14 +100,44 @@ public final class Bench {
                 s.execute("create database keycloak");
             }
             long postmaster = Long.parseLong(Files.readAllLines(work.resolve("pg").resolve("postmaster.pid")).getFirst().trim());
-            for (String server : options.servers()) {
-                if (server.equals("product")) {
-                    prepareProduct(logs);
-                    for (int i = 0; i < options.variants().size(); i++) {
-                        runs.add(product(options.variants().get(i), i + 1, postmaster, logs));
+            List<ProductBuild> builds = new ArrayList<>();
+            if (options.servers().contains("product")) {
+                builds.add(prepareProduct("product", options.productJar(), logs));
+                if (options.baselineJar() != null) {
+                    builds.add(prepareProduct("baseline", options.baselineJar(), logs));
+                }
+            }
+            List<Contender> contenders = new ArrayList<>();
+            try {
+                int index = 0;
+                for (String server : options.servers()) {
+                    if (server.equals("product")) {
+                        for (ProductBuild build : builds) {
+                            for (String variant : options.variants()) {
+                                contenders.add(product(build, variant, ++index, builds.size() * options.variants().size(),
+                                        postmaster, logs));
+                            }
+                        }
+                    } else {
+                        contenders.add(keycloak(postmaster, logs));
                     }
-                } else {
-                    runs.add(keycloak(postmaster, logs));
+                }
+                // Every server takes its window of a scenario in turn, in the reverse order at the next pass: a
+                // machine whose speed drifts over minutes (a shared host) then weighs on all of them alike.
+                for (int pass = 1; pass <= options.passes(); pass++) {
+                    List<Contender> order = pass % 2 == 1 ? contenders : contenders.reversed();
+                    for (String scenario : options.scenarios()) {
+                        for (Contender c : order) {
+                            window(c, scenario, pass);
+                        }
+                    }
+                }
+                for (Contender c : contenders) {
+                    runs.add(c.result());
+                }
+            } finally {
+                for (Contender c : contenders) {
+                    c.process.close();
                 }
             }
         }
@@ -120,38 +150,42 @@ public final class Bench {
 
     // ---- the product ----
 
-    /** The extracted jar ({@code plain}, {@code aot}) and the AOT cache of the training run ({@code aot}). */
-    private Path appJar;
-    private Path aotCache;
+    /**
+     * A product jar as the bench runs it: the packaged jar, the jar extracted ({@code plain}, {@code aot}) and the AOT
+     * cache of its training run ({@code aot}); the product's, and with {@code --baseline-jar} another one measured
+     * beside it (a before/after in one sitting).
+     */
+    record ProductBuild(String label, Path jar, Path appJar, Path aotCache) {
+    }
 
     /**
      * Extracts the jar when a variant needs it; when one uses the AOT cache, makes it: a training run on a database
-     * of its own ({@code ameli_training}, so the measured runs still start on an empty one) with
+     * of its own ({@code <label>_training}, so the measured runs still start on an empty one) with
      * {@code -XX:AOTCacheOutput}, driven through every scenario for {@code --training} seconds each; the JVM writes
      * the cache as it exits.
      */
-    private void prepareProduct(Path logs) throws Exception {
+    private ProductBuild prepareProduct(String label, Path jar, Path logs) throws Exception {
         if (options.variants().stream().allMatch(v -> v.equals("jar"))) {
-            return;
+            return new ProductBuild(label, jar, null, null);
         }
-        Path dir = work.resolve("product-app");
+        Path dir = work.resolve(label + "-app");
         deleteTree(dir);
-        exec(List.of(javaBinary, "-Djarmode=tools", "-jar", options.productJar().toAbsolutePath().toString(), "extract",
+        exec(List.of(javaBinary, "-Djarmode=tools", "-jar", jar.toAbsolutePath().toString(), "extract",
                 "--destination", dir.toString(), "--application-filename", "ameli-idp.jar"));
-        appJar = dir.resolve("ameli-idp.jar");
+        Path appJar = dir.resolve("ameli-idp.jar");
         if (options.variants().stream().noneMatch(v -> v.startsWith("aot"))) {
-            return;
+            return new ProductBuild(label, jar, appJar, null);
         }
-        aotCache = dir.resolve("ameli-idp.aot");
-        createDatabase("ameli_training");
-        List<String> command = productCommand("plain", List.of("-XX:AOTCacheOutput=" + aotCache));
-        log("product: training run for the AOT cache: " + String.join(" ", command));
+        ProductBuild build = new ProductBuild(label, jar, appJar, dir.resolve("ameli-idp.aot"));
+        createDatabase(label + "_training");
+        List<String> command = productCommand(build, "plain", 1, List.of("-XX:AOTCacheOutput=" + build.aotCache()));
+        log(label + ": training run for the AOT cache: " + String.join(" ", command));
         long t0 = System.nanoTime();
-        ServerProcess p = ServerProcess.launch("product (training)", command, productDir(), productEnv("ameli_training"),
-                logs.resolve("product-training.log"));
+        ServerProcess p = ServerProcess.launch(label + " (training)", command, productDir(build),
+                productEnv(label + "_training"), logs.resolve(label + "-training.log"));
         try {
-            p.awaitReady(productHealth(), Duration.ofMinutes(3));
-            Idp idp = new Product(productBase());
+            p.awaitReady(productHealth(1), Duration.ofMinutes(3));
+            Idp idp = new Product(productBase(1));
             idp.loadKeys();
             List<Load.VirtualUser> users = setUp(idp);
             Load.CpuProbe none = new Load.CpuProbe() {
@@ -177,15 +211,17 @@ public final class Bench {
             }
         } finally {
             int exit = p.stop(Duration.ofMinutes(5));
-            log("product: training run exited (" + exit + ") after " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+            log(label + ": training run exited (" + exit + ") after " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
         }
-        if (!Files.isRegularFile(aotCache)) {
-            throw new IllegalStateException("the training run wrote no AOT cache: see " + logs.resolve("product-training.log"));
+        if (!Files.isRegularFile(build.aotCache())) {
+            throw new IllegalStateException("the training run wrote no AOT cache: see " + logs.resolve(label + "-training.log"));
         }
-        log("product: AOT cache " + Files.size(aotCache) / 1_000_000 + " MB");
+        log(label + ": AOT cache " + Files.size(build.aotCache()) / 1_000_000 + " MB");
+        return build;
     }
 
-    private List<String> productCommand(String variant, List<String> extraJvmOptions) {
+    /** The command of one product server; {@code index} (1, 2…) gives it ports of its own, as they all run at once. */
+    private List<String> productCommand(ProductBuild build, String variant, int index, List<String> extraJvmOptions) {
         if (!VARIANTS.contains(variant)) {
             throw new IllegalArgumentException("unknown variant " + variant + ": one of " + VARIANTS);
         }
@@ -196,21 +232,22 @@ public final class Bench {
         command.addAll(words(options.heap()));
         command.addAll(words(options.productJvm()));
         if (variant.startsWith("aot")) {
-            command.add("-XX:AOTCache=" + aotCache);
+            command.add("-XX:AOTCache=" + build.aotCache());
         }
         if (variant.equals("aot-noreplay")) {
             command.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining"));
         }
         command.addAll(extraJvmOptions);
-        command.addAll(List.of("-jar", (variant.equals("jar") ? options.productJar() : appJar).toAbsolutePath().toString(),
-                "--server.port=" + PRODUCT_PORT, "--management.server.port=" + PRODUCT_MANAGEMENT_PORT,
-                "--idp.issuer=http://localhost:" + PRODUCT_PORT, "--idp.login.security-code-enabled=false"));
+        command.addAll(List.of("-jar", (variant.equals("jar") ? build.jar() : build.appJar()).toAbsolutePath().toString(),
+                "--server.port=" + productPort(index), "--management.server.port=" + (productPort(index) + 1),
+                "--idp.issuer=" + productBase(index), "--idp.login.security-code-enabled=false"));
         return command;
     }
 
-    private Path productDir() throws IOException {
-        Path dir = work.resolve("product");
-        copyConfig(options.productJar().toAbsolutePath().getParent().getParent().resolve("config"), dir.resolve("config"));
+    /** The working directory of a build's servers, with a copy of the {@code config/} beside its jar's project. */
+    private Path productDir(ProductBuild build) throws IOException {
+        Path dir = work.resolve(build.label());
+        copyConfig(build.jar().toAbsolutePath().getParent().getParent().resolve("config"), dir.resolve("config"));
         return dir;
     }
 
@@ -229,34 +266,49 @@ public final class Bench {
 
     private final List<String> productSecrets = List.of(randomSecret(), randomSecret());
 
-    private static URI productBase() {
-        return URI.create("http://localhost:" + PRODUCT_PORT);
+    /** 18080 for the first product server, 18090 for the second…; the management port is the next one. */
+    private static int productPort(int index) {
+        return PRODUCT_PORT + 10 * (index - 1);
     }
 
-    private static URI productHealth() {
-        return URI.create("http://localhost:" + PRODUCT_MANAGEMENT_PORT + "/actuator/health/readiness");
+    private static URI productBase(int index) {
+        return URI.create("http://localhost:" + productPort(index));
     }
 
-    /** One run of the product: a database of its own (empty at the first start), started twice, measured. */
-    private ServerRun product(String variant, int index, long postmaster, Path logs) throws Exception {
-        String name = options.variants().size() == 1 ? "product" : "product " + variant + " #" + index;
-        String database = options.variants().size() == 1 ? "ameli" : "ameli_" + index;
-        if (options.variants().size() > 1) {
+    private static URI productHealth(int index) {
+        return URI.create("http://localhost:" + (productPort(index) + 1) + "/actuator/health/readiness");
+    }
+
+    /**
+     * One product server: a database of its own (empty at the first start), started twice, the second start kept
+     * running and set up for its windows.
+     */
+    private Contender product(ProductBuild build, String variant, int index, int count, long postmaster, Path logs)
+            throws Exception {
+        String name = count == 1 ? build.label() : options.variants().size() == 1 ? build.label()
+                : build.label() + " " + variant + " #" + index;
+        String database = count == 1 ? "ameli" : "ameli_" + index;
+        if (count > 1) {
             createDatabase(database);
         }
-        List<String> command = productCommand(variant, List.of());
-        Path dir = productDir();
+        List<String> command = productCommand(build, variant, index, List.of());
+        Path dir = productDir(build);
         Map<String, String> env = productEnv(database);
+        Path log = logs.resolve(name.replace(' ', '-').replace("#", "") + ".log");
         Duration first;
         log(name + ": first start (empty database: migrations, demo data): " + String.join(" ", command));
-        try (ServerProcess p = ServerProcess.launch(name, command, dir, env, logs.resolve("product.log"))) {
-            first = p.awaitReady(productHealth(), Duration.ofMinutes(3));
+        try (ServerProcess p = ServerProcess.launch(name, command, dir, env, log)) {
+            first = p.awaitReady(productHealth(index), Duration.ofMinutes(3));
         }
         log(name + ": ready in " + first.toMillis() + " ms; restarting on the existing data");
-        try (ServerProcess p = ServerProcess.launch(name, command, dir, env, logs.resolve("product.log"))) {
-            Duration ready = p.awaitReady(productHealth(), Duration.ofMinutes(3));
+        ServerProcess p = ServerProcess.launch(name, command, dir, env, log);
+        try {
+            Duration ready = p.awaitReady(productHealth(index), Duration.ofMinutes(3));
             log(name + ": ready in " + ready.toMillis() + " ms");
-            return measure("product", name, new Product(productBase()), p, postmaster, first, ready, command);
+            return contender("product", name, new Product(productBase(index)), p, postmaster, first, ready, command);
+        } catch (Exception | Error e) {
+            p.close();
+            throw e;
         }
     }
 
@@ -312,7 +364,7 @@ public final class Bench {
 
     // ---- Keycloak ----
 
-    private ServerRun keycloak(long postmaster, Path logs) throws Exception {
+    private Contender keycloak(long postmaster, Path logs) throws Exception {
         Path home = options.keycloakHome().toAbsolutePath();
         List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-port=" + KEYCLOAK_PORT,
@@ -338,10 +390,14 @@ public final class Bench {
             keycloak.configure();
         }
         log("Keycloak: ready in " + first.toMillis() + " ms; restarting on the existing data");
-        try (ServerProcess p = ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log"))) {
+        ServerProcess p = ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log"));
+        try {
             Duration ready = p.awaitReady(health, Duration.ofMinutes(5));
             log("Keycloak: ready in " + ready.toMillis() + " ms");
-            return measure("Keycloak", "Keycloak", keycloak, p, postmaster, first, ready, command);
+            return contender("Keycloak", "Keycloak", keycloak, p, postmaster, first, ready, command);
+        } catch (Exception | Error e) {
+            p.close();
+            throw e;
         }
     }
 
@@ -385,65 +441,100 @@ public final class Bench {
         };
     }
 
-    private ServerRun measure(String serverKind, String name, Idp idp, ServerProcess server, long postmaster, Duration first,
+    /**
+     * A server started on its data and set up (its keys read, every user logged in once), kept running while every
+     * server takes its windows in turn; its results by pass.
+     */
+    private final class Contender {
+        final String kind;
+        final String name;
+        final Idp idp;
+        final ServerProcess process;
+        final Duration first;
+        final Duration ready;
+        final List<String> command;
+        final List<Load.VirtualUser> users;
+        final Load.CpuProbe cpu;
+        final long postmaster;
+        final List<List<Load.Result>> passes = new ArrayList<>();
+        final Map<String, String> jfrSummaries = new LinkedHashMap<>();
+
+        Contender(String kind, String name, Idp idp, ServerProcess process, long postmaster, Duration first,
+                Duration ready, List<String> command, List<Load.VirtualUser> users) {
+            this.kind = kind;
+            this.name = name;
+            this.idp = idp;
+            this.process = process;
+            this.postmaster = postmaster;
+            this.first = first;
+            this.ready = ready;
+            this.command = command;
+            this.users = users;
+            this.cpu = new Load.CpuProbe() {
+                @Override
+                public long serverTicks() {
+                    return Proc.cpuTicks(process.pid());
+                }
+
+                @Override
+                public long databaseTicks() {
+                    return Proc.treeCpuTicks(postmaster);
+                }
+            };
+        }
+
+        /** Its memory after all the windows, and its native memory summary when its command asked for one. */
+        ServerRun result() throws Exception {
+            long rss = Proc.rssBytes(process.pid());
+            long dbRss = Proc.treeRssBytes(postmaster);
+            String nativeMemory = command.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))
+                    ? Jfr.jcmd(process.pid(), "VM.native_memory", "summary") : null;
+            return new ServerRun(kind, name, passes, rss, dbRss, first, ready, jfrSummaries, command, nativeMemory);
+        }
+    }
+
+    private Contender contender(String kind, String name, Idp idp, ServerProcess server, long postmaster, Duration first,
             Duration ready, List<String> command) throws Exception {
         idp.loadKeys();
-        List<Load.VirtualUser> users = setUp(idp);
-        Load.CpuProbe cpu = new Load.CpuProbe() {
+        return new Contender(kind, name, idp, server, postmaster, first, ready, command, setUp(idp));
+    }
+
+    /** One scenario's warm-up and measured window on one server (recorded with JFR when asked, last pass only). */
+    private void window(Contender c, String scenario, int pass) throws Exception {
+        if (c.passes.size() < pass) {
+            c.passes.add(new ArrayList<>());
+        }
+        Load.Operation op = operation(c.idp, scenario);
+        if (scenario.equals("userinfo")) {
+            freshAccessTokens(c.idp, c.users);
+        }
+        boolean record = options.jfr() && pass == options.passes() && c.kind.equals("product");
+        Path jfrFile = Files.createDirectories(work.resolve("jfr"))
+                .resolve(c.name.replace(' ', '-').replace("#", "") + "-" + scenario + ".jfr");
+        Load.WindowHooks hooks = new Load.WindowHooks() {
             @Override
-            public long serverTicks() {
-                return Proc.cpuTicks(server.pid());
+            public void started() throws Exception {
+                if (record) {
+                    Jfr.start(c.process.pid(), scenario);
+                }
             }
 
             @Override
-            public long databaseTicks() {
-                return Proc.treeCpuTicks(postmaster);
+            public void ended() throws Exception {
+                if (record) {
+                    Jfr.stop(c.process.pid(), scenario, jfrFile);
+                }
             }
         };
-        Path jfrDir = Files.createDirectories(work.resolve("jfr"));
-        Map<String, String> jfrSummaries = new LinkedHashMap<>();
-        List<List<Load.Result>> passes = new ArrayList<>();
-        for (int pass = 1; pass <= options.passes(); pass++) {
-            List<Load.Result> results = new ArrayList<>();
-            for (String scenario : options.scenarios()) {
-                Load.Operation op = operation(idp, scenario);
-                if (scenario.equals("userinfo")) {
-                    freshAccessTokens(idp, users);
-                }
-                boolean record = options.jfr() && pass == options.passes() && idp instanceof Product;
-                Path jfrFile = jfrDir.resolve(idp.name + "-" + scenario + ".jfr");
-                Load.WindowHooks hooks = new Load.WindowHooks() {
-                    @Override
-                    public void started() throws Exception {
-                        if (record) {
-                            Jfr.start(server.pid(), scenario);
-                        }
-                    }
-
-                    @Override
-                    public void ended() throws Exception {
-                        if (record) {
-                            Jfr.stop(server.pid(), scenario, jfrFile);
-                        }
-                    }
-                };
-                Load.Result r = Load.run(scenario, users, op, options.warmup(), options.window(), cpu, hooks);
-                log(String.format(Locale.ROOT, "%s pass %d %-9s %8.1f ops/s  p50 %6.2f ms  p99 %7.2f ms  CPU/op %.3f ms "
-                                + "(server %.3f + DB %.3f)  errors %d%s", idp.name, pass, scenario, r.opsPerSecond(),
-                        r.p50Millis(), r.p99Millis(), r.serverMsPerOp() + r.databaseMsPerOp(), r.serverMsPerOp(),
-                        r.databaseMsPerOp(), r.errors(), r.errorSamples().isEmpty() ? "" : " " + r.errorSamples()).replaceFirst("^" + idp.name, name));
-                results.add(r);
-                if (record) {
-                    jfrSummaries.put(scenario, Jfr.summary(jfrFile, 15));
-                }
-            }
-            passes.add(results);
+        Load.Result r = Load.run(scenario, c.users, op, options.warmup(), options.window(), c.cpu, hooks);
+        log(String.format(Locale.ROOT, "%s pass %d %-9s %8.1f ops/s  p50 %6.2f ms  p99 %7.2f ms  CPU/op %.3f ms "
+                        + "(server %.3f + DB %.3f)  errors %d%s", c.name, pass, scenario, r.opsPerSecond(),
+                r.p50Millis(), r.p99Millis(), r.serverMsPerOp() + r.databaseMsPerOp(), r.serverMsPerOp(),
+                r.databaseMsPerOp(), r.errors(), r.errorSamples().isEmpty() ? "" : " " + r.errorSamples()));
+        c.passes.get(pass - 1).add(r);
+        if (record) {
+            c.jfrSummaries.put(scenario, Jfr.summary(jfrFile, 15));
         }
-        long rss = Proc.rssBytes(server.pid());
-        long dbRss = Proc.treeRssBytes(postmaster);
-        String nativeMemory = command.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))
-                ? Jfr.jcmd(server.pid(), "VM.native_memory", "summary") : null;
-        return new ServerRun(serverKind, name, passes, rss, dbRss, first, ready, jfrSummaries, command, nativeMemory);
     }
 
     // ---- options ----
@@ -495,7 +586,8 @@ public final class Bench {
                 List.of(a.getOrDefault("variants", "aot").split(",")),
                 Path.of(a.getOrDefault("jvm-options", "../jvm.options")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("training", "3"))),
-                a.getOrDefault("product-jvm", ""));
+                a.getOrDefault("product-jvm", ""),
+                a.containsKey("baseline-jar") ? Path.of(a.get("baseline-jar")) : null);
     }
 
     static void log(String message) {

@@ -29,7 +29,8 @@ public final class Bench {
 
     record Options(List<String> servers, List<String> scenarios, int users, Duration warmup, Duration window, int passes,
             Path productJar, Path keycloakHome, Path out, String heap, boolean jfr, String machine, String command,
-            List<String> variants, Path jvmOptions, Duration training, String productJvm, Path baselineJar) {
+            List<String> variants, Path jvmOptions, Duration training, String productJvm, Path baselineJar,
+            String baselineJvm) {
     }
 
     /**
@@ -155,7 +156,11 @@ public final class Bench {
      * cache of its training run ({@code aot}); the product's, and with {@code --baseline-jar} another one measured
      * beside it (a before/after in one sitting).
      */
-    record ProductBuild(String label, Path jar, Path appJar, Path aotCache) {
+    record ProductBuild(String label, Path jar, Path appJar, Path aotCache, Path jvmOptions, String extraJvm) {
+
+        ProductBuild withApp(Path appJar, Path aotCache) {
+            return new ProductBuild(label, jar, appJar, aotCache, jvmOptions, extraJvm);
+        }
     }
 
     /**
@@ -165,8 +170,13 @@ public final class Bench {
      * the cache as it exits.
      */
     private ProductBuild prepareProduct(String label, Path jar, Path logs) throws Exception {
+        // the jvm.options of the jar's own project (a baseline's may differ), else the bench's --jvm-options
+        Path projectJvmOptions = jar.toAbsolutePath().getParent().getParent().resolve("jvm.options");
+        ProductBuild bare = new ProductBuild(label, jar, null, null,
+                Files.isRegularFile(projectJvmOptions) ? projectJvmOptions : options.jvmOptions(),
+                label.equals("baseline") ? (options.productJvm() + " " + options.baselineJvm()).trim() : options.productJvm());
         if (options.variants().stream().allMatch(v -> v.equals("jar"))) {
-            return new ProductBuild(label, jar, null, null);
+            return bare;
         }
         Path dir = work.resolve(label + "-app");
         deleteTree(dir);
@@ -174,9 +184,9 @@ public final class Bench {
                 "--destination", dir.toString(), "--application-filename", "ameli-idp.jar"));
         Path appJar = dir.resolve("ameli-idp.jar");
         if (options.variants().stream().noneMatch(v -> v.startsWith("aot"))) {
-            return new ProductBuild(label, jar, appJar, null);
+            return bare.withApp(appJar, null);
         }
-        ProductBuild build = new ProductBuild(label, jar, appJar, dir.resolve("ameli-idp.aot"));
+        ProductBuild build = bare.withApp(appJar, dir.resolve("ameli-idp.aot"));
         createDatabase(label + "_training");
         List<String> command = productCommand(build, "plain", 1, List.of("-XX:AOTCacheOutput=" + build.aotCache()));
         log(label + ": training run for the AOT cache: " + String.join(" ", command));
@@ -227,10 +237,10 @@ public final class Bench {
         }
         List<String> command = new ArrayList<>(List.of(javaBinary));
         if (!variant.equals("jar")) {
-            command.add("@" + options.jvmOptions().toAbsolutePath());
+            command.add("@" + build.jvmOptions().toAbsolutePath());
         }
         command.addAll(words(options.heap()));
-        command.addAll(words(options.productJvm()));
+        command.addAll(words(build.extraJvm()));
         if (variant.startsWith("aot")) {
             command.add("-XX:AOTCache=" + build.aotCache());
         }
@@ -587,7 +597,10 @@ public final class Bench {
                 Path.of(a.getOrDefault("jvm-options", "../jvm.options")),
                 Duration.ofSeconds(Long.parseLong(a.getOrDefault("training", "3"))),
                 a.getOrDefault("product-jvm", ""),
-                a.containsKey("baseline-jar") ? Path.of(a.get("baseline-jar")) : null);
+                a.containsKey("baseline-jar") || a.containsKey("baseline-jvm")
+                        ? Path.of(a.getOrDefault("baseline-jar", a.getOrDefault("product-jar", "../target/ameli-idp-0.1.0-SNAPSHOT.jar")))
+                        : null,
+                a.getOrDefault("baseline-jvm", ""));
     }
 
     static void log(String message) {

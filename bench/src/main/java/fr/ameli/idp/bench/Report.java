@@ -29,6 +29,10 @@ final class Report {
         s.append(String.format(L, "- Load: %d virtual users (closed loop, keep-alive, JDK HTTP client), warm-up %d s then %d s measured"
                         + " per scenario, %d pass(es); the summary shows the last pass\n", o.users(), o.warmup().toSeconds(),
                 o.window().toSeconds(), o.passes()));
+        if (runs.size() > 1) {
+            s.append("- The servers ran at once and took turns: each scenario's window on one, then on the next, in the "
+                    + "reverse order at the next pass (a drift of the machine's speed weighs on all alike)\n");
+        }
         s.append("- CPU per operation: user + system time of the server process, and of all PostgreSQL processes, from /proc, "
                 + "over the measured window, divided by the operations completed in it\n");
         if (o.jfr()) {

@@ -39,7 +39,7 @@ public final class Bench {
      */
     record ServerRun(String server, String name, List<List<Load.Result>> passes, long rssBytes, long databaseRssBytes,
             Duration firstStart, Duration readyExistingData, Map<String, String> jfrSummaries, List<String> command,
-            String nativeMemory) {
+            String nativeMemory, Map<Integer, Double> hashAfterLogin) {
     }
 
     /**
@@ -468,6 +468,8 @@ public final class Bench {
         final long postmaster;
         final List<List<Load.Result>> passes = new ArrayList<>();
         final Map<String, String> jfrSummaries = new LinkedHashMap<>();
+        /** By pass: one password hash as this server computes it, measured right after its login window. */
+        final Map<Integer, Double> hashAfterLogin = new LinkedHashMap<>();
 
         Contender(String kind, String name, Idp idp, ServerProcess process, long postmaster, Duration first,
                 Duration ready, List<String> command, List<Load.VirtualUser> users) {
@@ -499,7 +501,8 @@ public final class Bench {
             long dbRss = Proc.treeRssBytes(postmaster);
             String nativeMemory = command.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking="))
                     ? Jfr.jcmd(process.pid(), "VM.native_memory", "summary") : null;
-            return new ServerRun(kind, name, passes, rss, dbRss, first, ready, jfrSummaries, command, nativeMemory);
+            return new ServerRun(kind, name, passes, rss, dbRss, first, ready, jfrSummaries, command, nativeMemory,
+                    hashAfterLogin);
         }
     }
 
@@ -542,6 +545,12 @@ public final class Bench {
                 r.p50Millis(), r.p99Millis(), r.serverMsPerOp() + r.databaseMsPerOp(), r.serverMsPerOp(),
                 r.databaseMsPerOp(), r.errors(), r.errorSamples().isEmpty() ? "" : " " + r.errorSamples()));
         c.passes.get(pass - 1).add(r);
+        if (scenario.equals("login")) {
+            // The machine's speed drifts: the hash to subtract from a login is the one measured next to its window.
+            double hash = Hashing.cpuMillisPerHash(c.kind.equals("product") ? Hashing.PRODUCT : Hashing.KEYCLOAK, 10);
+            c.hashAfterLogin.put(pass, hash);
+            log(String.format(Locale.ROOT, "%s pass %d one password hash right after: %.1f CPU ms", c.name, pass, hash));
+        }
         if (record) {
             c.jfrSummaries.put(scenario, Jfr.summary(jfrFile, 15));
         }

@@ -1,5 +1,6 @@
 package fr.ameli.idp;
 
+import fr.ameli.idp.platform.EventLoops;
 import fr.ameli.idp.registry.RegistryImportCommand;
 import fr.ameli.idp.token.SignatureProvider;
 import org.springframework.boot.SpringApplication;
@@ -12,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class IdpApplication {
 
     public static void main(String[] args) {
+        EventLoops.onePerCore();
         SpringApplication app = new SpringApplication(IdpApplication.class);
         // Side by side with the context's start: the first signing key waits for it otherwise (0.3-0.4 s).
         SignatureProvider.loadInBackground();

@@ -37,17 +37,20 @@ class LazyDebugLoggingTests {
         logback.setLevel(before);
     }
 
+    private final AtomicInteger rendered = new AtomicInteger();
+
+    /** A message like Spring's LogMessage: rendered only when its toString is called, which this counts. */
+    private final Object message = new Object() {
+        @Override
+        public String toString() {
+            rendered.incrementAndGet();
+            return "Trying to match using ...";
+        }
+    };
+
     @Test
     void debugWhenDisabledThenMessageNeverRendered() {
         Log log = LogFactory.getLog(NAME);
-        AtomicInteger rendered = new AtomicInteger();
-        Object message = new Object() {
-            @Override
-            public String toString() {
-                rendered.incrementAndGet();
-                return "Trying to match using ...";
-            }
-        };
 
         assertThat(log.isDebugEnabled()).isFalse();
         log.debug(message);
@@ -59,14 +62,6 @@ class LazyDebugLoggingTests {
     @Test
     void infoWhenEnabledThenMessageRenderedOnce() {
         Log log = LogFactory.getLog(NAME);
-        AtomicInteger rendered = new AtomicInteger();
-        Object message = new Object() {
-            @Override
-            public String toString() {
-                rendered.incrementAndGet();
-                return "an info line of LazyDebugLoggingTests";
-            }
-        };
 
         assertThat(log.isInfoEnabled()).isTrue();
         log.info(message);

@@ -74,6 +74,9 @@ final class Report {
             s.append(String.format(L, " | %.2f×", seconds(product.readyExistingData()) / seconds(keycloak.readyExistingData())));
         }
         s.append(" |\n\n");
+        if (product != null && keycloak != null && o.passes() > 1) {
+            s.append(ratiosByPass(o, product, keycloak));
+        }
         s.append("Cells: operations per second, p50 / p99 latency, CPU per operation (server + PostgreSQL). "
                 + "An operation of `sso` is GET /authorize with the session cookie (prompt=none) and the code exchanged at "
                 + "/token; of `login`, the whole fresh login (authorize, login page, identifier + password, code, token). "
@@ -200,6 +203,27 @@ final class Report {
         return String.format(L, "%,.1f/s, p50 %.2f / p99 %.2f ms, **%.3f ms CPU/op** (%.3f + %.3f DB)%s", r.opsPerSecond(),
                 r.p50Millis(), r.p99Millis(), cpu(r), r.serverMsPerOp(), r.databaseMsPerOp(),
                 r.errors() == 0 ? "" : ", **" + r.errors() + " errors**");
+    }
+
+    /**
+     * The ratio at every pass: the first carries the servers' JIT compilation (far longer for Keycloak), the next ones
+     * show how much the ratio moves from one pass to the next on this machine.
+     */
+    private static String ratiosByPass(Bench.Options o, Bench.ServerRun product, Bench.ServerRun keycloak) {
+        StringBuilder s = new StringBuilder("Product / Keycloak (CPU per operation) at each pass:\n\n| operation |");
+        for (int pass = 1; pass <= o.passes(); pass++) {
+            s.append(" pass ").append(pass).append(" |");
+        }
+        s.append("\n|---|").append("---|".repeat(o.passes())).append('\n');
+        for (int i = 0; i < o.scenarios().size(); i++) {
+            s.append("| ").append(o.scenarios().get(i));
+            for (int pass = 0; pass < o.passes(); pass++) {
+                s.append(String.format(L, " | %.2f×", cpu(product.passes().get(pass).get(i))
+                        / cpu(keycloak.passes().get(pass).get(i))));
+            }
+            s.append(" |\n");
+        }
+        return s.append('\n').toString();
     }
 
     private static double cpu(Load.Result r) {

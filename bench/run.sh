@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The CPU benchmark of the product against Keycloak (bench/README.md).
-#   bench/run.sh                       # both servers, one after the other (about 8 minutes, plus the builds)
+#   bench/run.sh                       # both servers, taking turns window by window (about 10 minutes, plus the builds)
 #   bench/run.sh --only product        # the product alone (under 5 minutes)
 #   bench/run.sh --only product --scenarios sso,userinfo --window 5 --passes 1   # a quick look while developing
 # Other options: --users 8 --warmup 5 --window 15 --passes 2 --heap "-Xms64m -Xmx512m" --jfr --out FILE

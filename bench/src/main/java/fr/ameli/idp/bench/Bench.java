@@ -108,7 +108,10 @@ public final class Bench {
                     builds.add(prepareProduct("baseline", options.baselineJar(), logs));
                 }
             }
-            List<Contender> contenders = new ArrayList<>();
+            List<Contender> contenders = new java.util.concurrent.CopyOnWriteArrayList<>();
+            // Ctrl-C: the servers started so far go too.
+            Thread hook = new Thread(() -> stopAll(contenders));
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
                 int index = 0;
                 for (String server : options.servers()) {
@@ -137,9 +140,7 @@ public final class Bench {
                     runs.add(c.result());
                 }
             } finally {
-                for (Contender c : contenders) {
-                    c.process.close();
-                }
+                stopAll(contenders);
             }
         }
         String report = Report.markdown(options, runs, hashing);
@@ -170,11 +171,19 @@ public final class Bench {
      * the cache as it exits.
      */
     private ProductBuild prepareProduct(String label, Path jar, Path logs) throws Exception {
-        // the jvm.options of the jar's own project (a baseline's may differ), else the bench's --jvm-options
-        Path projectJvmOptions = jar.toAbsolutePath().getParent().getParent().resolve("jvm.options");
-        ProductBuild bare = new ProductBuild(label, jar, null, null,
-                Files.isRegularFile(projectJvmOptions) ? projectJvmOptions : options.jvmOptions(),
-                label.equals("baseline") ? (options.productJvm() + " " + options.baselineJvm()).trim() : options.productJvm());
+        // The product: --jvm-options (run.sh gives the project's). A baseline: the files of its own project, beside
+        // its target/ folder, where they may differ.
+        Path project = jar.toAbsolutePath().getParent().getParent();
+        boolean baseline = label.equals("baseline");
+        Path jvmOptions = baseline ? project.resolve("jvm.options") : options.jvmOptions();
+        for (Path needed : List.of(jvmOptions, project.resolve("config"))) {
+            if (!Files.exists(needed)) {
+                throw new IllegalArgumentException(label + " jar " + jar + ": no " + needed
+                        + " (the jar must be the target/ of a project checkout)");
+            }
+        }
+        ProductBuild bare = new ProductBuild(label, jar, null, null, jvmOptions,
+                baseline ? (options.productJvm() + " " + options.baselineJvm()).trim() : options.productJvm());
         if (options.variants().stream().allMatch(v -> v.equals("jar"))) {
             return bare;
         }
@@ -250,7 +259,11 @@ public final class Bench {
         command.addAll(extraJvmOptions);
         command.addAll(List.of("-jar", (variant.equals("jar") ? build.jar() : build.appJar()).toAbsolutePath().toString(),
                 "--server.port=" + productPort(index), "--management.server.port=" + (productPort(index) + 1),
-                "--idp.issuer=" + productBase(index), "--idp.login.security-code-enabled=false"));
+                "--idp.operator.port=" + (productPort(index) + 2),
+                "--idp.issuer=" + productBase(index), "--idp.login.security-code-enabled=false",
+                // Each user logs in once at the set-up, and with several servers taking turns a run can outlast the
+                // product's 30-minute session: 10 hours, Keycloak's default SSO Session Max.
+                "--idp.oidc.session-ttl=10h"));
         return command;
     }
 
@@ -276,10 +289,19 @@ public final class Bench {
 
     private final List<String> productSecrets = List.of(randomSecret(), randomSecret());
 
-    /** 18080 for the first product server, 18090 for the second…; the management port is the next one. */
+    /**
+     * 18080 for the first product server, 18090 for the second…, up to 18160 for the ninth (Keycloak's are 18180 and
+     * 18190); the management port is the next one, the operator API's (off unless IDP_OPERATOR_TOKEN is set) the one
+     * after.
+     */
     private static int productPort(int index) {
+        if (index > MAX_PRODUCT_SERVERS) {
+            throw new IllegalArgumentException("at most " + MAX_PRODUCT_SERVERS + " product servers (variants × builds)");
+        }
         return PRODUCT_PORT + 10 * (index - 1);
     }
+
+    static final int MAX_PRODUCT_SERVERS = 9;
 
     private static URI productBase(int index) {
         return URI.create("http://localhost:" + productPort(index));
@@ -510,6 +532,21 @@ public final class Bench {
             Duration ready, List<String> command) throws Exception {
         idp.loadKeys();
         return new Contender(kind, name, idp, server, postmaster, first, ready, command, setUp(idp));
+    }
+
+    /** Every server asked to stop first, then each awaited on its own: one that fails to stop leaves none behind. */
+    private static void stopAll(List<Contender> contenders) {
+        for (Contender c : contenders) {
+            c.process.signalStop();
+        }
+        for (Contender c : contenders) {
+            try {
+                c.process.close();
+            } catch (Exception e) {
+                log(c.name + ": " + e);
+            }
+        }
+        contenders.clear();
     }
 
     /** One scenario's warm-up and measured window on one server (recorded with JFR when asked, last pass only). */

@@ -20,7 +20,10 @@ final class Report {
 
     static String markdown(Bench.Options o, List<Bench.ServerRun> runs, java.util.Map<String, Double> hashing) {
         StringBuilder s = new StringBuilder();
-        s.append("# CPU per operation: the product").append(runs.size() > 1 ? " and Keycloak 26.5.6" : "").append("\n\n");
+        boolean withKeycloak = runs.stream().anyMatch(r -> r.server().equals("Keycloak"));
+        s.append("# CPU per operation: the product").append(withKeycloak ? " and Keycloak 26.5.6" : "")
+                .append(runs.stream().anyMatch(r -> r.name().startsWith("baseline")) ? " beside a baseline" : "")
+                .append("\n\n");
         s.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append("\n");
         s.append("- Machine: ").append(machine()).append("\n");
         s.append("- JDK (both servers and the load generator): ").append(System.getProperty("java.vm.vendor")).append(' ')
@@ -101,7 +104,7 @@ final class Report {
             s.append(variantMeans(o, runs));
         }
         s.append("## Command lines\n\n");
-        s.append("Each server as the bench started it (in `bench/target/run/product` or Keycloak's home; the product's "
+        s.append("Each server as the bench started it (in `bench/target/run/<product or baseline>` or Keycloak's home; the product's "
                 + "environment: `SPRING_R2DBC_URL`, `SPRING_FLYWAY_URL` and their users and passwords for the bench's "
                 + "PostgreSQL, `IDP_DEMO_ENABLED=true`, random `IDP_SUBJECT_PAIRWISE_SECRET` and `IDP_KEYS_ENCRYPTION_KEY`; "
                 + "Keycloak's: `JAVA_OPTS_KC_HEAP` set to the heap settings).\n\n");
@@ -110,14 +113,17 @@ final class Report {
         }
         s.append('\n');
         s.append("## Every pass\n\n");
-        s.append("| server | pass | scenario | ops | ops/s | errors (warm-up) | p50 ms | p99 ms | server CPU ms/op | DB CPU ms/op |\n");
-        s.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("| server | pass | scenario | ops | ops/s | errors (warm-up) | p50 ms | p99 ms | server CPU ms/op | DB CPU ms/op "
+                + "| one hash right after, CPU ms |\n");
+        s.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Bench.ServerRun run : runs) {
             for (int pass = 0; pass < run.passes().size(); pass++) {
                 for (Load.Result r : run.passes().get(pass)) {
-                    s.append(String.format(L, "| %s | %d | %s | %d | %.1f | %d (%d) | %.2f | %.2f | %.3f | %.3f |%n", run.name(),
+                    Double hash = r.scenario().equals("login") ? run.hashAfterLogin().get(pass + 1) : null;
+                    s.append(String.format(L, "| %s | %d | %s | %d | %.1f | %d (%d) | %.2f | %.2f | %.3f | %.3f | %s |%n", run.name(),
                             pass + 1, r.scenario(), r.ops(), r.opsPerSecond(), r.errors(), r.warmupErrors(), r.p50Millis(),
-                            r.p99Millis(), r.serverMsPerOp(), r.databaseMsPerOp()));
+                            r.p99Millis(), r.serverMsPerOp(), r.databaseMsPerOp(),
+                            hash == null ? "" : String.format(L, "%.1f", hash)));
                 }
             }
         }

@@ -71,6 +71,13 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout + ": see " + log);
     }
 
+    /** SIGTERM without waiting (several servers are then stopped at once). */
+    void signalStop() {
+        if (process.isAlive()) {
+            process.destroy();
+        }
+    }
+
     /** SIGTERM, then SIGKILL if it has not exited after 60 s. */
     @Override
     public void close() throws InterruptedException {

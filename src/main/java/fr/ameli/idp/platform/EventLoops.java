@@ -8,7 +8,7 @@ import reactor.netty.ReactorNetty;
  * PostgreSQL driver shares them (PlatformConfiguration): on the 2-core pods, with 4 loops a statement's answer came
  * in on another loop than its request three times in four, each time a task handed over and a thread woken up.
  * Measured in turns on the same jar (2026-12-06, {@code bench/run.sh --baseline-jvm -Dreactor.netty.ioWorkerCount=2}):
- * userinfo -9 to -21 % CPU per operation, SSO -3 to -16 %, login the same, throughput the same or higher.
+ * userinfo -9 to -21 % CPU per operation, SSO -3 to -16 %, login the same.
  * An explicit {@code -Dreactor.netty.ioWorkerCount} wins. Must run before Reactor Netty's loops are created: first
  * thing in {@code main}.
  */

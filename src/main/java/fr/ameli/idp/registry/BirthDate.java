@@ -125,9 +125,9 @@ public final class BirthDate {
         return digits(french, year, 4).toString();
     }
 
-    /** {@code value} with leading zeros to {@code width} digits (userinfo writes a birth date per call). */
+    /** {@code value} (0 to 9999) with leading zeros to {@code width} digits (userinfo writes a birth date per call). */
     private static StringBuilder digits(StringBuilder to, int value, int width) {
-        for (int zeros = width - Integer.toString(value).length(); zeros > 0; zeros--) {
+        for (int bound = width == 4 ? 1000 : 10; bound > 1 && value < bound; bound /= 10) {
             to.append('0');
         }
         return to.append(value);

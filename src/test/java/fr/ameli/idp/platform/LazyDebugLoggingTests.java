@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,6 +25,8 @@ class LazyDebugLoggingTests {
 
     private final Logger logback = (Logger) LoggerFactory.getLogger(NAME);
 
+    private final ListAppender<ILoggingEvent> appended = new ListAppender<>();
+
     private Level before;
 
     @BeforeEach
@@ -30,10 +34,13 @@ class LazyDebugLoggingTests {
         // as configured in application.yml (root INFO), whatever this test JVM's Logback was set up with
         before = logback.getLevel();
         logback.setLevel(Level.INFO);
+        appended.start();
+        logback.addAppender(appended);
     }
 
     @AfterEach
     void restore() {
+        logback.detachAppender(appended);
         logback.setLevel(before);
     }
 
@@ -57,15 +64,19 @@ class LazyDebugLoggingTests {
         log.trace(message);
 
         assertThat(rendered).hasValue(0);
+        assertThat(appended.list).isEmpty();
     }
 
     @Test
-    void infoWhenEnabledThenMessageRenderedOnce() {
+    void infoWhenEnabledThenRenderedOnceAndSentToLogback() {
         Log log = LogFactory.getLog(NAME);
 
         assertThat(log.isInfoEnabled()).isTrue();
         log.info(message);
 
         assertThat(rendered).hasValue(1);
+        // through Log4j's API and log4j-to-slf4j to Logback, as every other log line
+        assertThat(appended.list).singleElement().extracting(ILoggingEvent::getFormattedMessage)
+                .isEqualTo("Trying to match using ...");
     }
 }

@@ -174,4 +174,29 @@ class BirthDateTests {
     void toStringWhenAnyDateThenNoDigits() {
         assertThat(BirthDate.parseIso("1985-05-14", TODAY).toString()).doesNotContainPattern("[0-9]");
     }
+
+    /** Every valid date, presumed ones included, written back as read; the French form with the same zeros. */
+    @Test
+    void isoAndFrenchWhenAnyValidDateThenSameDigitsAsFormatted() {
+        int checked = 0;
+        for (int year = BirthDate.MIN_YEAR; year <= 9999; year = year < 2100 ? year + 1 : year + 997) {
+            for (int month = 0; month <= 12; month++) {
+                for (int day = 0; day <= 31; day++) {
+                    String iso = String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", year, month, day);
+                    BirthDate date;
+                    try {
+                        date = BirthDate.parseIso(iso, LocalDate.MAX);
+                    } catch (InvalidBirthDateException impossible) {
+                        continue;
+                    }
+                    assertThat(date.iso()).isEqualTo(iso);
+                    assertThat(date.french()).isEqualTo(
+                            String.format(java.util.Locale.ROOT, "%02d/%02d/%04d", day, month, year));
+                    checked++;
+                }
+            }
+        }
+        // 1850-2099 and a few later years: 366 exact dates a leap year, 365 otherwise, 12 + 1 presumed ones each
+        assertThat(checked).isGreaterThan(250 * 378);
+    }
 }

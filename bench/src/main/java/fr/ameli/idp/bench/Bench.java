@@ -110,8 +110,7 @@ public final class Bench {
             }
             List<Contender> contenders = new java.util.concurrent.CopyOnWriteArrayList<>();
             // Ctrl-C: the servers started so far go too.
-            Thread hook = new Thread(() -> stopAll(contenders));
-            Runtime.getRuntime().addShutdownHook(hook);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(contenders)));
             try {
                 int index = 0;
                 for (String server : options.servers()) {
@@ -295,9 +294,6 @@ public final class Bench {
      * after.
      */
     private static int productPort(int index) {
-        if (index > MAX_PRODUCT_SERVERS) {
-            throw new IllegalArgumentException("at most " + MAX_PRODUCT_SERVERS + " product servers (variants × builds)");
-        }
         return PRODUCT_PORT + 10 * (index - 1);
     }
 
@@ -317,8 +313,7 @@ public final class Bench {
      */
     private Contender product(ProductBuild build, String variant, int index, int count, long postmaster, Path logs)
             throws Exception {
-        String name = count == 1 ? build.label() : options.variants().size() == 1 ? build.label()
-                : build.label() + " " + variant + " #" + index;
+        String name = options.variants().size() == 1 ? build.label() : build.label() + " " + variant + " #" + index;
         String database = count == 1 ? "ameli" : "ameli_" + index;
         if (count > 1) {
             createDatabase(database);
@@ -333,15 +328,8 @@ public final class Bench {
             first = p.awaitReady(productHealth(index), Duration.ofMinutes(3));
         }
         log(name + ": ready in " + first.toMillis() + " ms; restarting on the existing data");
-        ServerProcess p = ServerProcess.launch(name, command, dir, env, log);
-        try {
-            Duration ready = p.awaitReady(productHealth(index), Duration.ofMinutes(3));
-            log(name + ": ready in " + ready.toMillis() + " ms");
-            return contender("product", name, new Product(productBase(index)), p, postmaster, first, ready, command);
-        } catch (Exception | Error e) {
-            p.close();
-            throw e;
-        }
+        return keptRunning("product", name, new Product(productBase(index)), ServerProcess.launch(name, command, dir, env, log),
+                productHealth(index), Duration.ofMinutes(3), postmaster, first, command);
     }
 
     private static void createDatabase(String name) throws java.sql.SQLException {
@@ -422,15 +410,9 @@ public final class Bench {
             keycloak.configure();
         }
         log("Keycloak: ready in " + first.toMillis() + " ms; restarting on the existing data");
-        ServerProcess p = ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log"));
-        try {
-            Duration ready = p.awaitReady(health, Duration.ofMinutes(5));
-            log("Keycloak: ready in " + ready.toMillis() + " ms");
-            return contender("Keycloak", "Keycloak", keycloak, p, postmaster, first, ready, command);
-        } catch (Exception | Error e) {
-            p.close();
-            throw e;
-        }
+        return keptRunning("Keycloak", "Keycloak", keycloak,
+                ServerProcess.launch("Keycloak", command, home, env, logs.resolve("keycloak.log")), health,
+                Duration.ofMinutes(5), postmaster, first, command);
     }
 
     // ---- the scenarios, the same for both ----
@@ -528,10 +510,21 @@ public final class Bench {
         }
     }
 
-    private Contender contender(String kind, String name, Idp idp, ServerProcess server, long postmaster, Duration first,
-            Duration ready, List<String> command) throws Exception {
-        idp.loadKeys();
-        return new Contender(kind, name, idp, server, postmaster, first, ready, command, setUp(idp));
+    /**
+     * The second start, on the existing data (the one timed), kept running once ready and set up (keys read, every
+     * user logged in); stopped at once if any of that fails.
+     */
+    private Contender keptRunning(String kind, String name, Idp idp, ServerProcess server, URI health, Duration timeout,
+            long postmaster, Duration first, List<String> command) throws Exception {
+        try {
+            Duration ready = server.awaitReady(health, timeout);
+            log(name + ": ready in " + ready.toMillis() + " ms");
+            idp.loadKeys();
+            return new Contender(kind, name, idp, server, postmaster, first, ready, command, setUp(idp));
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Every server asked to stop first, then each awaited on its own: one that fails to stop leaves none behind. */
@@ -627,6 +620,12 @@ public final class Bench {
         String date = LocalDate.now().toString();
         Path defaultOut = Path.of("target", "results",
                 date + "-" + machine + (servers.size() == 1 ? "-" + servers.getFirst() : "") + ".md");
+        int productServers = a.getOrDefault("variants", "aot").split(",").length
+                * (a.containsKey("baseline-jar") || a.containsKey("baseline-jvm") ? 2 : 1);
+        if (productServers > MAX_PRODUCT_SERVERS) {
+            throw new IllegalArgumentException("at most " + MAX_PRODUCT_SERVERS + " product servers (variants × builds), "
+                    + "their ports below Keycloak's: " + productServers + " asked");
+        }
         return new Options(servers,
                 List.of(a.getOrDefault("scenarios", String.join(",", ALL_SCENARIOS)).split(",")),
                 Integer.parseInt(a.getOrDefault("users", "8")),

@@ -20,8 +20,9 @@ final class Report {
 
     static String markdown(Bench.Options o, List<Bench.ServerRun> runs, java.util.Map<String, Double> hashing) {
         StringBuilder s = new StringBuilder();
-        boolean withKeycloak = runs.stream().anyMatch(r -> r.server().equals("Keycloak"));
-        s.append("# CPU per operation: the product").append(withKeycloak ? " and Keycloak 26.5.6" : "")
+        Bench.ServerRun product = find(runs, "product");
+        Bench.ServerRun keycloak = find(runs, "Keycloak");
+        s.append("# CPU per operation: the product").append(keycloak != null ? " and Keycloak 26.5.6" : "")
                 .append(runs.stream().anyMatch(r -> r.name().startsWith("baseline")) ? " beside a baseline" : "")
                 .append("\n\n");
         s.append("- Date: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append("\n");
@@ -43,8 +44,6 @@ final class Report {
         }
         s.append("- Command: `").append(o.command()).append("`\n\n");
 
-        Bench.ServerRun product = find(runs, "product");
-        Bench.ServerRun keycloak = find(runs, "Keycloak");
         s.append("| operation | ").append(runs.stream().map(Bench.ServerRun::name).reduce((a, b) -> a + " | " + b).orElseThrow());
         if (product != null && keycloak != null) {
             s.append(" | product / Keycloak (CPU per op)");

@@ -34,6 +34,6 @@ import org.springframework.test.context.ContextConfiguration;
 })
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = FreePortInitializer.class)
-@Import({TestClockConfiguration.class, SentMails.class, SqlStatements.class})
+@Import({TestClockConfiguration.class, SentMails.class, SqlStatements.class, PipelineRequests.class})
 public @interface IdpIntegrationTest {
 }

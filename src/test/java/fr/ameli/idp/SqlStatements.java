@@ -22,9 +22,8 @@ import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
-import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -75,17 +74,23 @@ public class SqlStatements {
     }
 
     @Bean
-    WebFilter sqlStatementLogOfRequest() {
+    HttpHandlerDecoratorFactory sqlStatementLogOfRequest() {
         return new LogOfRequest();
     }
 
-    /** Puts the request's log (if it names one) into the context of everything the request does. */
-    private static final class LogOfRequest implements WebFilter, Ordered {
+    /**
+     * Puts the request's log (if it names one) into the context of everything the request does, from the outermost
+     * {@link HttpHandler} decoration: also what is answered in front of the WebFlux pipeline (userinfo's bearer GET).
+     */
+    private static final class LogOfRequest implements HttpHandlerDecoratorFactory, Ordered {
         @Override
-        public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-            String id = exchange.getRequest().getHeaders().getFirst(HEADER);
-            Queue<String> log = id == null ? null : LOGS.get(id);
-            return log == null ? chain.filter(exchange) : chain.filter(exchange).contextWrite(c -> c.put(SqlStatements.class, log));
+        public HttpHandler apply(HttpHandler next) {
+            return (request, response) -> {
+                String id = request.getHeaders().getFirst(HEADER);
+                Queue<String> log = id == null ? null : LOGS.get(id);
+                return log == null ? next.handle(request, response)
+                        : next.handle(request, response).contextWrite(c -> c.put(SqlStatements.class, log));
+            };
         }
 
         @Override

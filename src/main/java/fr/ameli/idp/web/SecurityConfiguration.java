@@ -54,8 +54,13 @@ class SecurityConfiguration {
      * every endpoint) and the header is rebuilt only when their origins change ({@link CspHeader}).
      */
     @Bean
-    WebFilter contentSecurityPolicy(ObjectProvider<FormTargets> targets) {
-        CspHeader header = new CspHeader(targets);
+    SecurityHeaders securityHeaders(ObjectProvider<FormTargets> targets) {
+        return new SecurityHeaders(new CspHeader(targets));
+    }
+
+    @Bean
+    WebFilter contentSecurityPolicy(SecurityHeaders securityHeaders) {
+        CspHeader header = securityHeaders.contentSecurityPolicy();
         return (exchange, chain) -> {
             exchange.getResponse().beforeCommit(() -> {
                 HttpHeaders headers = exchange.getResponse().getHeaders();
@@ -116,7 +121,7 @@ class SecurityConfiguration {
         }
     }
 
-    private static final String CSP = "Content-Security-Policy";
+    static final String CSP = "Content-Security-Policy";
 
     /**
      * The OAuth endpoints a relying party calls with JSON answers: each authenticates its caller itself (client

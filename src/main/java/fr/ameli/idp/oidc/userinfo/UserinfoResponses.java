@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
  * registered {@code userinfo_signed_response_alg} (with iss, aud, iat, exp, as FranceConnect expects), encrypted when
  * the client registered a userinfo encryption.
  */
-final class UserinfoResponses {
+record UserinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects, TokenIssuer tokens,
+        Clock clock, IdpProperties properties, ResponseEncryption encryption) {
 
     static final MediaType APPLICATION_JWT = MediaType.parseMediaType("application/jwt");
 
@@ -48,25 +49,6 @@ final class UserinfoResponses {
 
     /** A successful answer: its media type and its body (a JSON object or a compact JWT). */
     record Answer(MediaType contentType, String body) {
-    }
-
-    private final DatabaseClient db;
-    private final RelyingParties clients;
-    private final PairwiseSubject subjects;
-    private final TokenIssuer tokens;
-    private final Clock clock;
-    private final IdpProperties properties;
-    private final ResponseEncryption encryption;
-
-    UserinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects, TokenIssuer tokens,
-            Clock clock, IdpProperties properties, ResponseEncryption encryption) {
-        this.db = db;
-        this.clients = clients;
-        this.subjects = subjects;
-        this.tokens = tokens;
-        this.clock = clock;
-        this.properties = properties;
-        this.encryption = encryption;
     }
 
     /** The token's grant if it is neither revoked nor expired (bound or not), else empty. */

@@ -69,16 +69,10 @@ class DirectUserinfoTests {
     void signedWhenBearerGetThenAnsweredInFrontAsThePipelineAnswersIt() throws Exception {
         String token = token("demo-rp", ALL_SCOPES, Duration.ofMinutes(1), false, null);
 
-        Exchange get = call("GET", "Bearer " + token);
-        Exchange post = call("POST", "Bearer " + token);
-
-        assertThat(get.reachedPipeline()).as("GET answered in front").isFalse();
-        assertThat(post.reachedPipeline()).as("POST through the pipeline").isTrue();
-        assertThat(get.response().statusCode()).isEqualTo(200);
-        assertSameAnswer(get, post);
-        assertThat(get.response().headers().firstValue("Content-Type")).hasValue("application/jwt");
-        SignedJWT inFront = SignedJWT.parse(get.response().body());
-        SignedJWT routed = SignedJWT.parse(post.response().body());
+        Answers answers = getAndPost(token);
+        assertThat(answers.inFront().headers().firstValue("Content-Type")).hasValue("application/jwt");
+        SignedJWT inFront = SignedJWT.parse(answers.inFront().body());
+        SignedJWT routed = SignedJWT.parse(answers.routed().body());
         assertThat(inFront.getHeader().toJSONObject()).isEqualTo(routed.getHeader().toJSONObject());
         assertSameClaims(inFront.getJWTClaimsSet(), routed.getJWTClaimsSet());
         assertThat(inFront.getJWTClaimsSet().getClaims()).containsKeys("sub", "given_name", "family_name", "email",
@@ -93,16 +87,10 @@ class DirectUserinfoTests {
                 "RS256", null, "json.example", null, false), "test").block();
         String token = token(JSON_CLIENT, "openid identite_pivot email", Duration.ofMinutes(1), false, null);
 
-        Exchange get = call("GET", "Bearer " + token);
-        Exchange post = call("POST", "Bearer " + token);
-
-        assertThat(get.reachedPipeline()).isFalse();
-        assertThat(post.reachedPipeline()).isTrue();
-        assertThat(get.response().statusCode()).isEqualTo(200);
-        assertSameAnswer(get, post);
-        assertThat(get.response().headers().firstValue("Content-Type")).hasValue("application/json");
+        Answers answers = getAndPost(token);
+        assertThat(answers.inFront().headers().firstValue("Content-Type")).hasValue("application/json");
         // No time in a JSON answer: the same bytes.
-        assertThat(get.response().body()).isEqualTo(post.response().body()).contains("\"given_name\":\"Claire")
+        assertThat(answers.inFront().body()).isEqualTo(answers.routed().body()).contains("\"given_name\":\"Claire")
                 .contains("\"birthplace\"");
     }
 
@@ -110,17 +98,11 @@ class DirectUserinfoTests {
     void encryptedWhenBearerGetThenAnsweredInFrontAsThePipelineAnswersIt() throws Exception {
         String token = token("demo-rp-fcplus", ALL_SCOPES, Duration.ofMinutes(1), false, null);
 
-        Exchange get = call("GET", "Bearer " + token);
-        Exchange post = call("POST", "Bearer " + token);
-
-        assertThat(get.reachedPipeline()).isFalse();
-        assertThat(post.reachedPipeline()).isTrue();
-        assertThat(get.response().statusCode()).isEqualTo(200);
-        assertSameAnswer(get, post);
+        Answers answers = getAndPost(token);
         RSADecrypter decrypter = new RSADecrypter(JWK.parse(Files.readString(
                 Path.of("config/demo/demo-rp-fcplus-private-key.jwk.json"))).toRSAKey());
-        EncryptedJWT inFront = EncryptedJWT.parse(get.response().body());
-        EncryptedJWT routed = EncryptedJWT.parse(post.response().body());
+        EncryptedJWT inFront = EncryptedJWT.parse(answers.inFront().body());
+        EncryptedJWT routed = EncryptedJWT.parse(answers.routed().body());
         inFront.decrypt(decrypter);
         routed.decrypt(decrypter);
         assertThat(inFront.getHeader().getKeyID()).isEqualTo(routed.getHeader().getKeyID()).isNotNull();
@@ -220,12 +202,22 @@ class DirectUserinfoTests {
         return token;
     }
 
-    /** Same status and headers, but for the date (if any). */
-    private static void assertSameAnswer(Exchange inFront, Exchange routed) {
-        assertThat(inFront.response().statusCode()).isEqualTo(routed.response().statusCode());
-        assertThat(headers(inFront.response())).isEqualTo(headers(routed.response()))
+    /** The token's userinfo by GET, answered in front, and by POST, through the pipeline: 200, with the same headers. */
+    private record Answers(HttpResponse<String> inFront, HttpResponse<String> routed) {
+    }
+
+    private Answers getAndPost(String token) throws Exception {
+        Exchange get = call("GET", "Bearer " + token);
+        Exchange post = call("POST", "Bearer " + token);
+        assertThat(get.reachedPipeline()).as("GET answered in front").isFalse();
+        assertThat(post.reachedPipeline()).as("POST through the pipeline").isTrue();
+        assertThat(get.response().statusCode()).isEqualTo(200);
+        assertThat(post.response().statusCode()).isEqualTo(200);
+        // The same headers, but for the date (if any).
+        assertThat(headers(get.response())).isEqualTo(headers(post.response()))
                 .containsKeys("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
                         "cache-control");
+        return new Answers(get.response(), post.response());
     }
 
     private static Map<String, List<String>> headers(HttpResponse<String> response) {

@@ -45,6 +45,12 @@ class SecurityConfiguration {
     static final String POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             + "frame-ancestors 'none'; form-action 'self'";
 
+    /** The headers of this class's chains and filter, for what answers in front of the pipeline. */
+    @Bean
+    SecurityHeaders securityHeaders(ObjectProvider<FormTargets> targets) {
+        return new SecurityHeaders(new CspHeader(targets));
+    }
+
     /**
      * The Content-Security-Policy of every response that has none of its own: forms post to this service only, and
      * the redirects that follow them may reach the registered relying parties and the federation provider, nothing
@@ -53,11 +59,6 @@ class SecurityConfiguration {
      * <p>The {@link FormTargets} beans are looked up once (a bean factory lookup per response showed in the profile of
      * every endpoint) and the header is rebuilt only when their origins change ({@link CspHeader}).
      */
-    @Bean
-    SecurityHeaders securityHeaders(ObjectProvider<FormTargets> targets) {
-        return new SecurityHeaders(new CspHeader(targets));
-    }
-
     @Bean
     WebFilter contentSecurityPolicy(SecurityHeaders securityHeaders) {
         CspHeader header = securityHeaders.contentSecurityPolicy();

@@ -4,12 +4,15 @@ import org.springframework.http.HttpHeaders;
 
 /**
  * The security headers the pipeline gives a response over plain HTTP that sets its own {@code Cache-Control}: those
- * of Spring Security's chain (see SecurityConfiguration) and the Content-Security-Policy filter. For a
- * response written in front of the pipeline (userinfo's bearer GET), so that it carries the same headers; a test
- * compares the two answers header by header, so that a header added to the chain and not here fails the build.
+ * of Spring Security's chains (see SecurityConfiguration) and of the Content-Security-Policy filter, with the same
+ * policy. For a response written in front of the pipeline (userinfo's bearer GET), so that it carries the same
+ * headers: DirectUserinfoTests compares its answers with the pipeline's header by header, so that a header the chain
+ * adds to such a response and this class does not fails the build.
  *
- * <p>Not written: {@code Strict-Transport-Security}, which Spring Security adds only to requests that came over TLS to
- * this server (behind the ingress they never do); what answers in front of the pipeline leaves TLS requests to it.
+ * <p>Not written: {@code Strict-Transport-Security}, which Spring Security adds when the request's scheme is https.
+ * Here that means TLS to this server, since the scheme is not taken from forwarding headers (TrustedProxyHeaders);
+ * what answers in front of the pipeline leaves such requests to it. Should the scheme ever come from
+ * {@code X-Forwarded-Proto}, this class would have to add HSTS too.
  */
 public final class SecurityHeaders {
 

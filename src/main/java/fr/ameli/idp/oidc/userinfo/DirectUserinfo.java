@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -16,22 +18,23 @@ import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Userinfo's common call — GET with a bearer token that is valid — answered in front of the WebFlux pipeline, as the
  * discovery document and the JWKS are. Measured in turns against the routed handler (bench/results/
- * 2026-12-06-…-experiment-userinfo-in-front.md): the pipeline (server exchange, web filters, Spring Security's header
- * writers, the request's observation, routing, {@code ServerResponse} and its codecs) was a third of userinfo's CPU,
- * for a request that needs none of it: no session, no form, no cookie; the token authenticates it.
+ * 2026-12-06-…-ab-direct-userinfo.md): the pipeline (server exchange, web filters, Spring Security's header writers,
+ * the request's observation, routing, {@code ServerResponse} and its codecs) was a third of userinfo's CPU, for a
+ * request that needs none of it: no session, no form, no cookie; the token authenticates it.
  *
  * <p>Same statement, same claims, same bytes as the routed handler ({@link UserinfoResponses} serves both), the same
- * security headers ({@link SecurityHeaders}), and the same {@code http.server.requests} series (a timer registered
- * with the observation's tag keys and values for a 200). Everything else goes on to the pipeline, which answers it as
- * before: another method or scheme (POST, DPoP), a token sent otherwise, a request over TLS to this server (Spring
- * Security adds HSTS there), and every failure — unknown, expired or revoked token, a DPoP-bound token shown as a
- * bearer one, a client no longer registered, an error of the database or of a client's keys. Those then cost the
- * statement twice: they are the rare case, and one error hierarchy renders them all
- * ({@link fr.ameli.idp.web.error.ErrorRenderer}).
+ * security headers ({@link SecurityHeaders}), and the same {@code http.server.requests} series ({@link Requests}).
+ * Everything else goes on to the pipeline, which answers it as before: another method or scheme (POST, HEAD, DPoP),
+ * a token sent otherwise, a request over TLS to this server (Spring Security adds HSTS there), and every failure —
+ * unknown, expired or revoked token, a DPoP-bound token shown as a bearer one, a client no longer registered, an error
+ * of the database or of a client's keys. A failure is handed over with the lookup that met it (the Reactor context,
+ * {@link UserinfoResponses#lookup}): the pipeline renders it through the one error hierarchy and logs it, without a
+ * second statement or key fetch.
  */
 final class DirectUserinfo implements HttpHandlerDecoratorFactory {
 
@@ -41,20 +44,12 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
 
     private final UserinfoResponses responses;
     private final SecurityHeaders securityHeaders;
-    private final @Nullable Timer requests;
-    private final Clock clock;
+    private final @Nullable Requests requests;
 
-    DirectUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders, @Nullable MeterRegistry meters,
-            String requestsMetric) {
+    DirectUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders, @Nullable Requests requests) {
         this.responses = responses;
         this.securityHeaders = securityHeaders;
-        // The tags the request's observation gives a successful GET of this route (Spring's server request convention,
-        // and Micrometer's "error" tag), so that the series is the one the routed handler fed.
-        this.requests = meters == null ? null : Timer.builder(requestsMetric)
-                .tags("error", "none", "exception", "none", "method", "GET", "outcome", "SUCCESS", "status", "200",
-                        "uri", PATH)
-                .register(meters);
-        this.clock = meters == null ? Clock.SYSTEM : meters.config().clock();
+        this.requests = requests;
     }
 
     @Override
@@ -80,16 +75,18 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
     }
 
     private Mono<Void> answer(String token, ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
-        long start = clock.monotonicTime();
-        return responses.activeGrant(token)
+        long start = requests == null ? 0 : requests.clock.monotonicTime();
+        UserinfoResponses.Lookup lookup = responses.newLookup(token);
+        return lookup.grant()
                 .filter(grant -> grant.dpopJkt() == null)
-                .flatMap(grant -> responses.client(grant).flatMap(client -> responses.answer(grant, client)))
+                .flatMap(grant -> lookup.answer())
+                // Wrapped, so that what follows (writing, or the pipeline) is outside this error handler: only a
+                // failure of the lookup goes to the pipeline, which gets it from the lookup itself.
                 .map(Optional::of)
-                // Every failure is the pipeline's to answer (above), with its logging.
                 .onErrorResume(failure -> Mono.just(Optional.empty()))
                 .defaultIfEmpty(Optional.empty())
                 .flatMap(answer -> answer.isPresent() ? write(answer.get(), response, start)
-                        : next.handle(request, response));
+                        : next.handle(request, response).contextWrite(Context.of(UserinfoResponses.Lookup.class, lookup)));
     }
 
     private Mono<Void> write(UserinfoResponses.Answer answer, ServerHttpResponse response, long start) {
@@ -101,7 +98,64 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
         headers.setCacheControl("no-store");
         securityHeaders.writeTo(headers);
         Mono<Void> written = response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-        return requests == null ? written
-                : written.doOnSuccess(done -> requests.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS));
+        Requests timers = requests;
+        return timers == null ? written : written
+                .doOnSuccess(done -> timers.ok.record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS))
+                .doOnCancel(() -> timers.aborted(response.isCommitted())
+                        .record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * The {@code http.server.requests} timers of what is answered here, with the tags the request's observation gives
+     * the same outcome (Spring's {@code DefaultServerRequestObservationConvention} and Micrometer's {@code error} tag),
+     * so that they are the series the routed handler fed: a 200, and a connection the client closed during the answer
+     * (status 200 once the response is committed, UNKNOWN before; outcome UNKNOWN). Prometheus wants every series of a
+     * metric with the same tag names; DirectUserinfoTests compares them with the pipeline's.
+     */
+    static final class Requests {
+
+        private final MeterRegistry meters;
+        private final String name;
+        private final Clock clock;
+        private final Timer ok;
+
+        Requests(MeterRegistry meters, String name) {
+            this.meters = meters;
+            this.name = name;
+            this.clock = meters.config().clock();
+            this.ok = timer("SUCCESS", "200");
+        }
+
+        Timer aborted(boolean committed) {
+            return timer("UNKNOWN", committed ? "200" : "UNKNOWN");
+        }
+
+        private Timer timer(String outcome, String status) {
+            return Timer.builder(name).tags("error", "none", "exception", "none", "method", "GET", "outcome", outcome,
+                    "status", status, "uri", PATH).register(meters);
+        }
+
+        /**
+         * Why the timers above would not be the observation's, or null. Another convention, tags added to every
+         * observation, or the observation turned off would make them another series, or a series with other tag names
+         * that Prometheus refuses — and with it every {@code http.server.requests} meter registered after it.
+         */
+        static @Nullable String conflict(ObservationProperties observations, boolean customConvention) {
+            if (customConvention) {
+                return "a ServerRequestObservationConvention bean names the tags of the request metric";
+            }
+            if (!observations.getKeyValues().isEmpty()) {
+                return "management.observations.key-values adds tags to every observation";
+            }
+            String name = observations.getHttp().getServer().getRequests().getName();
+            for (Map.Entry<String, Boolean> e : observations.getEnable().entrySet()) {
+                String prefix = e.getKey();
+                boolean matches = prefix.equals("all") || name.equals(prefix) || name.startsWith(prefix + ".");
+                if (matches && !e.getValue()) {
+                    return "management.observations.enable." + e.getKey() + " turns the request observation off";
+                }
+            }
+            return null;
+        }
     }
 }

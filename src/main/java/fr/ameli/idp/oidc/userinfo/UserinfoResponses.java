@@ -32,8 +32,7 @@ import reactor.core.publisher.Mono;
  * registered {@code userinfo_signed_response_alg} (with iss, aud, iat, exp, as FranceConnect expects), encrypted when
  * the client registered a userinfo encryption.
  */
-record UserinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects, TokenIssuer tokens,
-        Clock clock, IdpProperties properties, ResponseEncryption encryption) {
+final class UserinfoResponses {
 
     static final MediaType APPLICATION_JWT = MediaType.parseMediaType("application/jwt");
 
@@ -51,8 +50,55 @@ record UserinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubj
     record Answer(MediaType contentType, String body) {
     }
 
+    /**
+     * One token's lookup, made once for a request: its grant (empty when the token is unknown, expired or revoked),
+     * then the answer for the grant's client (empty when the client is no longer registered). Each is computed at its
+     * first subscription, then replayed, failures included: the routed handler takes over a lookup that
+     * {@link DirectUserinfo} began (through the Reactor context, {@link #lookup(String)}) without a second statement,
+     * a second key fetch or a second signature.
+     */
+    record Lookup(String token, Mono<Grant> grant, Mono<Answer> answer) {
+
+        @Override
+        public String toString() {
+            return "Lookup[token not shown]";
+        }
+    }
+
+    private final DatabaseClient db;
+    private final RelyingParties clients;
+    private final PairwiseSubject subjects;
+    private final TokenIssuer tokens;
+    private final Clock clock;
+    private final IdpProperties properties;
+    private final ResponseEncryption encryption;
+
+    UserinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects, TokenIssuer tokens,
+            Clock clock, IdpProperties properties, ResponseEncryption encryption) {
+        this.db = db;
+        this.clients = clients;
+        this.subjects = subjects;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.properties = properties;
+        this.encryption = encryption;
+    }
+
+    /** A new lookup of {@code token}; nothing runs until its grant is subscribed. */
+    Lookup newLookup(String token) {
+        Mono<Grant> grant = activeGrant(token).cache();
+        return new Lookup(token, grant, grant.flatMap(g -> clients.find(g.clientId()).flatMap(c -> answer(g, c))).cache());
+    }
+
+    /** The lookup of {@code token} this request began in front of the pipeline, if any, else a new one. */
+    Mono<Lookup> lookup(String token) {
+        return Mono.deferContextual(context -> Mono.just(context.<Lookup>getOrEmpty(Lookup.class)
+                .filter(begun -> begun.token().equals(token))
+                .orElseGet(() -> newLookup(token))));
+    }
+
     /** The token's grant if it is neither revoked nor expired (bound or not), else empty. */
-    Mono<Grant> activeGrant(String token) {
+    private Mono<Grant> activeGrant(String token) {
         return db.sql(QUERY).bind("hash", Secrets.sha256(token))
                 .map(row -> new Grant(row.get("client_id", String.class), row.get("scope", String.class),
                         row.get("expires_at", OffsetDateTime.class).toInstant(),
@@ -62,13 +108,8 @@ record UserinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubj
                 .filter(g -> g.revokedAt() == null && g.expiresAt().isAfter(clock.instant()));
     }
 
-    /** The client the token was issued to, or empty if it is no longer registered. */
-    Mono<RelyingParty> client(Grant grant) {
-        return clients.find(grant.clientId());
-    }
-
     /** The answer for {@code grant} to {@code client}. */
-    Mono<Answer> answer(Grant grant, RelyingParty client) {
+    private Mono<Answer> answer(Grant grant, RelyingParty client) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", subjects.of(client.sector(), grant.person().nir().value()));
         claims.putAll(ScopeClaims.values(ScopeClaims.claims(Arrays.asList(grant.scope().split(" "))), grant.person(),

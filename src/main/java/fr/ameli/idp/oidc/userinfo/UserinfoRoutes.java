@@ -13,15 +13,19 @@ import fr.ameli.idp.web.error.ErrorRenderer;
 import fr.ameli.idp.web.error.OAuthException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -30,12 +34,15 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Userinfo (OIDC Core §5.3), GET and POST, answered as {@link UserinfoResponses} says. A GET with a valid bearer token
- * is answered in front of the pipeline ({@link DirectUserinfo}); this handler answers everything else: POST, DPoP,
- * and every error.
+ * Userinfo (OIDC Core §5.3), GET and POST, answered as {@link UserinfoResponses} says. A plain-HTTP GET with a valid
+ * bearer token is answered in front of the pipeline ({@link DirectUserinfo}); this handler answers everything else:
+ * POST, the DPoP scheme, a GET over TLS to this server, and every error (with the lookup that met it, when it began in
+ * front).
  */
 @Configuration(proxyBeanMethods = false)
 public class UserinfoRoutes {
+
+    private static final Logger log = LoggerFactory.getLogger(UserinfoRoutes.class);
 
     @Bean
     UserinfoResponses userinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects,
@@ -43,11 +50,26 @@ public class UserinfoRoutes {
         return new UserinfoResponses(db, clients, subjects, tokens, clock, properties, encryption);
     }
 
+    /**
+     * Userinfo's bearer GET in front of the pipeline ({@link DirectUserinfo}), timed in the request metric's series;
+     * through the pipeline like the rest if the metric is configured otherwise than those timers assume.
+     */
     @Bean
     HttpHandlerDecoratorFactory directUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders,
-            ObjectProvider<MeterRegistry> meters, Environment environment) {
-        return new DirectUserinfo(responses, securityHeaders, meters.getIfAvailable(),
-                environment.getProperty("management.observations.http.server.requests.name", "http.server.requests"));
+            ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationProperties> observations,
+            ObjectProvider<ServerRequestObservationConvention> conventions) {
+        MeterRegistry registry = meters.getIfAvailable();
+        ObservationProperties properties = observations.getIfAvailable(ObservationProperties::new);
+        // Boot declares Spring's default convention as a bean, unless the application has its own.
+        ServerRequestObservationConvention convention = conventions.getIfAvailable();
+        boolean customConvention = convention != null && convention.getClass() != DefaultServerRequestObservationConvention.class;
+        String conflict = DirectUserinfo.Requests.conflict(properties, customConvention);
+        if (registry != null && conflict != null) {
+            log.info("GET /userinfo answered by the WebFlux pipeline, not in front of it: {}", conflict);
+            return next -> next;
+        }
+        return new DirectUserinfo(responses, securityHeaders, registry == null ? null
+                : new DirectUserinfo.Requests(registry, properties.getHttp().getServer().getRequests().getName()));
     }
 
     @Bean
@@ -72,12 +94,11 @@ public class UserinfoRoutes {
 
         Mono<ServerResponse> userinfo(ServerRequest request) {
             return bearer(request)
-                    .flatMap(presented -> responses.activeGrant(presented.token())
+                    .flatMap(presented -> responses.lookup(presented.token()).flatMap(lookup -> lookup.grant()
                             .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("access token invalid, expired or revoked")))
-                            .flatMap(g -> bound(request, presented, g)))
-                    .flatMap(g -> responses.client(g)
-                            .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("client no longer registered")))
-                            .flatMap(client -> responses.answer(g, client)))
+                            .flatMap(g -> bound(request, presented, g))
+                            .then(lookup.answer())
+                            .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("client no longer registered")))))
                     .flatMap(answer -> ServerResponse.ok().cacheControl(CacheControl.noStore())
                             .contentType(answer.contentType()).bodyValue(answer.body()));
         }

@@ -9,6 +9,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.PipelineRequests;
+import fr.ameli.idp.SqlStatements;
+import fr.ameli.idp.TestAccessTokens;
 import fr.ameli.idp.client.ClientProperties;
 import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.platform.Secrets;
@@ -20,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
@@ -44,7 +45,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 @IdpIntegrationTest
 class DirectUserinfoTests {
 
-    private static final String MARTIN = "2850575112034";
     private static final String ALL_SCOPES = "openid profile email birth identite_pivot";
     private static final String JSON_CLIENT = "rp-direct-json";
 
@@ -124,12 +124,27 @@ class DirectUserinfoTests {
                 "expired", call("GET", "Bearer " + expired),
                 "revoked", call("GET", "Bearer " + revoked),
                 "client no longer registered", call("GET", "Bearer " + gone),
-                "empty bearer", call("GET", "Bearer "));
+                "scheme without a token", call("GET", "Bearer "));
         invalid.forEach((what, exchange) -> {
             assertThat(exchange.reachedPipeline()).as(what).isTrue();
             assertThat(exchange.response().statusCode()).as(what).isEqualTo(401);
             assertThat(exchange.response().headers().firstValue("WWW-Authenticate")).as(what).get().asString()
                     .startsWith("Bearer error=\"invalid_token\"");
+        });
+
+        // A refusal costs what it cost before the answer in front, the lookup being handed over to the pipeline: the
+        // token's statement, and for a client no longer registered the search of its registration (registrations
+        // are cached, absences not).
+        Map<String, Integer> statements = Map.of(UUID.randomUUID().toString(), 1, expired, 1, revoked, 1, gone, 2);
+        statements.forEach((token, expected) -> {
+            String log = SqlStatements.newLog();
+            try {
+                assertThat(call("GET", "Bearer " + token, Map.of(SqlStatements.HEADER, log)).response().statusCode())
+                        .isEqualTo(401);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            assertThat(SqlStatements.ofService(log)).as("statements of a refused GET").hasSize(expected);
         });
 
         Exchange bearerForBound = call("GET", "Bearer " + dpopBound);
@@ -145,9 +160,21 @@ class DirectUserinfoTests {
         assertThat(noToken.reachedPipeline()).isTrue();
         assertThat(noToken.response().statusCode()).isEqualTo(401);
 
-        // The same valid token, once more in front: the refusals above were not for the token's sake.
-        assertThat(call("GET", "bearer " + valid)).satisfies(e -> {
-            assertThat(e.reachedPipeline()).as("the scheme's case does not matter (RFC 9110 §11.1)").isFalse();
+        // HEAD, and paths that are not exactly /userinfo, are the pipeline's to route (it has no HEAD route here).
+        Exchange head = call("HEAD", "Bearer " + valid);
+        assertThat(head.reachedPipeline()).isTrue();
+        assertThat(head.response().statusCode()).isEqualTo(404);
+        Map<String, Integer> otherPaths = Map.of("/userinfo/", 404, "/Userinfo", 404, "/userinfo;x", 400);
+        for (Map.Entry<String, Integer> path : otherPaths.entrySet()) {
+            Exchange other = call("GET", "Bearer " + valid, Map.of(), path.getKey());
+            assertThat(other.reachedPipeline()).as(path.getKey()).isTrue();
+            assertThat(other.response().statusCode()).as(path.getKey()).isEqualTo(path.getValue());
+        }
+
+        // The same valid token, once more in front: the refusals above were not for the token's sake. The query,
+        // which neither path reads, does not matter either, nor the scheme's case (RFC 9110 §11.1).
+        assertThat(call("GET", "bearer " + valid, Map.of(), "/userinfo?x=1")).satisfies(e -> {
+            assertThat(e.reachedPipeline()).isFalse();
             assertThat(e.response().statusCode()).isEqualTo(200);
         });
     }
@@ -161,14 +188,43 @@ class DirectUserinfoTests {
         Map<String, Double> before = requestCounts();
 
         for (int i = 0; i < 3; i++) {
-            assertThat(call("GET", "Bearer " + token).response().statusCode()).isEqualTo(200);
+            Exchange get = call("GET", "Bearer " + token);
+            assertThat(get.reachedPipeline()).isFalse();
+            assertThat(get.response().statusCode()).isEqualTo(200);
         }
 
+        // Timed once the answer is written, which the client may read first: wait for the count.
         Map<String, Double> after = requestCounts();
-        String get = series(after, "GET");
-        String post = series(after, "POST");
-        assertThat(after.get(get) - before.getOrDefault(get, 0.0)).isEqualTo(3.0);
-        assertThat(labelNames(get)).isEqualTo(labelNames(post));
+        for (int wait = 0; wait < 50 && count(after, "GET") - count(before, "GET") < 3.0; wait++) {
+            Thread.sleep(20);
+            after = requestCounts();
+        }
+        assertThat(count(after, "GET") - count(before, "GET")).isEqualTo(3.0);
+        assertThat(series(after, "GET").replace("method=\"GET\"", "method=\"POST\"")).as("labels but the method")
+                .isEqualTo(series(after, "POST"));
+    }
+
+    @Test
+    void requestsMetricWhenConfiguredOtherwiseThenUserinfoThroughThePipeline() {
+        assertThat(DirectUserinfo.Requests.conflict(new ObservationProperties(), false)).isNull();
+        assertThat(DirectUserinfo.Requests.conflict(new ObservationProperties(), true)).contains("ObservationConvention");
+        ObservationProperties tagged = new ObservationProperties();
+        tagged.getKeyValues().put("region", "paris");
+        assertThat(DirectUserinfo.Requests.conflict(tagged, false)).contains("key-values");
+        for (String prefix : List.of("all", "http", "http.server", "http.server.requests")) {
+            ObservationProperties off = new ObservationProperties();
+            off.getEnable().put(prefix, false);
+            assertThat(DirectUserinfo.Requests.conflict(off, false)).as(prefix).contains("turns the request observation off");
+        }
+        ObservationProperties others = new ObservationProperties();
+        others.getEnable().put("http.client", false);
+        others.getEnable().put("http.server.req", false);
+        others.getEnable().put("http.server.requests", true);
+        assertThat(DirectUserinfo.Requests.conflict(others, false)).isNull();
+        ObservationProperties renamed = new ObservationProperties();
+        renamed.getHttp().getServer().getRequests().setName("ameli.requests");
+        renamed.getEnable().put("ameli", false);
+        assertThat(DirectUserinfo.Requests.conflict(renamed, false)).isNotNull();
     }
 
     private record Exchange(HttpResponse<String> response, boolean reachedPipeline) {
@@ -176,30 +232,29 @@ class DirectUserinfoTests {
 
     /** A userinfo request with {@code authorization} (none if null), marked so that we know if the pipeline saw it. */
     private Exchange call(String method, @Nullable String authorization) throws Exception {
+        return call(method, authorization, Map.of());
+    }
+
+    private Exchange call(String method, @Nullable String authorization, Map<String, String> headers) throws Exception {
+        return call(method, authorization, headers, "/userinfo");
+    }
+
+    private Exchange call(String method, @Nullable String authorization, Map<String, String> headers, String path)
+            throws Exception {
         String id = UUID.randomUUID().toString();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/userinfo"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header(PipelineRequests.HEADER, id)
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        headers.forEach(request::header);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Exchange(response, PipelineRequests.reachedPipeline(id));
     }
 
-    /** An access token of person 1 for {@code clientId}, stored as the token endpoint stores one. */
     private String token(String clientId, String scope, Duration lifetime, boolean revoked, @Nullable String dpopJkt) {
-        String token = UUID.randomUUID() + "." + UUID.randomUUID();
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        DatabaseClient.GenericExecuteSpec insert = db.sql("""
-                insert into access_token (token_hash, client_id, account_id, scope, expires_at, revoked_at, dpop_jkt)
-                select :hash, :client, id, :scope, :expires, :revoked, :jkt from account where nir = :nir""")
-                .bind("hash", Secrets.sha256(token)).bind("client", clientId).bind("scope", scope)
-                .bind("expires", now.plus(lifetime)).bind("nir", MARTIN);
-        insert = revoked ? insert.bind("revoked", now) : insert.bindNull("revoked", OffsetDateTime.class);
-        insert = dpopJkt != null ? insert.bind("jkt", dpopJkt) : insert.bindNull("jkt", String.class);
-        assertThat(insert.fetch().rowsUpdated().block()).isEqualTo(1L);
-        return token;
+        return TestAccessTokens.issue(db, clock, clientId, scope, lifetime, revoked, dpopJkt);
     }
 
     /** The token's userinfo by GET, answered in front, and by POST, through the pipeline: 200, with the same headers. */
@@ -257,13 +312,14 @@ class DirectUserinfoTests {
         return counts;
     }
 
-    private static String series(Map<String, Double> counts, String method) {
-        return counts.keySet().stream().filter(labels -> labels.contains("method=\"" + method + "\"")
-                && labels.contains("status=\"200\"")).findFirst().orElseThrow(() -> new AssertionError(
-                        "no 200 series for " + method + " in " + counts));
+    private static double count(Map<String, Double> counts, String method) {
+        return counts.entrySet().stream().filter(e -> e.getKey().contains("method=\"" + method + "\"")
+                && e.getKey().contains("outcome=\"SUCCESS\"")).mapToDouble(Map.Entry::getValue).findFirst().orElse(0.0);
     }
 
-    private static List<String> labelNames(String labels) {
-        return Pattern.compile("(\\w+)=\"").matcher(labels).results().map(r -> r.group(1)).sorted().toList();
+    private static String series(Map<String, Double> counts, String method) {
+        return counts.keySet().stream().filter(labels -> labels.contains("method=\"" + method + "\"")
+                && labels.contains("outcome=\"SUCCESS\"")).findFirst().orElseThrow(() -> new AssertionError(
+                        "no 200 series for " + method + " in " + counts));
     }
 }

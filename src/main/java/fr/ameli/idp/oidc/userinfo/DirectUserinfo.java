@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
@@ -74,19 +73,30 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
         return token.isEmpty() ? null : token;
     }
 
+    /** What the lookup in front ends with: the answer to write, or what the pipeline is handed. */
+    private record Outcome(UserinfoResponses.@Nullable Answer answer, UserinfoResponses.@Nullable Lookup handOver) {
+
+        static Outcome handOver(String token, Mono<UserinfoResponses.Grant> grant,
+                @Nullable Mono<UserinfoResponses.Answer> answer) {
+            return new Outcome(null, new UserinfoResponses.Lookup(token, grant, answer));
+        }
+    }
+
     private Mono<Void> answer(String token, ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
         long start = requests == null ? 0 : requests.clock.monotonicTime();
-        UserinfoResponses.Lookup lookup = responses.newLookup(token);
-        return lookup.grant()
-                .filter(grant -> grant.dpopJkt() == null)
-                .flatMap(grant -> lookup.answer())
-                // Wrapped, so that what follows (writing, or the pipeline) is outside this error handler: only a
-                // failure of the lookup goes to the pipeline, which gets it from the lookup itself.
-                .map(Optional::of)
-                .onErrorResume(failure -> Mono.just(Optional.empty()))
-                .defaultIfEmpty(Optional.empty())
-                .flatMap(answer -> answer.isPresent() ? write(answer.get(), response, start)
-                        : next.handle(request, response).contextWrite(Context.of(UserinfoResponses.Lookup.class, lookup)));
+        return responses.activeGrant(token)
+                .flatMap(grant -> grant.dpopJkt() != null
+                        ? Mono.just(Outcome.handOver(token, Mono.just(grant), null))
+                        : responses.answerFor(grant).map(answer -> new Outcome(answer, null))
+                                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.just(grant),
+                                        Mono.empty()))))
+                // A failure at any step is handed over as the grant's: the routed handler meets it first and renders
+                // it as it would have met it later (nothing it checks in between can fail for a bearer GET).
+                .onErrorResume(failure -> Mono.just(Outcome.handOver(token, Mono.error(failure), null)))
+                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.empty(), null)))
+                .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
+                        : next.handle(request, response).contextWrite(Context.of(UserinfoResponses.Lookup.class,
+                                outcome.handOver())));
     }
 
     private Mono<Void> write(UserinfoResponses.Answer answer, ServerHttpResponse response, long start) {

@@ -51,13 +51,12 @@ final class UserinfoResponses {
     }
 
     /**
-     * One token's lookup, made once for a request: its grant (empty when the token is unknown, expired or revoked),
-     * then the answer for the grant's client (empty when the client is no longer registered). Each is computed at its
-     * first subscription, then replayed, failures included: the routed handler takes over a lookup that
-     * {@link DirectUserinfo} began (through the Reactor context, {@link #lookup(String)}) without a second statement,
-     * a second key fetch or a second signature.
+     * A token's lookup as the routed handler goes through it: the grant (empty when the token is unknown, expired or
+     * revoked), then the answer for the grant's client ({@code null}: to be made, {@link #answerFor}). When
+     * {@link DirectUserinfo} hands a GET over, it is what that lookup met, resolved (through the Reactor context,
+     * {@link #lookup(String)}): the routed handler renders it without a second statement, key fetch or signature.
      */
-    record Lookup(String token, Mono<Grant> grant, Mono<Answer> answer) {
+    record Lookup(String token, Mono<Grant> grant, @Nullable Mono<Answer> answer) {
 
         @Override
         public String toString() {
@@ -84,21 +83,26 @@ final class UserinfoResponses {
         this.encryption = encryption;
     }
 
-    /** A new lookup of {@code token}; nothing runs until its grant is subscribed. */
-    Lookup newLookup(String token) {
-        Mono<Grant> grant = activeGrant(token).cache();
-        return new Lookup(token, grant, grant.flatMap(g -> clients.find(g.clientId()).flatMap(c -> answer(g, c))).cache());
-    }
-
     /** The lookup of {@code token} this request began in front of the pipeline, if any, else a new one. */
     Mono<Lookup> lookup(String token) {
         return Mono.deferContextual(context -> Mono.just(context.<Lookup>getOrEmpty(Lookup.class)
                 .filter(begun -> begun.token().equals(token))
-                .orElseGet(() -> newLookup(token))));
+                .orElseGet(() -> new Lookup(token, activeGrant(token), null))));
+    }
+
+    /** The answer of {@code lookup} for its {@code grant}. */
+    Mono<Answer> answer(Lookup lookup, Grant grant) {
+        Mono<Answer> met = lookup.answer();
+        return met != null ? met : answerFor(grant);
+    }
+
+    /** The answer for {@code grant} to its client, or empty if the client is no longer registered. */
+    Mono<Answer> answerFor(Grant grant) {
+        return clients.find(grant.clientId()).flatMap(client -> answer(grant, client));
     }
 
     /** The token's grant if it is neither revoked nor expired (bound or not), else empty. */
-    private Mono<Grant> activeGrant(String token) {
+    Mono<Grant> activeGrant(String token) {
         return db.sql(QUERY).bind("hash", Secrets.sha256(token))
                 .map(row -> new Grant(row.get("client_id", String.class), row.get("scope", String.class),
                         row.get("expires_at", OffsetDateTime.class).toInstant(),

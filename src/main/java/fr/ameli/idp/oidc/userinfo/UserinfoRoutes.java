@@ -97,7 +97,7 @@ public class UserinfoRoutes {
                     .flatMap(presented -> responses.lookup(presented.token()).flatMap(lookup -> lookup.grant()
                             .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("access token invalid, expired or revoked")))
                             .flatMap(g -> bound(request, presented, g))
-                            .then(lookup.answer())
+                            .flatMap(g -> responses.answer(lookup, g))
                             .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("client no longer registered")))))
                     .flatMap(answer -> ServerResponse.ok().cacheControl(CacheControl.noStore())
                             .contentType(answer.contentType()).bodyValue(answer.body()));

@@ -132,6 +132,22 @@ class OperationsTests {
                 + OperatorApi.TOKEN + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
     }
 
+    /**
+     * The management port is the actuator's only: the service's pages and endpoints, answered by the pipeline or in
+     * front of it, are not served there (its server is built from a child context that sees the application's).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/login", "/.well-known/openid-configuration", "/jwks", "/userinfo", "/status", "/",
+            "/authorize?client_id=demo-rp", "/actuatorx", "/x/../login", "//login", "/%6Cogin"})
+    void managementPortWhenPublicPathThenNotFound(String path) throws IOException {
+        assertThat(get(managementPort, path)).startsWith("HTTP/1.1 404");
+        assertThat(request(managementPort, "POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                + "application/x-www-form-urlencoded\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 404");
+        assertThat(request(managementPort, "GET /userinfo HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer x\r\n"
+                + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
+    }
+
     /** A GET written by hand: the path goes on the wire exactly as given, with no client-side normalisation. */
     static String get(int port, String path) throws IOException {
         return request(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");

@@ -2,8 +2,10 @@ package fr.ameli.idp.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -39,10 +41,15 @@ final class Load {
         long serverTicks();
 
         long databaseTicks();
+
+        /** Ticks of the server's threads by group ({@link #THREAD_GROUPS}), or none where not told apart (Keycloak). */
+        default Map<String, Long> threadTicks() {
+            return Map.of();
+        }
     }
 
     record Result(String scenario, long ops, long errors, long warmupErrors, double seconds, Histogram latencyMicros,
-            long serverTicks, long databaseTicks, List<String> errorSamples) {
+            long serverTicks, long databaseTicks, Map<String, Long> threadTicks, List<String> errorSamples) {
 
         double opsPerSecond() {
             return ops / seconds;
@@ -56,6 +63,20 @@ final class Load {
             return ops == 0 ? Double.NaN : Proc.ticksToMillis(databaseTicks) / ops;
         }
 
+        /**
+         * CPU per operation of a group of the server's threads ({@link #THREAD_GROUPS}; {@link #OTHER_THREADS}: the
+         * server's CPU outside the groups); NaN where the threads were not told apart.
+         */
+        double threadMsPerOp(String group) {
+            if (ops == 0 || threadTicks.isEmpty()) {
+                return Double.NaN;
+            }
+            long ticks = group.equals(OTHER_THREADS)
+                    ? serverTicks - threadTicks.values().stream().mapToLong(Long::longValue).sum()
+                    : threadTicks.getOrDefault(group, 0L);
+            return Proc.ticksToMillis(ticks) / ops;
+        }
+
         double p50Millis() {
             return latencyMicros.getValueAtPercentile(50) / 1000.0;
         }
@@ -63,6 +84,26 @@ final class Load {
         double p99Millis() {
             return latencyMicros.getValueAtPercentile(99) / 1000.0;
         }
+    }
+
+    /** The groups of the product's threads whose CPU the bench reads apart, by the start of their names. */
+    static final Map<String, List<String>> THREAD_GROUPS = new LinkedHashMap<>(Map.of(
+            "password hashing", List.of("password-hashi"),
+            "event loops", List.of("reactor-http-"),
+            "JIT compilers", List.of("C1 CompilerThre", "C2 CompilerThre"),
+            "GC and VM", List.of("VM Thread", "GC Thread", "VM Periodic Tas")));
+
+    /** Every other thread of the server (the server's CPU less the groups'). */
+    static final String OTHER_THREADS = "other threads";
+
+    /** The group of a thread named {@code name}, or null. */
+    static String threadGroup(String name) {
+        for (Map.Entry<String, List<String>> group : THREAD_GROUPS.entrySet()) {
+            if (group.getValue().stream().anyMatch(name::startsWith)) {
+                return group.getKey();
+            }
+        }
+        return null;
     }
 
     /** One in this many operations of each user also verifies the JWT signatures and claims. */
@@ -91,10 +132,12 @@ final class Load {
         sleepUntil(start);
         long server0 = cpu.serverTicks();
         long db0 = cpu.databaseTicks();
+        Map<String, Long> threads0 = cpu.threadTicks();
         hooks.started();
         sleepUntil(end);
         long server1 = cpu.serverTicks();
         long db1 = cpu.databaseTicks();
+        Map<String, Long> threads1 = cpu.threadTicks();
         double seconds = (end - start) / 1e9;
         hooks.ended();
         Histogram latency = new Histogram(60_000_000L, 3);
@@ -111,7 +154,13 @@ final class Load {
             samples.addAll(w.errorSamples);
         }
         return new Result(scenario, ops, errors, warmupErrors, seconds, latency, server1 - server0, db1 - db0,
-                samples.stream().limit(5).toList());
+                difference(threads0, threads1), samples.stream().limit(5).toList());
+    }
+
+    private static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> spent = new LinkedHashMap<>();
+        after.forEach((group, ticks) -> spent.put(group, ticks - before.getOrDefault(group, 0L)));
+        return spent;
     }
 
     private static void sleepUntil(long nanoTime) {

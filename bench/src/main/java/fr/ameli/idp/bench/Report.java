@@ -94,14 +94,22 @@ final class Report {
                 Hashing.Parameters p = run.server().equals("product") ? Hashing.PRODUCT : Hashing.KEYCLOAK;
                 double hash = run.hashAfterLogin().getOrDefault(run.passes().size(), hashing.get(run.server()));
                 Load.Result r = last(run, login);
-                parts.add(String.format(L, "%s %.1f ms (%s), so a fresh login costs the hash + %.1f ms of server CPU "
-                        + "+ %.1f ms of PostgreSQL", run.name(), hash, p.label(), r.serverMsPerOp() - hash, r.databaseMsPerOp()));
+                String part = String.format(L, "%s %.1f ms (%s), so a fresh login costs the hash + %.1f ms of server CPU "
+                        + "+ %.1f ms of PostgreSQL", run.name(), hash, p.label(), r.serverMsPerOp() - hash, r.databaseMsPerOp());
+                double hashingThreads = r.threadMsPerOp("password hashing");
+                if (!Double.isNaN(hashingThreads)) {
+                    part += String.format(L, " (inside the server, measured per thread: its password-hashing threads "
+                            + "%.1f ms per login, the rest of the server %.1f ms)", hashingThreads,
+                            r.serverMsPerOp() - hashingThreads);
+                }
+                parts.add(part);
             }
             s.append(String.join("; ", parts)).append(".\n\n");
         }
         if (runs.stream().filter(r -> r.server().equals("product")).count() > 1) {
             s.append(variantMeans(o, runs));
         }
+        s.append(byThread(runs));
         s.append("## Command lines\n\n");
         s.append("Each server as the bench started it (in `bench/target/run/<product or baseline>` or Keycloak's home; the product's "
                 + "environment: `SPRING_R2DBC_URL`, `SPRING_FLYWAY_URL` and their users and passwords for the bench's "
@@ -113,15 +121,18 @@ final class Report {
         s.append('\n');
         s.append("## Every pass\n\n");
         s.append("| server | pass | scenario | ops | ops/s | errors (warm-up) | p50 ms | p99 ms | server CPU ms/op | DB CPU ms/op "
-                + "| one hash right after, CPU ms |\n");
-        s.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| of which hashing threads, CPU ms/op | one hash right after, CPU ms |\n");
+        s.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Bench.ServerRun run : runs) {
             for (int pass = 0; pass < run.passes().size(); pass++) {
                 for (Load.Result r : run.passes().get(pass)) {
                     Double hash = r.scenario().equals("login") ? run.hashAfterLogin().get(pass + 1) : null;
-                    s.append(String.format(L, "| %s | %d | %s | %d | %.1f | %d (%d) | %.2f | %.2f | %.3f | %.3f | %s |%n", run.name(),
-                            pass + 1, r.scenario(), r.ops(), r.opsPerSecond(), r.errors(), r.warmupErrors(), r.p50Millis(),
-                            r.p99Millis(), r.serverMsPerOp(), r.databaseMsPerOp(),
+                    double hashingMs = r.threadMsPerOp("password hashing");
+                    String hashingThreads = r.scenario().equals("login") && !Double.isNaN(hashingMs)
+                            ? String.format(L, "%.3f", hashingMs) : "";
+                    s.append(String.format(L, "| %s | %d | %s | %d | %.1f | %d (%d) | %.2f | %.2f | %.3f | %.3f | %s | %s |%n",
+                            run.name(), pass + 1, r.scenario(), r.ops(), r.opsPerSecond(), r.errors(), r.warmupErrors(),
+                            r.p50Millis(), r.p99Millis(), r.serverMsPerOp(), r.databaseMsPerOp(), hashingThreads,
                             hash == null ? "" : String.format(L, "%.1f", hash)));
                 }
             }
@@ -214,6 +225,35 @@ final class Report {
      * The ratio at every pass: the first carries the servers' JIT compilation (far longer for Keycloak), the next ones
      * show how much the ratio moves from one pass to the next on this machine.
      */
+    /**
+     * The product's server CPU by group of threads in each scenario's last pass, per operation: what runs on the event
+     * loops, what on the password-hashing pool, the JIT compilers, the collector and the VM, and the rest.
+     */
+    private static String byThread(List<Bench.ServerRun> runs) {
+        StringBuilder s = new StringBuilder();
+        List<String> groups = new java.util.ArrayList<>(Load.THREAD_GROUPS.keySet());
+        groups.add(Load.OTHER_THREADS);
+        for (Bench.ServerRun run : runs) {
+            List<Load.Result> last = run.passes().isEmpty() ? List.of() : run.passes().getLast();
+            if (last.isEmpty() || Double.isNaN(last.getFirst().threadMsPerOp(Load.OTHER_THREADS))) {
+                continue;
+            }
+            s.append(String.format(L, "%s's server CPU by thread, ms per operation, pass %d (from /proc/[pid]/task; "
+                    + "\"other threads\" is the server's CPU less the groups'):%n%n", run.name(), run.passes().size()));
+            s.append("| scenario | ").append(String.join(" | ", groups)).append(" | server |\n");
+            s.append("|---|").append("---:|".repeat(groups.size() + 1)).append('\n');
+            for (Load.Result r : last) {
+                s.append("| ").append(r.scenario());
+                for (String group : groups) {
+                    s.append(String.format(L, " | %.3f", r.threadMsPerOp(group)));
+                }
+                s.append(String.format(L, " | %.3f |%n", r.serverMsPerOp()));
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
     private static String ratiosByPass(Bench.Options o, Bench.ServerRun product, Bench.ServerRun keycloak) {
         StringBuilder s = new StringBuilder("Product / Keycloak (CPU per operation) at each pass:\n\n| operation |");
         for (int pass = 1; pass <= o.passes(); pass++) {

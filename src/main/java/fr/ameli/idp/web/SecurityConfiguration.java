@@ -125,14 +125,16 @@ class SecurityConfiguration {
     static final String CSP = "Content-Security-Policy";
 
     /**
-     * The OAuth endpoints a relying party calls with JSON answers: each authenticates its caller itself (client
-     * authentication at /token, /revoke and /par, the access token at /userinfo), keeps nothing in a session and
-     * renders no form, so that the CSRF, anonymous and authorization filters would only cost time on every call
-     * (the profile of userinfo and of the token exchange showed them). Their responses get the same security headers
-     * as every other response.
+     * The OAuth endpoints: those a relying party calls with JSON answers, each authenticating its caller itself
+     * (client authentication at /token, /revoke and /par, the access token at /userinfo), and the authorization
+     * endpoint, which a browser reaches from a relying party and which answers with a redirect (to the relying party,
+     * the login or the consent page) or an error page without a form. None keeps anything in a session or renders a
+     * form, so that the CSRF, anonymous and authorization filters would only cost time on every call (the profiles of
+     * userinfo, of the token exchange and of an SSO authorization showed them). Their responses get the same security
+     * headers as every other response.
      */
     static final ServerWebExchangeMatcher PROTOCOL_ENDPOINTS = ServerWebExchangeMatchers.pathMatchers(
-            "/token", "/userinfo", "/revoke", "/par");
+            "/token", "/userinfo", "/revoke", "/par", "/authorize");
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -98,12 +98,13 @@ class SecurityHeadersTests {
     RelyingParties relyingParties;
 
     /**
-     * The JSON endpoints of the relying parties have a filter chain of their own (no CSRF, anonymous or authorization
-     * filter: each authenticates its caller itself), with the same security headers.
+     * The JSON endpoints of the relying parties and the authorization endpoint have a filter chain of their own (no
+     * CSRF, anonymous or authorization filter: each authenticates its caller itself, or only redirects), with the same
+     * security headers, also on the authorization endpoint's error page.
      */
     @Test
     void protocolEndpointWhenCalledThenOwnChainWithoutCsrfAndSameSecurityHeaders() {
-        for (String path : List.of("/token", "/userinfo", "/revoke", "/par")) {
+        for (String path : List.of("/token", "/userinfo", "/revoke", "/par", "/authorize")) {
             assertThat(filtersOf(path)).as(path).contains("HttpHeaderWriterWebFilter")
                     .noneMatch(f -> f.contains("Csrf") || f.contains("Authorization") || f.contains("Anonymous"));
         }
@@ -117,6 +118,15 @@ class SecurityHeadersTests {
         assertThat(token.getResponseHeaders().getFirst("Cache-Control")).contains("no-store");
         assertThat(token.getResponseHeaders().getFirst("Content-Security-Policy")).contains("frame-ancestors 'none'");
         assertThat(token.getResponseCookies()).doesNotContainKey("XSRF-TOKEN");
+
+        EntityExchangeResult<byte[]> authorize = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build()
+                .get().uri("/authorize?client_id=inconnu").exchange().expectStatus().isBadRequest().expectBody()
+                .returnResult();
+        assertThat(new String(authorize.getResponseBody(), java.nio.charset.StandardCharsets.UTF_8)).contains("<main");
+        assertThat(authorize.getResponseHeaders().getFirst("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(authorize.getResponseHeaders().getFirst("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(authorize.getResponseHeaders().getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(authorize.getResponseHeaders().getFirst("Content-Security-Policy")).contains("frame-ancestors 'none'");
     }
 
     /** The header is kept between responses: a relying party registered now still reaches the next page's policy. */

@@ -15,7 +15,8 @@ import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
  * endpoint of the service (login, userinfo, the JWKS…) also answered on the management port, where the NetworkPolicy
  * admits the monitoring namespace and no ingress stands in front — so a client there could, for one, write the
  * {@code X-Forwarded-For} that the rate limits of logins trust as the ingress's (TrustedProxyHeaders). Anything but
- * the actuator's base path gets a 404 there, before any other decorator or filter.
+ * the actuator's base path gets a 404 there, before any other decorator or filter (so would a health group's
+ * {@code additional-path} on the management port: none is configured).
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 class ManagementPortOnlyActuator {
@@ -25,7 +26,9 @@ class ManagementPortOnlyActuator {
     HttpHandlerDecoratorFactory onlyActuatorOnManagementPort(WebEndpointProperties endpoints) {
         String base = endpoints.getBasePath();
         if (base.isEmpty() || base.equals("/")) {
-            return next -> next; // the actuator at the root: its endpoints are the whole port
+            // The child context would serve the application's pages beside the endpoints again.
+            throw new IllegalStateException("management.endpoints.web.base-path must not be the root with a management "
+                    + "port of its own: the port would serve the service's pages too");
         }
         return next -> (request, response) -> {
             String path = request.getPath().pathWithinApplication().value();

@@ -36,9 +36,12 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-    /** Endpoints called by relying parties or the app, protected by client or bearer authentication instead of CSRF. */
+    /**
+     * Endpoints of the main chain called by relying parties or the app, protected by client or bearer authentication
+     * instead of CSRF (the OAuth endpoints have a chain of their own, {@link #PROTOCOL_ENDPOINTS}).
+     */
     private static final ServerWebExchangeMatcher NO_CSRF = ServerWebExchangeMatchers.pathMatchers(
-            "/token", "/par", "/userinfo", "/revoke", "/authorize", "/logout", "/api/**", "/operator/**", "/actuator/**",
+            "/logout", "/api/**", "/operator/**", "/actuator/**",
             // the development provider's token endpoint (embedded default only), called by our own HTTP client
             "/dev/federation/token");
 

@@ -17,6 +17,7 @@ import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.util.context.Context;
 
 /**
@@ -94,6 +95,13 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
                 // it as it would have met it later (nothing it checks in between can fail for a bearer GET).
                 .onErrorResume(failure -> Mono.just(Outcome.handOver(token, Mono.error(failure), null)))
                 .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.empty(), null)))
+                // Closed by the client during the lookup: neither written here nor seen by the pipeline. (A
+                // doOnCancel here would also run when the answer's write is cancelled; doFinally runs once.)
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        aborted(false, start);
+                    }
+                })
                 .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
                         : next.handle(request, response).contextWrite(Context.of(UserinfoResponses.Lookup.class,
                                 outcome.handOver())));
@@ -111,8 +119,14 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
         Requests timers = requests;
         return timers == null ? written : written
                 .doOnSuccess(done -> timers.ok.record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS))
-                .doOnCancel(() -> timers.aborted(response.isCommitted())
-                        .record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS));
+                .doOnCancel(() -> aborted(response.isCommitted(), start));
+    }
+
+    private void aborted(boolean committed, long start) {
+        Requests timers = requests;
+        if (timers != null) {
+            timers.aborted(committed).record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
@@ -121,6 +135,11 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
      * so that they are the series the routed handler fed: a 200, and a connection the client closed during the answer
      * (status 200 once the response is committed, UNKNOWN before; outcome UNKNOWN). Prometheus wants every series of a
      * metric with the same tag names; DirectUserinfoTests compares them with the pipeline's.
+     *
+     * <p>What they do not show: a request handed over to the pipeline is timed by the pipeline's observation, from
+     * its own start (the lookup in front is not in that duration: its statement, and for an encrypted answer the
+     * client's keys); a write that fails is not timed;
+     * {@code http.server.requests.active} is off in this service's configuration anyway.
      */
     static final class Requests {
 

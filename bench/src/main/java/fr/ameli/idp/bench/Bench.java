@@ -498,9 +498,9 @@ public final class Bench {
                 }
 
                 @Override
-                public Map<String, Long> threadTicks() {
+                public Map<Long, Proc.ThreadTicks> threadTicks() {
                     // Keycloak hashes, serves and compiles on threads this does not tell apart.
-                    return kind.equals("product") ? Proc.threadCpuTicks(process.pid(), Load::threadGroup) : Map.of();
+                    return kind.equals("product") ? Proc.threadCpuTicks(process.pid()) : Map.of();
                 }
             };
         }

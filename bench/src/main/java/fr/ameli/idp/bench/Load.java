@@ -42,8 +42,8 @@ final class Load {
 
         long databaseTicks();
 
-        /** Ticks of the server's threads by group ({@link #THREAD_GROUPS}), or none where not told apart (Keycloak). */
-        default Map<String, Long> threadTicks() {
+        /** The server's live threads with their ticks, or none where they are not told apart (Keycloak). */
+        default Map<Long, Proc.ThreadTicks> threadTicks() {
             return Map.of();
         }
     }
@@ -72,7 +72,7 @@ final class Load {
                 return Double.NaN;
             }
             long ticks = group.equals(OTHER_THREADS)
-                    ? serverTicks - threadTicks.values().stream().mapToLong(Long::longValue).sum()
+                    ? serverTicks - THREAD_GROUPS.keySet().stream().mapToLong(g -> threadTicks.getOrDefault(g, 0L)).sum()
                     : threadTicks.getOrDefault(group, 0L);
             return Proc.ticksToMillis(ticks) / ops;
         }
@@ -87,23 +87,31 @@ final class Load {
     }
 
     /** The groups of the product's threads whose CPU the bench reads apart, by the start of their names. */
-    static final Map<String, List<String>> THREAD_GROUPS = new LinkedHashMap<>(Map.of(
-            "password hashing", List.of("password-hashi"),
-            "event loops", List.of("reactor-http-"),
-            "JIT compilers", List.of("C1 CompilerThre", "C2 CompilerThre"),
-            "GC and VM", List.of("VM Thread", "GC Thread", "VM Periodic Tas")));
+    static final Map<String, List<String>> THREAD_GROUPS = threadGroups();
+
+    private static Map<String, List<String>> threadGroups() {
+        Map<String, List<String>> groups = new LinkedHashMap<>(); // in the report's order
+        groups.put("event loops", List.of("reactor-http-", "reactor-tcp-"));
+        groups.put("password hashing", List.of("password-hashi"));
+        groups.put("JIT compilers", List.of("C1 CompilerThre", "C2 CompilerThre"));
+        groups.put("GC and VM", List.of("VM Thread", "GC Thread", "VM Periodic Tas", "G1 "));
+        return groups;
+    }
 
     /** Every other thread of the server (the server's CPU less the groups'). */
     static final String OTHER_THREADS = "other threads";
 
-    /** The group of a thread named {@code name}, or null. */
+    /** Threads outside the groups are read by name too, under this prefix and their name without its number. */
+    static final String OTHER_PREFIX = "other: ";
+
+    /** The group of a thread named {@code name}. */
     static String threadGroup(String name) {
         for (Map.Entry<String, List<String>> group : THREAD_GROUPS.entrySet()) {
             if (group.getValue().stream().anyMatch(name::startsWith)) {
                 return group.getKey();
             }
         }
-        return null;
+        return OTHER_PREFIX + name.replaceAll("[-#\\s]*\\d+$", "");
     }
 
     /** One in this many operations of each user also verifies the JWT signatures and claims. */
@@ -131,13 +139,13 @@ final class Load {
         }
         sleepUntil(start);
         long server0 = cpu.serverTicks();
+        Map<Long, Proc.ThreadTicks> threads0 = cpu.threadTicks();
         long db0 = cpu.databaseTicks();
-        Map<String, Long> threads0 = cpu.threadTicks();
         hooks.started();
         sleepUntil(end);
         long server1 = cpu.serverTicks();
+        Map<Long, Proc.ThreadTicks> threads1 = cpu.threadTicks();
         long db1 = cpu.databaseTicks();
-        Map<String, Long> threads1 = cpu.threadTicks();
         double seconds = (end - start) / 1e9;
         hooks.ended();
         Histogram latency = new Histogram(60_000_000L, 3);
@@ -157,9 +165,17 @@ final class Load {
                 difference(threads0, threads1), samples.stream().limit(5).toList());
     }
 
-    private static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+    /**
+     * The ticks each group of threads spent between two readings, thread by thread: a thread born in between counts
+     * in full; one that ended took its ticks with it (they stay in the process's total, so in "other threads").
+     */
+    private static Map<String, Long> difference(Map<Long, Proc.ThreadTicks> before, Map<Long, Proc.ThreadTicks> after) {
         Map<String, Long> spent = new LinkedHashMap<>();
-        after.forEach((group, ticks) -> spent.put(group, ticks - before.getOrDefault(group, 0L)));
+        after.forEach((tid, thread) -> {
+            Proc.ThreadTicks earlier = before.get(tid);
+            long ticks = thread.ticks() - (earlier == null ? 0 : earlier.ticks());
+            spent.merge(threadGroup(thread.name()), ticks, Long::sum);
+        });
         return spent;
     }
 

@@ -5,8 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.HashMap;
 import java.util.stream.Stream;
 
 /**
@@ -87,28 +86,26 @@ final class Proc {
         }
     }
 
-    /**
-     * User + system ticks of the threads of a process, summed by group ({@code groupOf} of the thread's name, which the
-     * kernel cuts at 15 characters; null: not counted), from /proc/[pid]/task/[tid]/stat. A thread that ends takes
-     * its ticks with it: meant for threads that outlive a measured window (event loops, the JIT's and the VM's, the
-     * product's password-hashing pool, whose threads live 60 s after their last task).
-     */
-    static Map<String, Long> threadCpuTicks(long pid, Function<String, String> groupOf) {
+    /** A thread's name (the kernel keeps 15 characters) and its user + system ticks so far. */
+    record ThreadTicks(String name, long ticks) {
+    }
+
+    /** Every live thread of a process, by thread id, from /proc/[pid]/task/[tid]/stat. */
+    static Map<Long, ThreadTicks> threadCpuTicks(long pid) {
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            Map<String, Long> total = new TreeMap<>();
+            Map<Long, ThreadTicks> threads = new HashMap<>();
             for (Path task : tasks.toList()) {
                 try {
                     String line = Files.readString(task.resolve("stat"));
-                    String group = groupOf.apply(line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')));
-                    if (group != null) {
-                        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
-                        total.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-                    }
+                    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                    threads.put(Long.parseLong(task.getFileName().toString()), new ThreadTicks(
+                            line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')),
+                            Long.parseLong(f[11]) + Long.parseLong(f[12])));
                 } catch (IOException gone) {
                     // a thread that ended between the listing and the read
                 }
             }
-            return total;
+            return threads;
         } catch (IOException e) {
             throw new IllegalStateException("process " + pid + " is gone", e);
         }

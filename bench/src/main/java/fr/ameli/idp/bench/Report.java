@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -99,7 +100,8 @@ final class Report {
                 double hashingThreads = r.threadMsPerOp("password hashing");
                 if (!Double.isNaN(hashingThreads)) {
                     part += String.format(L, " (inside the server, measured per thread: its password-hashing threads "
-                            + "%.1f ms per login, the rest of the server %.1f ms)", hashingThreads,
+                            + "%.1f ms per login — the hash, and what follows it up to the next statement —, the rest of "
+                            + "the server %.1f ms)", hashingThreads,
                             r.serverMsPerOp() - hashingThreads);
                 }
                 parts.add(part);
@@ -222,10 +224,6 @@ final class Report {
     }
 
     /**
-     * The ratio at every pass: the first carries the servers' JIT compilation (far longer for Keycloak), the next ones
-     * show how much the ratio moves from one pass to the next on this machine.
-     */
-    /**
      * The product's server CPU by group of threads in each scenario's last pass, per operation: what runs on the event
      * loops, what on the password-hashing pool, the JIT compilers, the collector and the VM, and the rest.
      */
@@ -250,10 +248,27 @@ final class Report {
                 s.append(String.format(L, " | %.3f |%n", r.serverMsPerOp()));
             }
             s.append('\n');
+            for (Load.Result r : last) {
+                List<String> others = r.threadTicks().entrySet().stream()
+                        .filter(e -> e.getKey().startsWith(Load.OTHER_PREFIX) && e.getValue() > 0)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                        .map(e -> String.format(L, "%s %.3f", e.getKey().substring(Load.OTHER_PREFIX.length()),
+                                r.threadMsPerOp(e.getKey())))
+                        .toList();
+                if (!others.isEmpty()) {
+                    s.append("Other threads of ").append(r.scenario()).append(", ms per operation: ")
+                            .append(String.join(", ", others)).append(".\n");
+                }
+            }
+            s.append('\n');
         }
         return s.toString();
     }
 
+    /**
+     * The ratio at every pass: the first carries the servers' JIT compilation (far longer for Keycloak), the next ones
+     * show how much the ratio moves from one pass to the next on this machine.
+     */
     private static String ratiosByPass(Bench.Options o, Bench.ServerRun product, Bench.ServerRun keycloak) {
         StringBuilder s = new StringBuilder("Product / Keycloak (CPU per operation) at each pass:\n\n| operation |");
         for (int pass = 1; pass <= o.passes(); pass++) {

@@ -19,7 +19,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
 import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter.Mode;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
@@ -162,8 +161,8 @@ class SecurityConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .csrf(csrf -> csrf
-                        // HttpOnly: no script of ours reads it (forms carry the token in a hidden field).
-                        .csrfTokenRepository(new CookieServerCsrfTokenRepository())
+                        // A cookie, HttpOnly: no script of ours reads it (forms carry the token in a hidden field).
+                        .csrfTokenRepository(new CsrfTokens())
                         .accessDeniedHandler((exchange, denied) -> Mono.error(
                                 new ResponseStatusException(HttpStatus.FORBIDDEN, "CSRF token missing or invalid")))
                         .requireCsrfProtectionMatcher(

@@ -12,8 +12,8 @@ import reactor.core.publisher.Mono;
  * The CSRF tokens of the forms: kept in the {@code XSRF-TOKEN} cookie by Spring Security's cookie repository, drawn
  * here on the request's own thread from the service's DRBG ({@link Secrets#newHandle}, 256 bits, seeded once: no
  * read of the entropy source per token). Spring Security's repository draws a UUID on a {@code boundedElastic}
- * thread, in case the entropy source blocks, and the page that needs the token is then rendered on that thread: a
- * thread hand-over per form page (0.2 ms per login measured per thread, more with the rendering that followed).
+ * thread, in case the entropy source blocks, and the page that needs the token was then rendered on that thread: a
+ * thread hand-over per form page for nothing (see {@link NoWebSessions} for what the two hand-overs cost).
  */
 final class CsrfTokens implements ServerCsrfTokenRepository {
 

@@ -22,15 +22,24 @@ final class Proc {
 
     /** Fields of /proc/[pid]/stat after the command name: index 0 is field 3 (state). */
     private static String[] stat(long pid) throws IOException {
-        String line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        return line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return fields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** Fields of a stat line after the command name, which may hold spaces and parentheses. */
+    private static String[] fields(String statLine) {
+        return statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
+    }
+
+    /** utime + stime of stat fields. */
+    private static long cpu(String[] f) {
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** User + system ticks of a process (all its threads), not of its children. */
     static long cpuTicks(long pid) {
         try {
             String[] f = stat(pid);
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return cpu(f);
         } catch (IOException e) {
             throw new IllegalStateException("process " + pid + " is gone", e);
         }
@@ -44,11 +53,11 @@ final class Proc {
     static long treeCpuTicks(long pid) {
         try {
             String[] f = stat(pid);
-            long total = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            long total = cpu(f) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
             for (long child : children(pid)) {
                 try {
                     String[] c = stat(child);
-                    total += Long.parseLong(c[11]) + Long.parseLong(c[12]);
+                    total += cpu(c);
                 } catch (IOException gone) {
                     // exited between the listing and the read: its time is now in the parent's cutime/cstime
                 }
@@ -97,10 +106,8 @@ final class Proc {
             for (Path task : tasks.toList()) {
                 try {
                     String line = Files.readString(task.resolve("stat"));
-                    String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
                     threads.put(Long.parseLong(task.getFileName().toString()), new ThreadTicks(
-                            line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')),
-                            Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                            line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')), cpu(fields(line))));
                 } catch (IOException gone) {
                     // a thread that ended between the listing and the read
                 }

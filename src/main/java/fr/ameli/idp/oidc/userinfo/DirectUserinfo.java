@@ -40,8 +40,6 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
 
     static final String PATH = "/userinfo";
 
-    private static final String BEARER = "Bearer ";
-
     private final UserinfoResponses responses;
     private final SecurityHeaders securityHeaders;
     private final @Nullable Requests requests;
@@ -66,20 +64,16 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
                 || !PATH.equals(request.getPath().value())) {
             return null;
         }
-        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = header.substring(BEARER.length()).trim();
-        return token.isEmpty() ? null : token;
+        UserinfoResponses.Presented presented = UserinfoResponses.Presented.in(
+                request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        return presented == null || presented.dpop() || presented.token().isEmpty() ? null : presented.token();
     }
 
     /** What the lookup in front ends with: the answer to write, or what the pipeline is handed. */
     private record Outcome(UserinfoResponses.@Nullable Answer answer, UserinfoResponses.@Nullable Lookup handOver) {
 
-        static Outcome handOver(String token, Mono<UserinfoResponses.Grant> grant,
-                @Nullable Mono<UserinfoResponses.Answer> answer) {
-            return new Outcome(null, new UserinfoResponses.Lookup(token, grant, answer));
+        static Outcome handOver(String token, Mono<UserinfoResponses.Grant> grant) {
+            return new Outcome(null, new UserinfoResponses.Lookup(token, grant));
         }
     }
 
@@ -87,14 +81,13 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
         long start = requests == null ? 0 : requests.clock.monotonicTime();
         return responses.activeGrant(token)
                 .flatMap(grant -> grant.dpopJkt() != null
-                        ? Mono.just(Outcome.handOver(token, Mono.just(grant), null))
+                        ? Mono.just(Outcome.handOver(token, Mono.just(grant)))
                         : responses.answerFor(grant).map(answer -> new Outcome(answer, null))
-                                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.just(grant),
-                                        Mono.empty()))))
+                                .switchIfEmpty(Mono.error(UserinfoResponses::clientGone)))
                 // A failure at any step is handed over as the grant's: the routed handler meets it first and renders
                 // it as it would have met it later (nothing it checks in between can fail for a bearer GET).
-                .onErrorResume(failure -> Mono.just(Outcome.handOver(token, Mono.error(failure), null)))
-                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.empty(), null)))
+                .onErrorResume(failure -> Mono.just(Outcome.handOver(token, Mono.error(failure))))
+                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.empty())))
                 // Closed by the client during the lookup: neither written here nor seen by the pipeline. (A
                 // doOnCancel here would also run when the answer's write is cancelled; doFinally runs once.)
                 .doFinally(signal -> {

@@ -13,6 +13,7 @@ import fr.ameli.idp.platform.Secrets;
 import fr.ameli.idp.registry.InsuredPerson;
 import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.token.TokenIssuer;
+import fr.ameli.idp.web.error.OAuthException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -51,17 +52,47 @@ final class UserinfoResponses {
     }
 
     /**
-     * A token's lookup as the routed handler goes through it: the grant (empty when the token is unknown, expired or
-     * revoked), then the answer for the grant's client ({@code null}: to be made, {@link #answerFor}). When
-     * {@link DirectUserinfo} hands a GET over, it is what that lookup met, resolved (through the Reactor context,
-     * {@link #lookup(String)}): the routed handler renders it without a second statement, key fetch or signature.
+     * The access token as presented in an {@code Authorization} header: its value, and whether with the DPoP scheme
+     * (RFC 9449 §7.1) or Bearer. Both paths read the header here, so that they take the same requests for the same
+     * tokens.
      */
-    record Lookup(String token, Mono<Grant> grant, @Nullable Mono<Answer> answer) {
+    record Presented(String token, boolean dpop) {
+
+        /** The token of a header of either scheme (case-insensitive, RFC 9110 §11.1), or null for anything else. */
+        static @Nullable Presented in(@Nullable String authorization) {
+            if (authorization == null) {
+                return null;
+            }
+            boolean dpop = authorization.regionMatches(true, 0, "DPoP ", 0, 5);
+            if (!dpop && !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return null;
+            }
+            return new Presented(authorization.substring(dpop ? 5 : 7).trim(), dpop);
+        }
+
+        @Override
+        public String toString() {
+            return "Presented[token not shown, dpop=" + dpop + "]";
+        }
+    }
+
+    /**
+     * A token's lookup as the routed handler goes through it: its grant (empty when the token is unknown, expired or
+     * revoked). When {@link DirectUserinfo} hands a GET over, it is what that lookup met, resolved (through the Reactor
+     * context, {@link #lookup(String)}), a failure at a later step included: the routed handler renders it without a
+     * second statement, key fetch or signature.
+     */
+    record Lookup(String token, Mono<Grant> grant) {
 
         @Override
         public String toString() {
             return "Lookup[token not shown]";
         }
+    }
+
+    /** The refusal of a token whose client is no longer registered. */
+    static OAuthException clientGone() {
+        return OAuthException.invalidToken("client no longer registered");
     }
 
     private final DatabaseClient db;
@@ -87,18 +118,12 @@ final class UserinfoResponses {
     Mono<Lookup> lookup(String token) {
         return Mono.deferContextual(context -> Mono.just(context.<Lookup>getOrEmpty(Lookup.class)
                 .filter(begun -> begun.token().equals(token))
-                .orElseGet(() -> new Lookup(token, activeGrant(token), null))));
-    }
-
-    /** The answer of {@code lookup} for its {@code grant}. */
-    Mono<Answer> answer(Lookup lookup, Grant grant) {
-        Mono<Answer> met = lookup.answer();
-        return met != null ? met : answerFor(grant);
+                .orElseGet(() -> new Lookup(token, activeGrant(token)))));
     }
 
     /** The answer for {@code grant} to its client, or empty if the client is no longer registered. */
     Mono<Answer> answerFor(Grant grant) {
-        return clients.find(grant.clientId()).flatMap(client -> answer(grant, client));
+        return clients.find(grant.clientId()).flatMap(client -> render(grant, client));
     }
 
     /** The token's grant if it is neither revoked nor expired (bound or not), else empty. */
@@ -113,7 +138,7 @@ final class UserinfoResponses {
     }
 
     /** The answer for {@code grant} to {@code client}. */
-    private Mono<Answer> answer(Grant grant, RelyingParty client) {
+    private Mono<Answer> render(Grant grant, RelyingParty client) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", subjects.of(client.sector(), grant.person().nir().value()));
         claims.putAll(ScopeClaims.values(ScopeClaims.claims(Arrays.asList(grant.scope().split(" "))), grant.person(),

@@ -5,6 +5,7 @@ import fr.ameli.idp.oidc.shared.DpopProofs;
 import fr.ameli.idp.oidc.shared.PairwiseSubject;
 import fr.ameli.idp.oidc.shared.ResponseEncryption;
 import fr.ameli.idp.oidc.userinfo.UserinfoResponses.Grant;
+import fr.ameli.idp.oidc.userinfo.UserinfoResponses.Presented;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.token.TokenIssuer;
 import fr.ameli.idp.web.SecurityHeaders;
@@ -86,10 +87,6 @@ public class UserinfoRoutes {
                 .build());
     }
 
-    /** The access token as presented: its value, and whether with the DPoP scheme (RFC 9449 §7.1) or Bearer. */
-    private record Presented(String token, boolean dpop) {
-    }
-
     private record Handler(UserinfoResponses responses, IdpProperties properties, DpopProofs dpop) {
 
         Mono<ServerResponse> userinfo(ServerRequest request) {
@@ -97,8 +94,8 @@ public class UserinfoRoutes {
                     .flatMap(presented -> responses.lookup(presented.token()).flatMap(lookup -> lookup.grant()
                             .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("access token invalid, expired or revoked")))
                             .flatMap(g -> bound(request, presented, g))
-                            .flatMap(g -> responses.answer(lookup, g))
-                            .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("client no longer registered")))))
+                            .flatMap(responses::answerFor)
+                            .switchIfEmpty(Mono.error(UserinfoResponses::clientGone))))
                     .flatMap(answer -> ServerResponse.ok().cacheControl(CacheControl.noStore())
                             .contentType(answer.contentType()).bodyValue(answer.body()));
         }
@@ -126,12 +123,11 @@ public class UserinfoRoutes {
             Mono<String> fromBody = request.method() == HttpMethod.POST && request.headers().contentType()
                     .map(t -> t.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED)).orElse(false)
                     ? request.formData().mapNotNull(form -> form.getFirst("access_token")) : Mono.empty();
-            boolean dpopScheme = header != null && header.regionMatches(true, 0, "DPoP ", 0, 5);
-            if (header != null && (dpopScheme || header.regionMatches(true, 0, "Bearer ", 0, 7))) {
-                Presented token = new Presented(header.substring(dpopScheme ? 5 : 7).trim(), dpopScheme);
+            Presented inHeader = Presented.in(header);
+            if (inHeader != null) {
                 return fromBody.hasElement().flatMap(both -> both
                         ? Mono.error(OAuthException.invalidRequest("token sent in more than one way"))
-                        : Mono.just(token));
+                        : Mono.just(inHeader));
             }
             return fromBody.map(token -> new Presented(token, false))
                     .switchIfEmpty(Mono.error(() -> OAuthException.invalidToken("bearer token required")));

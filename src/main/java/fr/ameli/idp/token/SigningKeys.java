@@ -24,6 +24,7 @@ import fr.ameli.idp.token.SigningKeyRepository.KeyRow;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -283,8 +284,8 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
 
     private JWSSigner signer(JWK privateJwk) throws JOSEException {
         JWSSigner signer = switch (privateJwk) {
-            case ECKey ec -> new ECDSASigner(ec);
-            case RSAKey rsa -> new RSASSASigner(rsa);
+            case ECKey ec -> new ECDSASigner((ECPrivateKey) SignatureProvider.ownKey(ec.toECPrivateKey()));
+            case RSAKey rsa -> new RSASSASigner(SignatureProvider.ownKey(rsa.toPrivateKey()));
             default -> throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
         };
         signer.getJCAContext().setProvider(SignatureProvider.forSigning());

@@ -139,6 +139,23 @@ class BackchannelLogoutTests {
     }
 
     @Test
+    void sessionSidWhenUsedInAStatementThenExpandedIntoItWithTheSameValue() throws Exception {
+        // Run as a function of its own, session_sid was parsed and planned again on every code issued (V25).
+        String plan = String.join("\n", db.sql("explain (verbose) select session_sid(id_hash, 'rp-x') from login_session")
+                .map(row -> row.get(0, String.class)).all().collectList().block());
+        assertThat(plan).contains("sha256(").contains("convert_to(").doesNotContain("session_sid(");
+
+        // The value it always had: SHA-256 of the session's hash, "|sid|" and the client, in base64url.
+        byte[] sessionHash = {1, 2, 3, (byte) 0xfe};
+        byte[] suffix = "|sid|rp-é".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        digest.update(sessionHash);
+        String expected = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest(suffix));
+        assertThat(db.sql("select session_sid(:hash, :client) as sid").bind("hash", sessionHash).bind("client", "rp-é")
+                .map(row -> row.get("sid", String.class)).one().block()).isEqualTo(expected);
+    }
+
+    @Test
     void discoveryWhenFetchedThenBackChannelLogoutAndItsSessionAreSupported() {
         assertThat(rp.metadata.supportsBackChannelLogout()).isTrue();
         assertThat(rp.metadata.supportsBackChannelLogoutSession()).isTrue();

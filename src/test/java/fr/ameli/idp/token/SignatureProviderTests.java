@@ -53,4 +53,28 @@ class SignatureProviderTests {
         rs256.sign(rsaSigner);
         assertThat(JWSObject.parse(rs256.serialize()).verify(new RSASSAVerifier(rsa.toPublicJWK()))).isTrue();
     }
+
+    @Test
+    void ownKeyWhenJdkKeyThenTheProvidersKeyThatSignsForTheSamePublicKey() throws Exception {
+        ECKey ec = new ECKeyGenerator(Curve.P_256).generate();
+        RSAKey rsa = new RSAKeyGenerator(2048).generate();
+
+        java.security.PrivateKey ecKey = SignatureProvider.ownKey(ec.toECPrivateKey());
+        java.security.PrivateKey rsaKey = SignatureProvider.ownKey(rsa.toPrivateKey());
+
+        assertThat(ecKey.getClass().getName()).startsWith("com.amazon.corretto.crypto.provider.");
+        assertThat(rsaKey.getClass().getName()).startsWith("com.amazon.corretto.crypto.provider.");
+        ECDSASigner ecSigner = new ECDSASigner((java.security.interfaces.ECPrivateKey) ecKey);
+        ecSigner.getJCAContext().setProvider(SignatureProvider.forSigning());
+        RSASSASigner rsaSigner = new RSASSASigner(rsaKey);
+        rsaSigner.getJCAContext().setProvider(SignatureProvider.forSigning());
+        JWSObject es256 = new JWSObject(new JWSHeader(JWSAlgorithm.ES256), new Payload("{}"));
+        es256.sign(ecSigner);
+        JWSObject rs256 = new JWSObject(new JWSHeader(JWSAlgorithm.RS256), new Payload("{}"));
+        rs256.sign(rsaSigner);
+        assertThat(JWSObject.parse(es256.serialize()).verify(new ECDSAVerifier(ec.toPublicJWK()))).isTrue();
+        assertThat(JWSObject.parse(rs256.serialize()).verify(new RSASSAVerifier(rsa.toPublicJWK()))).isTrue();
+        assertThat(JWSObject.parse(es256.serialize()).verify(new ECDSAVerifier(new ECKeyGenerator(Curve.P_256).generate()
+                .toPublicJWK()))).isFalse();
+    }
 }

@@ -152,18 +152,21 @@ public class LoginRoutes {
             return Pages.render(request, status, "connexion", model, codes.clearChallenge());
         }
 
-        /** Opens the session and continues where the person was going (an RP's request, or the home page). */
+        /**
+         * Opens the session and continues where the person was going (an RP's request, or the home page); with a
+         * request waiting, the session is stored by the statement that reads it.
+         */
         private Mono<ServerResponse> loggedIn(java.util.UUID accountId, List<String> amr, String acr, String auth,
                 org.springframework.http.@Nullable ResponseCookie device) {
-            return sessions.open(accountId, amr, acr, null)
-                    .flatMap(opened -> (auth.isEmpty() ? Mono.just(URI.create("/")) : flow.resume(auth, opened.session()))
-                            .flatMap(target -> {
-                                ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opened.cookie());
-                                if (device != null) {
-                                    redirect.cookie(device).cookie(codes.clearChallenge());
-                                }
-                                return redirect.build();
-                            }));
+            LoginSessions.Opening opening = sessions.opening(accountId, amr, acr, null);
+            return (auth.isEmpty() ? sessions.open(opening).thenReturn(URI.create("/")) : flow.resume(auth, opening))
+                    .flatMap(target -> {
+                        ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opening.cookie());
+                        if (device != null) {
+                            redirect.cookie(device).cookie(codes.clearChallenge());
+                        }
+                        return redirect.build();
+                    });
         }
 
         private Mono<ServerResponse> form(ServerRequest request, String auth, @Nullable String errorKey) {

@@ -57,12 +57,13 @@ class NewCodeRoutes {
     private static Mono<ServerResponse> loggedIn(ServerRequest request, java.util.UUID accountId, ProvisionalCodes.Reset reset,
             LoginSessions sessions, SecurityCodes devices, AuthorizationFlow flow, ProvisionalLogin provisional) {
         List<String> amr = reset.origin() == ProvisionalCodes.Origin.FORGOTTEN ? List.of("pwd", "mail") : List.of("pwd");
-        return sessions.open(accountId, amr, "eidas1", null).flatMap(opened -> devices.rememberDevice(accountId)
+        LoginSessions.Opening opening = sessions.opening(accountId, amr, "eidas1", null);
+        return devices.rememberDevice(accountId)
                 .flatMap(device -> (reset.pendingAuthorizationId() == null
-                        ? Mono.just(URI.create(PATH + "/enregistre"))
-                        : flow.resume(reset.pendingAuthorizationId(), opened.session()))
-                        .flatMap(target -> ServerResponse.seeOther(target).cookie(opened.cookie()).cookie(device)
-                                .cookie(provisional.clearReset()).build())));
+                        ? sessions.open(opening).thenReturn(URI.create(PATH + "/enregistre"))
+                        : flow.resume(reset.pendingAuthorizationId(), opening))
+                        .flatMap(target -> ServerResponse.seeOther(target).cookie(opening.cookie()).cookie(device)
+                                .cookie(provisional.clearReset()).build()));
     }
 
     private static Mono<ServerResponse> page(ServerRequest request, Map<String, Object> model) {

@@ -139,6 +139,37 @@ class OidcFlowTests {
         assertThat(rp.browser.cookie("AMELI_SESSION")).isNull();
     }
 
+    /**
+     * A login with a request waiting stores its session in the statement that reads the request (one round trip):
+     * the row is the cookie's, with the login's facts, before the consent page and after the code.
+     */
+    @Test
+    void loginWhenARequestWaitsThenItsSessionIsStoredWithTheCookiesHashAndTheLoginsFacts() {
+        db.sql("delete from consent where client_id = :client and account_id = (select id from account where nir = :nir)")
+                .bind("client", OidcTestClient.DEMO_CLIENT).bind("nir", "2850575112034").then().block();
+        OidcTestClient.Started auth = rp.authorizationRequest(OidcTestClient.DEMO_CLIENT, OidcTestClient.DEMO_REDIRECT,
+                "openid profile", null);
+        TestBrowser.Response toConsent = rp.login(rp.browser.get(auth.uri().toString()), OidcTestClient.MARTIN_NIR,
+                OidcTestClient.MARTIN_PASSWORD);
+        assertThat(toConsent.location().getPath()).isEqualTo("/consent");
+        byte[] idHash = fr.ameli.idp.platform.Secrets.sha256(rp.browser.cookie("AMELI_SESSION"));
+        String facts = "select a.nir, s.amr, s.acr, s.created_at = s.auth_time as created_at_login, "
+                + "extract(epoch from s.expires_at - s.auth_time)::int as ttl, s.federation_id_token is null as local, "
+                + "s.client_ids from login_session s join account a on a.id = s.account_id where s.id_hash = :id";
+        Map<String, Object> stored = db.sql(facts).bind("id", idHash).fetch().one().block();
+        assertThat(stored).isNotNull();
+        assertThat(stored).containsEntry("nir", "2850575112034").containsEntry("acr", "eidas1")
+                .containsEntry("created_at_login", true).containsEntry("ttl", 1800)
+                .containsEntry("local", true);
+        assertThat((String[]) stored.get("amr")).containsExactly("pwd");
+        assertThat((String[]) stored.get("client_ids")).isEmpty();
+
+        TestBrowser.Response callback = rp.consent(toConsent);
+        assertThat(callback.location().toString()).startsWith(OidcTestClient.DEMO_REDIRECT + "?code=");
+        assertThat((String[]) db.sql(facts).bind("id", idHash).fetch().one().block().get("client_ids"))
+                .containsExactly(OidcTestClient.DEMO_CLIENT);
+    }
+
     @Test
     void ssoWhenSessionExistsThenSecondRelyingPartyGetsCodeAfterConsentOnlyAndJsonUserinfo() throws Exception {
         loginAndConsent(OidcTestClient.DEMO_CLIENT, OidcTestClient.DEMO_REDIRECT, "openid profile");

@@ -46,8 +46,8 @@ class SqlStatementsPerOperationTests {
         m.put("authorize without a session (to the login page)", new Cost(1, 1));
         m.put("login page", new Cost(1, 1));
         // attempt counted (per NIR and client address), account, attempt refunded (password right), known browser,
-        // session opened, pending request and consent (one statement), code issued
-        m.put("login form posted (password right, consent given: back to the RP with a code)", new Cost(7, 7));
+        // session stored with the pending request and consent read (one statement), code issued
+        m.put("login form posted (password right, consent given: back to the RP with a code)", new Cost(6, 6));
         // one statement consumes the code, checks it and issues the access token
         m.put("token (code exchanged)", new Cost(1, 1));
         m.put("userinfo (signed JWT)", new Cost(1, 1));

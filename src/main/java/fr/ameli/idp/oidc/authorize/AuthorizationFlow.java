@@ -1,6 +1,7 @@
 package fr.ameli.idp.oidc.authorize;
 
 import fr.ameli.idp.session.LoginSession;
+import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.web.error.OAuthError;
 import fr.ameli.idp.web.error.OAuthException;
@@ -38,6 +39,17 @@ public class AuthorizationFlow {
         return store.findWithConsent(pendingId, session.accountId(), clock.instant())
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
                 .flatMap(found -> decide(found.pending(), true, session, found.consent()));
+    }
+
+    /**
+     * Stores the session of a login that just succeeded and continues a pending request for its person, the session
+     * stored in the statement that reads the request: emits where the browser goes next (the cookie is the caller's
+     * to set, {@link LoginSessions.Opening#cookie()}).
+     */
+    public Mono<URI> resume(String pendingId, LoginSessions.Opening opening) {
+        return store.findWithConsent(pendingId, opening, clock.instant())
+                .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
+                .flatMap(found -> decide(found.pending(), true, opening.session(), found.consent()));
     }
 
     /** The pending request behind a login or consent page, or the French "expired" page. */

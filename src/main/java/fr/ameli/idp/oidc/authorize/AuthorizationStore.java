@@ -78,13 +78,31 @@ class AuthorizationStore {
      * request resumes as soon as someone logs in, and needs both.
      */
     Mono<PendingAndConsent> findWithConsent(String id, UUID accountId, Instant now) {
-        return db.sql("select p.*, c.scopes, c.granted_at from (select " + PENDING_COLUMNS + " from pending_authorization "
-                        + "where id = :id and expires_at > :now) p "
+        return findWithConsent("", id, accountId, now, null);
+    }
+
+    /**
+     * The same, in the statement that stores the session just opened ({@link LoginSessions#OPENING}): a login is
+     * followed by this read at once, and the two took two round trips. The session is stored whether the request is
+     * still live or not, as when it was stored first.
+     */
+    Mono<PendingAndConsent> findWithConsent(String id, LoginSessions.Opening opening, Instant now) {
+        return findWithConsent("with opening as (" + LoginSessions.OPENING + ") ", id, opening.session().accountId(), now,
+                opening);
+    }
+
+    private Mono<PendingAndConsent> findWithConsent(String with, String id, UUID accountId, Instant now,
+            LoginSessions.@Nullable Opening opening) {
+        DatabaseClient.GenericExecuteSpec spec = db.sql(with + "select p.*, c.scopes, c.granted_at from (select "
+                        + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) p "
                         + "left join consent c on c.account_id = :account and c.client_id = p.client_id")
                 .bind("id", id)
                 .bind("now", now)
-                .bind("account", accountId)
-                .map(row -> new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)))
+                .bind("account", accountId);
+        if (opening != null) {
+            spec = LoginSessions.bindOpening(spec, opening);
+        }
+        return spec.map(row -> new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)))
                 .one();
     }
 

@@ -58,6 +58,7 @@ if [ "$only" != "product" ]; then
   args+=(--keycloak-home "$KC_HOME")
 fi
 
-$MVN package
+# Under the lock as well: compiling this project beside a run that measures would land in its windows.
+locked $MVN package
 echo "[bench] waiting for $LOCK, then measuring" >&2
 locked java -cp "target/classes:$(cat target/classpath.txt)" fr.ameli.idp.bench.Bench --product-jar "$JAR" --jvm-options "$ROOT/jvm.options" "${args[@]}"

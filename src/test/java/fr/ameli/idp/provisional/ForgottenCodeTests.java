@@ -119,6 +119,41 @@ class ForgottenCodeTests {
         assertThat(fr.ameli.idp.Mailbox.find(smtp, "\\b(" + code(mail) + ")\\b")).isEqualTo(code(mail));
     }
 
+    /**
+     * From a relying party's request: the provisional code, then the new personal code, then back to that request;
+     * the session is stored by the statement that reads it (one round trip), with the mail as second proof in its amr.
+     */
+    @Test
+    void newPersonalCodeWhenARelyingPartyWaitsThenBackToItsRequestWithTheSessionStored() {
+        db.sql("delete from consent where client_id = 'demo-rp' and account_id = (select id from account where nir = :nir)")
+                .bind("nir", Nir.parse(PERSON_1).value()).then().block();
+        request(browser, PERSON_1, "14/05/1985");
+        String code = code(SentMails.last(PERSON_1_EMAIL, "PROVISIONAL_CODE"));
+        TestBrowser.Response toLogin = browser.get("/authorize?response_type=code&client_id=demo-rp"
+                + "&redirect_uri=http://localhost:9876/callback&scope=openid&state=s-forgotten&nonce=" + "n".repeat(32)
+                + "&code_challenge=" + fr.ameli.idp.oidc.shared.Pkce.s256("v".repeat(43)) + "&code_challenge_method=S256");
+        assertThat(toLogin.location().getPath()).isEqualTo("/login");
+        browser.follow(toLogin);
+        TestBrowser.Response login = browser.post("/login",
+                Map.of("nir", PERSON_1, "password", code, "auth", toLogin.query("auth")));
+        assertThat(login.location().getPath()).isEqualTo("/login/nouveau-code");
+
+        TestBrowser.Response set = browser.post("/login/nouveau-code",
+                Map.of("motDePasse", "Nouveau-Code-Ameli", "confirmation", "Nouveau-Code-Ameli"));
+        assertThat(set.location().getPath()).isEqualTo("/consent");
+        assertThat(set.query("auth")).isEqualTo(toLogin.query("auth"));
+        Map<String, Object> session = db.sql("select a.nir, s.amr, s.acr from login_session s join account a "
+                        + "on a.id = s.account_id where s.id_hash = :id")
+                .bind("id", fr.ameli.idp.platform.Secrets.sha256(browser.cookie("AMELI_SESSION"))).fetch().one().block();
+        assertThat(session).containsEntry("nir", Nir.parse(PERSON_1).value()).containsEntry("acr", "eidas1");
+        assertThat((String[]) session.get("amr")).containsExactly("pwd", "mail");
+
+        browser.follow(set);
+        TestBrowser.Response back = browser.post("/consent", Map.of("auth", set.query("auth"), "decision", "accepter"));
+        assertThat(back.location().toString()).startsWith("http://localhost:9876/callback?code=")
+                .contains("state=s-forgotten");
+    }
+
     @Test
     void loginWhenForgottenCodeThenNewPersonalCodeForcedAndOldPasswordWorksUntilSet() {
         request(browser, PERSON_1, "14/05/1985");

@@ -43,6 +43,9 @@ class ForgottenCodeTests {
     static final String LIMITED_EMAIL = "limite@example.org";
     /** In the registry, with an email on file there, but no account: nothing to send a code to. */
     static final String NO_ACCOUNT_NIR = "1900144109052";
+    /** An account of its own for the return to a relying party after a new personal code. */
+    static final String RETURNING_NIR = "2900144109054";
+    static final String RETURNING_EMAIL = "retour@example.org";
     private static final AtomicInteger ADDRESSES = new AtomicInteger(10);
 
     @LocalServerPort
@@ -122,20 +125,23 @@ class ForgottenCodeTests {
     /**
      * From a relying party's request: the provisional code, then the new personal code, then back to that request;
      * the session is stored by the statement that reads it (one round trip), with the mail as second proof in its amr.
+     * A person of its own: the forgotten-code requests of person 1 are counted against her limits by the other tests.
      */
     @Test
     void newPersonalCodeWhenARelyingPartyWaitsThenBackToItsRequestWithTheSessionStored() {
-        db.sql("delete from consent where client_id = 'demo-rp' and account_id = (select id from account where nir = :nir)")
-                .bind("nir", Nir.parse(PERSON_1).value()).then().block();
-        request(browser, PERSON_1, "14/05/1985");
-        String code = code(SentMails.last(PERSON_1_EMAIL, "PROVISIONAL_CODE"));
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(RETURNING_NIR, "RETOUR").givenNames("Lea")
+                .female().birthDate("1990-01-01").withoutProof());
+        accounts.provision(Nir.parse(RETURNING_NIR), AccountStatus.ACTIVE, RETURNING_EMAIL, hasher.hash("Retour-Ameli!").block())
+                .block();
+        request(browser, RETURNING_NIR, "01/01/1990");
+        String code = code(SentMails.last(RETURNING_EMAIL, "PROVISIONAL_CODE"));
         TestBrowser.Response toLogin = browser.get("/authorize?response_type=code&client_id=demo-rp"
                 + "&redirect_uri=http://localhost:9876/callback&scope=openid&state=s-forgotten&nonce=" + "n".repeat(32)
                 + "&code_challenge=" + fr.ameli.idp.oidc.shared.Pkce.s256("v".repeat(43)) + "&code_challenge_method=S256");
         assertThat(toLogin.location().getPath()).isEqualTo("/login");
         browser.follow(toLogin);
         TestBrowser.Response login = browser.post("/login",
-                Map.of("nir", PERSON_1, "password", code, "auth", toLogin.query("auth")));
+                Map.of("nir", RETURNING_NIR, "password", code, "auth", toLogin.query("auth")));
         assertThat(login.location().getPath()).isEqualTo("/login/nouveau-code");
 
         TestBrowser.Response set = browser.post("/login/nouveau-code",
@@ -145,7 +151,7 @@ class ForgottenCodeTests {
         Map<String, Object> session = db.sql("select a.nir, s.amr, s.acr from login_session s join account a "
                         + "on a.id = s.account_id where s.id_hash = :id")
                 .bind("id", fr.ameli.idp.platform.Secrets.sha256(browser.cookie("AMELI_SESSION"))).fetch().one().block();
-        assertThat(session).containsEntry("nir", Nir.parse(PERSON_1).value()).containsEntry("acr", "eidas1");
+        assertThat(session).containsEntry("nir", RETURNING_NIR).containsEntry("acr", "eidas1");
         assertThat((String[]) session.get("amr")).containsExactly("pwd", "mail");
 
         browser.follow(set);

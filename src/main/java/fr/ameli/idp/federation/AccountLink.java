@@ -32,7 +32,7 @@ class AccountLink {
     }
 
     sealed interface Outcome {
-        record SignedIn(LoginSessions.Opened opened, @Nullable String pendingAuthorizationId) implements Outcome {
+        record SignedIn(LoginSessions.NewSession opened, @Nullable String pendingAuthorizationId) implements Outcome {
         }
 
         record WrongPassword(Pending pending, int attemptsLeft) implements Outcome {
@@ -104,7 +104,7 @@ class AccountLink {
                         .flatMap(linked -> linked
                                 ? sessions.open(account.id(), List.of(FederationLogin.AMR_FEDERATED, "pwd"),
                                         FederationLogin.SESSION_ACR, used.idToken())
-                                : Mono.<LoginSessions.Opened>error(new AlreadyLinked())))
+                                : Mono.<LoginSessions.NewSession>error(new AlreadyLinked())))
                 .as(tx::transactional)
                 .<Outcome>map(opened -> new Outcome.SignedIn(opened, link.pendingAuthorizationId()))
                 .onErrorResume(AlreadyLinked.class, e -> Mono.just(

@@ -68,7 +68,7 @@ class FederationLogin {
     /** What the callback leads to. */
     sealed interface Outcome {
         /** The linked account is logged in; a waiting authorization request of an RP may continue. */
-        record SignedIn(LoginSessions.Opened opened, @Nullable String pendingAuthorizationId) implements Outcome {
+        record SignedIn(LoginSessions.NewSession opened, @Nullable String pendingAuthorizationId) implements Outcome {
         }
 
         /** One eligible person without account: creation goes on at its next step. */

@@ -158,7 +158,7 @@ public class FederationRoutes {
             };
         }
 
-        private Mono<ServerResponse> signedIn(LoginSessions.Opened opened, @Nullable String pendingAuthorizationId,
+        private Mono<ServerResponse> signedIn(LoginSessions.NewSession opened, @Nullable String pendingAuthorizationId,
                 @Nullable ResponseCookie extra) {
             Mono<URI> target = pendingAuthorizationId == null ? Mono.just(URI.create("/"))
                     : flow.resume(pendingAuthorizationId, opened.session());

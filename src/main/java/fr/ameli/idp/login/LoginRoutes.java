@@ -158,7 +158,7 @@ public class LoginRoutes {
          */
         private Mono<ServerResponse> loggedIn(java.util.UUID accountId, List<String> amr, String acr, String auth,
                 org.springframework.http.@Nullable ResponseCookie device) {
-            LoginSessions.Opening opening = sessions.opening(accountId, amr, acr, null);
+            LoginSessions.NewSession opening = sessions.draw(accountId, amr, acr, null);
             return (auth.isEmpty() ? sessions.open(opening).thenReturn(URI.create("/")) : flow.resume(auth, opening))
                     .flatMap(target -> {
                         ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opening.cookie());

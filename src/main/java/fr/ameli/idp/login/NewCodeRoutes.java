@@ -57,7 +57,7 @@ class NewCodeRoutes {
     private static Mono<ServerResponse> loggedIn(ServerRequest request, java.util.UUID accountId, ProvisionalCodes.Reset reset,
             LoginSessions sessions, SecurityCodes devices, AuthorizationFlow flow, ProvisionalLogin provisional) {
         List<String> amr = reset.origin() == ProvisionalCodes.Origin.FORGOTTEN ? List.of("pwd", "mail") : List.of("pwd");
-        LoginSessions.Opening opening = sessions.opening(accountId, amr, "eidas1", null);
+        LoginSessions.NewSession opening = sessions.draw(accountId, amr, "eidas1", null);
         return devices.rememberDevice(accountId)
                 .flatMap(device -> (reset.pendingAuthorizationId() == null
                         ? sessions.open(opening).thenReturn(URI.create(PATH + "/enregistre"))

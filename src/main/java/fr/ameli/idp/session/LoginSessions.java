@@ -39,20 +39,16 @@ public class LoginSessions {
         this.properties = properties;
     }
 
-    /** A session just opened, and the cookie that carries it. */
-    public record Opened(LoginSession session, ResponseCookie cookie) {
-    }
-
     /**
-     * A session drawn but not stored yet, with the cookie that will carry it: {@link #open(Opening)} stores it alone;
-     * a caller whose next statement reads the rows the session leads to stores it in that statement instead
-     * ({@link #OPENING} as a data-modifying {@code WITH} clause, {@link #bindOpening}): one round trip instead of two.
+     * A new session with the cookie that carries it. {@link #open(NewSession)} stores it alone; a caller whose next
+     * statement reads the rows the session leads to stores it in that statement instead ({@link #OPENING} as a
+     * data-modifying {@code WITH} clause, {@link #bindOpening}): one round trip instead of two.
      */
-    public record Opening(LoginSession session, ResponseCookie cookie) {
+    public record NewSession(LoginSession session, ResponseCookie cookie) {
     }
 
     /**
-     * The insert of an {@link Opening}'s row, for a {@code WITH} clause of a caller's statement: its parameters are
+     * The insert of a {@link NewSession}'s row, for a {@code WITH} clause of a caller's statement: its parameters are
      * all named {@code :opening_*} ({@link #bindOpening}), so that they do not meet the caller's own.
      */
     public static final String OPENING = "insert into login_session (id_hash, account_id, auth_time, amr, acr, "
@@ -60,16 +56,16 @@ public class LoginSessions {
             + ":opening_amr, :opening_acr, :opening_fed, :opening_auth_time, :opening_expires)";
 
     /** Draws a new session (its handle, its row and its cookie), not stored yet. */
-    public Opening opening(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
+    public NewSession draw(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
         String handle = Secrets.newHandle();
         Instant now = clock.instant();
         LoginSession session = new LoginSession(Secrets.sha256(handle), accountId, now, amr, acr, federationIdToken,
                 now.plus(properties.oidc().sessionTtl()));
-        return new Opening(session, cookie(handle, properties.oidc().sessionTtl().toSeconds()));
+        return new NewSession(session, cookie(handle, properties.oidc().sessionTtl().toSeconds()));
     }
 
     /** Binds the parameters of {@link #OPENING} in a statement that holds it. */
-    public static DatabaseClient.GenericExecuteSpec bindOpening(DatabaseClient.GenericExecuteSpec spec, Opening opening) {
+    public static DatabaseClient.GenericExecuteSpec bindOpening(DatabaseClient.GenericExecuteSpec spec, NewSession opening) {
         LoginSession s = opening.session();
         spec = spec.bind("opening_id", s.idHash())
                 .bind("opening_account", s.accountId())
@@ -82,14 +78,13 @@ public class LoginSessions {
     }
 
     /** Opens a session; emits it with the cookie to set. */
-    public Mono<Opened> open(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
-        return Mono.defer(() -> open(opening(accountId, amr, acr, federationIdToken)));
+    public Mono<NewSession> open(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
+        return Mono.defer(() -> open(draw(accountId, amr, acr, federationIdToken)));
     }
 
-    /** Stores a session drawn by {@link #opening}; emits it with the cookie to set. */
-    public Mono<Opened> open(Opening opening) {
-        return bindOpening(db.sql(OPENING), opening).then()
-                .thenReturn(new Opened(opening.session(), opening.cookie()));
+    /** Stores a session drawn by {@link #draw}; emits it. */
+    public Mono<NewSession> open(NewSession session) {
+        return bindOpening(db.sql(OPENING), session).then().thenReturn(session);
     }
 
     /**

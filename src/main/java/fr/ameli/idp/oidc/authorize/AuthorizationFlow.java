@@ -44,9 +44,9 @@ public class AuthorizationFlow {
     /**
      * Stores the session of a login that just succeeded and continues a pending request for its person, the session
      * stored in the statement that reads the request: emits where the browser goes next (the cookie is the caller's
-     * to set, {@link LoginSessions.Opening#cookie()}).
+     * to set, {@link LoginSessions.NewSession#cookie()}).
      */
-    public Mono<URI> resume(String pendingId, LoginSessions.Opening opening) {
+    public Mono<URI> resume(String pendingId, LoginSessions.NewSession opening) {
         return store.findWithConsent(pendingId, opening, clock.instant())
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
                 .flatMap(found -> decide(found.pending(), true, opening.session(), found.consent()));

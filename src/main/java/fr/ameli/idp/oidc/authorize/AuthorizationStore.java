@@ -78,7 +78,7 @@ class AuthorizationStore {
      * request resumes as soon as someone logs in, and needs both.
      */
     Mono<PendingAndConsent> findWithConsent(String id, UUID accountId, Instant now) {
-        return findWithConsent("", id, accountId, now, null);
+        return findWithConsent(id, accountId, now, null);
     }
 
     /**
@@ -86,14 +86,14 @@ class AuthorizationStore {
      * followed by this read at once, and the two took two round trips. The session is stored whether the request is
      * still live or not, as when it was stored first.
      */
-    Mono<PendingAndConsent> findWithConsent(String id, LoginSessions.Opening opening, Instant now) {
-        return findWithConsent("with opening as (" + LoginSessions.OPENING + ") ", id, opening.session().accountId(), now,
-                opening);
+    Mono<PendingAndConsent> findWithConsent(String id, LoginSessions.NewSession opening, Instant now) {
+        return findWithConsent(id, opening.session().accountId(), now, opening);
     }
 
-    private Mono<PendingAndConsent> findWithConsent(String with, String id, UUID accountId, Instant now,
-            LoginSessions.@Nullable Opening opening) {
-        DatabaseClient.GenericExecuteSpec spec = db.sql(with + "select p.*, c.scopes, c.granted_at from (select "
+    private Mono<PendingAndConsent> findWithConsent(String id, UUID accountId, Instant now,
+            LoginSessions.@Nullable NewSession opening) {
+        String storing = opening == null ? "" : "with opening as (" + LoginSessions.OPENING + ") ";
+        DatabaseClient.GenericExecuteSpec spec = db.sql(storing + "select p.*, c.scopes, c.granted_at from (select "
                         + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) p "
                         + "left join consent c on c.account_id = :account and c.client_id = p.client_id")
                 .bind("id", id)

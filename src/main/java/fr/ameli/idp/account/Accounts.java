@@ -1,9 +1,11 @@
 package fr.ameli.idp.account;
 
+import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.Nir;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -27,6 +29,15 @@ public class Accounts {
                 .bind("nir", nir.value())
                 .map(Accounts::account)
                 .one();
+    }
+
+    /**
+     * The account of a NIR as a read that rides in another statement ({@link PasswordTries}: the one that takes a
+     * login's slots); null when there is none.
+     */
+    public RateLimiter.Read<Account> readByNir(Nir nir) {
+        return new RateLimiter.Read<>("select " + COLUMNS + " from account where nir = :r_nir", Map.of("r_nir", nir.value()),
+                row -> row.get("id") == null ? null : account(row));
     }
 
     public Mono<Account> findById(UUID id) {

@@ -10,6 +10,7 @@ import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.registry.Nir;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,51 +76,56 @@ class PasswordLogin {
 
     /** Checks a login try from {@code clientAddress} (see {@link fr.ameli.idp.web.ClientAddress}), within the limits. */
     Mono<Result> check(String nirInput, String password, String clientAddress) {
-        Nir nir;
-        try {
-            nir = Nir.parse(nirInput);
-        } catch (InvalidNirException e) {
-            nir = null;
-        }
-        Nir parsed = nir;
-        return tries.attempt(parsed, clientAddress, () -> parsed == null
-                        ? hasher.matches(password, null).thenReturn(Result.invalid())
-                        : check(parsed, password), result -> result.outcome() == Outcome.INVALID)
-                .map(tried -> switch (tried) {
-                    case PasswordTries.Tried.Checked<Result> checked -> checked.result();
-                    case PasswordTries.Tried.Refused<Result> refused -> new Result(
-                            refused.bucket().equals(PasswordTries.PER_NIR) ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS,
-                            null, null, null, refused.retryAfter());
-                });
-    }
-
-    private Mono<Result> check(Nir nir, String password) {
-        if (!ProvisionalCodes.looksLikeCode(password)) {
-            return passwordCheck(nir, password);
-        }
-        return codes.verify(nir, password).flatMap(v -> switch (v.outcome()) {
-            // A closed path (too many wrong codes for this NIR) answers as if there were no code: nothing tells.
-            case NONE, CLOSED -> passwordCheck(nir, password);
-            case WRONG -> Mono.just(Result.invalid());
-            case MATCHED -> accounts.findByNir(nir)
-                    .map(account -> new Result(switch (account.status()) {
-                        case ACTIVE -> Outcome.CODE_OF_ACCOUNT;
-                        case PENDING -> Outcome.PENDING;
-                        case LOCKED -> Outcome.LOCKED;
-                    }, account, nir, v.codeId()))
-                    .defaultIfEmpty(new Result(Outcome.CODE_WITHOUT_ACCOUNT, null, nir, v.codeId()));
+        Nir nir = parsed(nirInput);
+        Predicate<Result> wrong = result -> result.outcome() == Outcome.INVALID;
+        // The account is read in the statement that takes the try's slots: one round trip less per login.
+        Mono<PasswordTries.Tried<Result>> tried = nir == null
+                ? tries.attempt(null, clientAddress, () -> hasher.matches(password, null).thenReturn(Result.invalid()), wrong)
+                : tries.attempt(nir, clientAddress, accounts.readByNir(nir), account -> check(nir, password, account), wrong);
+        return tried.map(outcome -> switch (outcome) {
+            case PasswordTries.Tried.Checked<Result> checked -> checked.result();
+            case PasswordTries.Tried.Refused<Result> refused -> new Result(
+                    refused.bucket().equals(PasswordTries.PER_NIR) ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS,
+                    null, null, null, refused.retryAfter());
         });
     }
 
-    private Mono<Result> passwordCheck(Nir nir, String password) {
-        return accounts.findByNir(nir)
-                .flatMap(account -> hasher.matches(password, account.passwordHash())
-                        .flatMap(ok -> (ok ? rehashIfWeaker(account, password) : Mono.<Void>empty())
-                                .thenReturn(new Result(!ok ? Outcome.INVALID
-                                        : account.status() == AccountStatus.ACTIVE ? Outcome.OK
-                                        : account.status() == AccountStatus.PENDING ? Outcome.PENDING : Outcome.LOCKED,
-                                        account, nir, null))))
-                .switchIfEmpty(Mono.defer(() -> hasher.matches(password, null).thenReturn(Result.invalid())));
+    private static @Nullable Nir parsed(String nirInput) {
+        try {
+            return Nir.parse(nirInput);
+        } catch (InvalidNirException e) {
+            return null;
+        }
+    }
+
+    /** {@code account}: the NIR's account, null when it has none. */
+    private Mono<Result> check(Nir nir, String password, @Nullable Account account) {
+        if (!ProvisionalCodes.looksLikeCode(password)) {
+            return passwordCheck(nir, password, account);
+        }
+        return codes.verify(nir, password).flatMap(v -> switch (v.outcome()) {
+            // A closed path (too many wrong codes for this NIR) answers as if there were no code: nothing tells.
+            case NONE, CLOSED -> passwordCheck(nir, password, account);
+            case WRONG -> Mono.just(Result.invalid());
+            case MATCHED -> Mono.just(account == null ? new Result(Outcome.CODE_WITHOUT_ACCOUNT, null, nir, v.codeId())
+                    : new Result(switch (account.status()) {
+                        case ACTIVE -> Outcome.CODE_OF_ACCOUNT;
+                        case PENDING -> Outcome.PENDING;
+                        case LOCKED -> Outcome.LOCKED;
+                    }, account, nir, v.codeId()));
+        });
+    }
+
+    private Mono<Result> passwordCheck(Nir nir, String password, @Nullable Account account) {
+        if (account == null) {
+            return hasher.matches(password, null).thenReturn(Result.invalid());
+        }
+        return hasher.matches(password, account.passwordHash())
+                .flatMap(ok -> (ok ? rehashIfWeaker(account, password) : Mono.<Void>empty())
+                        .thenReturn(new Result(!ok ? Outcome.INVALID
+                                : account.status() == AccountStatus.ACTIVE ? Outcome.OK
+                                : account.status() == AccountStatus.PENDING ? Outcome.PENDING : Outcome.LOCKED,
+                                account, nir, null)));
     }
 
     /** A right password whose stored hash has weaker Argon2 parameters than today's is hashed again and stored. */

@@ -2,6 +2,7 @@ package fr.ameli.idp.ratelimit;
 
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
+import io.r2dbc.spi.Readable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -12,7 +13,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -92,6 +95,19 @@ public class RateLimiter {
         }
     }
 
+    /**
+     * A read that rides in the statement that takes the slots, for the work they guard (the account a login checks
+     * a password against): one round trip instead of two. {@code select} returns at most one row, and no column
+     * named {@code key_hash} or {@code count}; its parameters are named {@code r_…} so that they never meet the
+     * counters'; {@code map} gets its row, or a row of nulls when it found none (then it returns null).
+     */
+    public record Read<T>(String select, Map<String, Object> parameters, Function<Readable, @Nullable T> map) {
+    }
+
+    /** What {@link #take(Read, Counter...)} said: the permit, and what the read found (null: nothing). */
+    public record PermitAndRead<T>(Permit permit, @Nullable T read) {
+    }
+
     private final DatabaseClient db;
     private final Clock clock;
     private final byte[] secret;
@@ -112,6 +128,19 @@ public class RateLimiter {
      * said. When one refuses, the slots the others gave are handed back (a second statement, on that path only).
      */
     public Mono<Permit> take(Counter... counters) {
+        return count(null, counters).map(PermitAndRead::permit);
+    }
+
+    /**
+     * Counts this request against every counter, as {@link #take(Counter...)}, and reads what the guarded work needs
+     * in the same statement: emits both. The read is made whether the request is allowed or not (its result is then
+     * the caller's to ignore).
+     */
+    public <T> Mono<PermitAndRead<T>> take(Read<T> read, Counter... counters) {
+        return count(read, counters);
+    }
+
+    private <T> Mono<PermitAndRead<T>> count(@Nullable Read<T> read, Counter... counters) {
         if (counters.length == 0) {
             throw new IllegalArgumentException("nothing to count");
         }
@@ -133,23 +162,37 @@ public class RateLimiter {
                         .append(i).append(')');
             }
             // Past windows are deleted by the retention sweep, not here: a purge on every request cost each one.
-            DatabaseClient.GenericExecuteSpec spec = db.sql("insert into rate_limit (key_hash, window_start, count, expires_at) "
+            String counting = "insert into rate_limit (key_hash, window_start, count, expires_at) "
                     + "values " + values + " on conflict (key_hash, window_start) do update set count = rate_limit.count + 1 "
-                    + "returning key_hash, count");
+                    + "returning key_hash, count";
+            DatabaseClient.GenericExecuteSpec spec = db.sql(read == null ? counting : "with taken as (" + counting + ") "
+                    + "select taken.key_hash, taken.count, r.* from taken left join (" + read.select() + ") r on true");
+            if (read != null) {
+                for (Map.Entry<String, Object> p : read.parameters().entrySet()) {
+                    if (!p.getKey().startsWith("r_")) {
+                        throw new IllegalArgumentException("a read's parameters are named r_…: " + p.getKey());
+                    }
+                    spec = spec.bind(p.getKey(), p.getValue());
+                }
+            }
             for (int i = 0; i < ordered.size(); i++) {
                 Row r = ordered.get(i);
                 spec = spec.bind("k" + i, r.key()).bind("s" + i, r.start())
                         .bind("e" + i, r.start().plus(r.counter().window().length()));
             }
-            return spec.map(row -> new Counted(row.get("key_hash", byte[].class), row.get("count", Integer.class)))
+            // Every row carries the read's columns (the same row joined to each counter): the first one's is kept.
+            return spec.map(row -> new Counted<>(row.get("key_hash", byte[].class), row.get("count", Integer.class),
+                            read == null ? null : read.map().apply(row)))
                     .all().collectList()
-                    .map(counted -> new Permit(rows.stream().map(r -> new Taken(r.counter(), r.start(), counted.stream()
-                            .filter(c -> Arrays.equals(c.key(), r.key())).findFirst()
-                            .orElseThrow(() -> new IllegalStateException("counter not returned")).count())).toList()))
-                    .flatMap(permit -> {
+                    .map(counted -> new PermitAndRead<>(new Permit(rows.stream().map(r -> new Taken(r.counter(), r.start(),
+                            counted.stream().filter(c -> Arrays.equals(c.key(), r.key())).findFirst()
+                                    .orElseThrow(() -> new IllegalStateException("counter not returned")).count())).toList()),
+                            counted.isEmpty() ? null : counted.getFirst().read()))
+                    .flatMap(taken -> {
+                        Permit permit = taken.permit();
                         List<Taken> unused = permit.taken().stream().filter(Taken::allowed).toList();
-                        return permit.allowed() || unused.isEmpty() ? Mono.just(permit)
-                                : giveBack(new Permit(unused)).thenReturn(permit);
+                        return permit.allowed() || unused.isEmpty() ? Mono.just(taken)
+                                : giveBack(new Permit(unused)).thenReturn(taken);
                     });
         });
     }
@@ -234,6 +277,6 @@ public class RateLimiter {
     private record Row(Counter counter, byte[] key, Instant start) {
     }
 
-    private record Counted(byte[] key, int count) {
+    private record Counted<T>(byte[] key, int count, @Nullable T read) {
     }
 }

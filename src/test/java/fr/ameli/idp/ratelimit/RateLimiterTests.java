@@ -1,6 +1,7 @@
 package fr.ameli.idp.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.MutableClock;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,47 @@ class RateLimiterTests {
         limiter.giveBack(fifth).block();
         assertThat(limiter.take(new RateLimiter.Counter("test", subject, FIVE_PER_HOUR)).block().of("test").count())
                 .isEqualTo(5);
+    }
+
+    @Test
+    void takeWithAReadWhenItFindsARowOrNoneThenThePermitCarriesItAndTheCountingIsUnchanged() {
+        RateLimiter.Counter perSubject = new RateLimiter.Counter("per-subject", subject, new FixedWindow(Duration.ofHours(1), 2));
+        RateLimiter.Counter perOther = new RateLimiter.Counter("per-other", subject, FIVE_PER_HOUR);
+
+        RateLimiter.PermitAndRead<String> found = limiter.take(greeting("Paul"), perSubject, perOther).block();
+        assertThat(found.read()).isEqualTo("bonjour Paul");
+        assertThat(found.permit().allowed()).isTrue();
+        assertThat(found.permit().of("per-subject").count()).isEqualTo(1);
+        assertThat(found.permit().of("per-other").count()).isEqualTo(1);
+
+        // A read that finds nothing gives null, and the request is counted all the same.
+        RateLimiter.PermitAndRead<String> none = limiter.take(greeting(""), perSubject, perOther).block();
+        assertThat(none.read()).isNull();
+        assertThat(none.permit().of("per-subject").count()).isEqualTo(2);
+
+        // Refused: the read is still made (the caller ignores it), and the slot of the limit that did not refuse
+        // is handed back as without a read.
+        RateLimiter.PermitAndRead<String> refused = limiter.take(greeting("Marie"), perSubject, perOther).block();
+        assertThat(refused.permit().allowed()).isFalse();
+        assertThat(refused.permit().refusal().counter().bucket()).isEqualTo("per-subject");
+        assertThat(refused.read()).isEqualTo("bonjour Marie");
+        assertThat(limiter.take(perOther).block().of("per-other").count()).isEqualTo(3);
+    }
+
+    @Test
+    void takeWithAReadWhenAParameterIsNotNamedAsAReadsThenRefusedAndNothingCounted() {
+        RateLimiter.Counter counter = new RateLimiter.Counter("test", subject, FIVE_PER_HOUR);
+        RateLimiter.Read<String> clashing = new RateLimiter.Read<>("select :k0::text as v", Map.of("k0", "x"),
+                row -> row.get("v", String.class));
+        assertThatThrownBy(() -> limiter.take(clashing, counter).block())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k0");
+        assertThat(limiter.take(counter).block().of("test").count()).isEqualTo(1);
+    }
+
+    /** A read of one row when {@code name} is not empty, of none otherwise. */
+    private static RateLimiter.Read<String> greeting(String name) {
+        return new RateLimiter.Read<>("select 'bonjour ' || n as greeting from (select :r_name::text as n) s where n <> ''",
+                Map.of("r_name", name), row -> row.get("greeting", String.class));
     }
 
     @Test

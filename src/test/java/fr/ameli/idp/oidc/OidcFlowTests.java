@@ -168,6 +168,10 @@ class OidcFlowTests {
         assertThat(callback.location().toString()).startsWith(OidcTestClient.DEMO_REDIRECT + "?code=");
         assertThat((String[]) db.sql(facts).bind("id", idHash).fetch().one().block().get("client_ids"))
                 .containsExactly(OidcTestClient.DEMO_CLIENT);
+        // Answered, the request is retired by the statement that issued the code: it cannot be answered again.
+        TestBrowser.Response again = rp.browser.follow(toConsent);
+        assertThat(again.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(again.body()).contains("Votre demande de connexion a expiré");
     }
 
     @Test

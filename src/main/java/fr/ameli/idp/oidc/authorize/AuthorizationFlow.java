@@ -86,7 +86,7 @@ public class AuthorizationFlow {
         return switch (needed) {
             case LOGIN -> interaction(request, saved, "/login", OAuthError.LOGIN_REQUIRED);
             case CONSENT -> interaction(request, saved, "/consent", OAuthError.CONSENT_REQUIRED);
-            case NONE -> store.issueCode(request, session, now, now.plus(properties.oidc().authorizationCodeTtl()))
+            case NONE -> store.issueCode(request, saved, session, now, now.plus(properties.oidc().authorizationCodeTtl()))
                     .map(code -> UriComponentsBuilder.fromUriString(request.redirectUri())
                             .queryParam("code", code)
                             .queryParam("state", request.state())

@@ -139,18 +139,18 @@ class AuthorizationStore {
      * Stores the code's hash with everything the token endpoint needs (the session's {@code sid} for this client
      * included), retires the pending request, and records that the session signed in to this client (its
      * back-channel logout, when the session ends): one statement. The session's row is written only the first time
-     * it signs in to the client.
+     * it signs in to the client. {@code saved}: whether the request was stored (it waited for a login or a consent);
+     * one answered at once (SSO) never was, and its statement does not look for it.
      */
-    Mono<String> issueCode(PendingAuthorization p, LoginSession session, Instant now, Instant expires) {
+    Mono<String> issueCode(PendingAuthorization p, boolean saved, LoginSession session, Instant now, Instant expires) {
         String code = Secrets.newHandle();
-        DatabaseClient.GenericExecuteSpec spec = db.sql("with done as (delete from pending_authorization where id = :pending), "
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with " + (saved ? "done as (delete from pending_authorization where id = :pending), " : "")
                         + "signed_in as (update login_session set client_ids = array_append(client_ids, :client::text) "
                         + "where id_hash = :session and not (:client::text = any(client_ids))) "
                         + "insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, nonce, "
                         + "code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid) values (:code, "
                         + ":client, :redirect_uri, :account, :scope, :nonce, :challenge, :auth_time, :acr, :amr, "
                         + ":amr_requested, :now, :expires, session_sid(:session, :client::text))")
-                .bind("pending", p.id())
                 .bind("session", session.idHash())
                 .bind("code", Secrets.sha256(code))
                 .bind("client", p.clientId())
@@ -165,6 +165,9 @@ class AuthorizationStore {
                 .bind("now", now)
                 .bind("expires", expires);
         spec = p.codeChallenge() == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", p.codeChallenge());
+        if (saved) {
+            spec = spec.bind("pending", p.id());
+        }
         return spec.then().thenReturn(code);
     }
 

@@ -58,7 +58,8 @@ public class LoginRoutes {
                 if (nir.isBlank() || password.isEmpty()) {
                     return form(request, auth, "connexion.champs_obligatoires");
                 }
-                return login.check(nir, password, ClientAddress.of(request)).flatMap(result -> switch (result.outcome()) {
+                return login.check(nir, password, ClientAddress.of(request), codes.deviceCheck(request, auth))
+                        .flatMap(result -> switch (result.outcome()) {
                     case INVALID -> form(request, auth, "connexion.identifiants_incorrects");
                     case LIMITED_NIR -> Pages.limited(request, result.retryAfter(), "connexion",
                             model(auth, "connexion.trop_de_tentatives"));
@@ -74,10 +75,10 @@ public class LoginRoutes {
                             .flatMap(cookie -> ServerResponse.seeOther(URI.create(NewCodeRoutes.PATH)).cookie(cookie).build())
                             .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
                     case LOCKED -> form(request, auth, "connexion.compte_bloque");
-                    case OK -> codes.knownDevice(request, result.account().id(), auth).flatMap(known -> known
+                    case OK -> result.knownDevice()
                             ? loggedIn(result.account().id(), List.of("pwd"), Acr.EIDAS1, auth, null)
                             : codes.challenge(result.account(), auth.isEmpty() ? null : auth).flatMap(challenge -> challenged(
-                                    request, auth, challenge)));
+                                    request, auth, challenge));
                 });
             }).onErrorResume(errors::browser);
         }

@@ -7,6 +7,7 @@ import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.account.PasswordTries;
 import fr.ameli.idp.registry.InvalidNirException;
+import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.Nir;
 import java.time.Duration;
 import java.util.UUID;
@@ -49,10 +50,14 @@ class PasswordLogin {
         CODE_OF_ACCOUNT
     }
 
-    /** {@code retryAfter}: how long a refused try ({@code LIMITED_*}) waits; zero otherwise. */
-    record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId, Duration retryAfter) {
+    /**
+     * {@code retryAfter}: how long a refused try ({@code LIMITED_*}) waits; zero otherwise. {@code knownDevice}: for
+     * {@code OK}, whether the browser passed a code for the account ({@link SecurityCodes#deviceCheck}).
+     */
+    record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId, Duration retryAfter,
+            boolean knownDevice) {
         Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId) {
-            this(outcome, account, nir, codeId, Duration.ZERO);
+            this(outcome, account, nir, codeId, Duration.ZERO, false);
         }
 
         static Result invalid() {
@@ -74,20 +79,46 @@ class PasswordLogin {
         this.tries = tries;
     }
 
-    /** Checks a login try from {@code clientAddress} (see {@link fr.ameli.idp.web.ClientAddress}), within the limits. */
+    /**
+     * Checks a login try from {@code clientAddress} (see {@link fr.ameli.idp.web.ClientAddress}), within the limits;
+     * no browser is asked about (a right password is {@code OK} with {@code knownDevice} false).
+     */
     Mono<Result> check(String nirInput, String password, String clientAddress) {
+        return check(nirInput, password, clientAddress, SecurityCodes.DeviceCheck.decided(false));
+    }
+
+    /** The same, with the browser's check ({@code device}) read with the account. */
+    Mono<Result> check(String nirInput, String password, String clientAddress, SecurityCodes.DeviceCheck device) {
         Nir nir = parsed(nirInput);
         Predicate<Result> wrong = result -> result.outcome() == Outcome.INVALID;
-        // The account is read in the statement that takes the try's slots: one round trip less per login.
+        // The account, and whether the browser is known, are read in the statement that takes the try's slots: two
+        // round trips less per login.
         Mono<PasswordTries.Tried<Result>> tried = nir == null
                 ? tries.attempt(null, clientAddress, () -> hasher.matches(password, null).thenReturn(Result.invalid()), wrong)
-                : tries.attempt(nir, clientAddress, accounts.readByNir(nir), account -> check(nir, password, account), wrong);
+                : tries.attempt(nir, clientAddress, read(nir, device), found -> check(nir, password, found), wrong);
         return tried.map(outcome -> switch (outcome) {
             case PasswordTries.Tried.Checked<Result> checked -> checked.result();
             case PasswordTries.Tried.Refused<Result> refused -> new Result(
                     refused.bucket().equals(PasswordTries.PER_NIR) ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS,
-                    null, null, null, refused.retryAfter());
+                    null, null, null, refused.retryAfter(), false);
         });
+    }
+
+    /** The NIR's account and whether the login's browser is known for it. */
+    private record Found(Account account, boolean knownDevice) {
+    }
+
+    private RateLimiter.Read<Found> read(Nir nir, SecurityCodes.DeviceCheck device) {
+        RateLimiter.Read<Account> account = accounts.readByNir(nir);
+        String column = device.column();
+        if (column == null) {
+            return new RateLimiter.Read<>(account.select(), account.parameters(), row -> {
+                Account found = account.map().apply(row);
+                return found == null ? null : new Found(found, device.known());
+            });
+        }
+        return account.with(column, device.parameters(), (found, row) -> found == null ? null
+                : new Found(found, Boolean.TRUE.equals(row.get("known_device", Boolean.class))));
     }
 
     private static @Nullable Nir parsed(String nirInput) {
@@ -98,14 +129,15 @@ class PasswordLogin {
         }
     }
 
-    /** {@code account}: the NIR's account, null when it has none. */
-    private Mono<Result> check(Nir nir, String password, @Nullable Account account) {
+    /** {@code found}: the NIR's account, null when it has none. */
+    private Mono<Result> check(Nir nir, String password, @Nullable Found found) {
+        Account account = found == null ? null : found.account();
         if (!ProvisionalCodes.looksLikeCode(password)) {
-            return passwordCheck(nir, password, account);
+            return passwordCheck(nir, password, found);
         }
         return codes.verify(nir, password).flatMap(v -> switch (v.outcome()) {
             // A closed path (too many wrong codes for this NIR) answers as if there were no code: nothing tells.
-            case NONE, CLOSED -> passwordCheck(nir, password, account);
+            case NONE, CLOSED -> passwordCheck(nir, password, found);
             case WRONG -> Mono.just(Result.invalid());
             case MATCHED -> Mono.just(account == null ? new Result(Outcome.CODE_WITHOUT_ACCOUNT, null, nir, v.codeId())
                     : new Result(switch (account.status()) {
@@ -116,16 +148,17 @@ class PasswordLogin {
         });
     }
 
-    private Mono<Result> passwordCheck(Nir nir, String password, @Nullable Account account) {
-        if (account == null) {
+    private Mono<Result> passwordCheck(Nir nir, String password, @Nullable Found found) {
+        if (found == null) {
             return hasher.matches(password, null).thenReturn(Result.invalid());
         }
+        Account account = found.account();
         return hasher.matches(password, account.passwordHash())
                 .flatMap(ok -> (ok ? rehashIfWeaker(account, password) : Mono.<Void>empty())
                         .thenReturn(new Result(!ok ? Outcome.INVALID
                                 : account.status() == AccountStatus.ACTIVE ? Outcome.OK
                                 : account.status() == AccountStatus.PENDING ? Outcome.PENDING : Outcome.LOCKED,
-                                account, nir, null)));
+                                account, nir, null, Duration.ZERO, ok && found.knownDevice())));
     }
 
     /** A right password whose stored hash has weaker Argon2 parameters than today's is hashed again and stored. */

@@ -99,24 +99,34 @@ class SecurityCodes {
     }
 
     /**
-     * True when this browser completed a code for the account and is still remembered, and the login does not
-     * continue an authorization request at eidas2 (which asks for the code every time). Still one statement.
+     * Whether the browser of a login has passed a code for the account: {@code column}, when not null, is read with
+     * the account in the login's first statement (it names the account's row {@code found}) and decides; otherwise
+     * {@code known} does, with no statement at all.
      */
-    Mono<Boolean> knownDevice(ServerRequest request, UUID accountId, String pendingAuthorizationId) {
+    record DeviceCheck(boolean known, @Nullable String column, Map<String, Object> parameters) {
+        static DeviceCheck decided(boolean known) {
+            return new DeviceCheck(known, null, Map.of());
+        }
+    }
+
+    /**
+     * The known-browser check of a login from {@code request} ({@link DeviceCheck}): every browser is known when the
+     * code step is off, none without a device cookie; else the cookie's token must be the account's and live, and an
+     * eidas2 request waiting asks for the code all the same (a second factor at every eidas2 login).
+     */
+    DeviceCheck deviceCheck(ServerRequest request, String pendingAuthorizationId) {
         if (!properties.securityCodeEnabled()) {
-            return Mono.just(true);
+            return DeviceCheck.decided(true);
         }
         HttpCookie cookie = request.cookies().getFirst(DEVICE_COOKIE);
         if (cookie == null || cookie.getValue().isBlank()) {
-            return Mono.just(false);
+            return DeviceCheck.decided(false);
         }
-        return db.sql("select 1 from known_device where token_hash = :hash and account_id = :account and expires_at > :now "
-                        + "and not exists (select 1 from pending_authorization where id = :pending and acr = 'eidas2')")
-                .bind("hash", Secrets.sha256(cookie.getValue()))
-                .bind("pending", pendingAuthorizationId)
-                .bind("account", accountId)
-                .bind("now", clock.instant())
-                .map(row -> 1).first().hasElement();
+        return new DeviceCheck(false, "exists (select 1 from known_device where token_hash = :r_device "
+                + "and account_id = found.id and expires_at > :r_now and not exists (select 1 from pending_authorization "
+                + "where id = :r_pending and acr = 'eidas2')) as known_device",
+                Map.of("r_device", Secrets.sha256(cookie.getValue()), "r_pending", pendingAuthorizationId,
+                        "r_now", clock.instant()));
     }
 
     /**

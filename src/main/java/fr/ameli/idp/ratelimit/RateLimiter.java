@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -102,6 +104,19 @@ public class RateLimiter {
      * counters'; {@code map} gets its row, or a row of nulls when it found none (then it returns null).
      */
     public record Read<T>(String select, Map<String, Object> parameters, Function<Readable, @Nullable T> map) {
+
+        /**
+         * This read with more columns computed from its row, which they name {@code found} (e.g. {@code exists
+         * (select 1 from … where account_id = found.id) as known}), and their parameters ({@code r_…}): {@code map}
+         * gets what this read found (null: nothing) and the row.
+         */
+        public <U> Read<U> with(String columns, Map<String, Object> more, BiFunction<@Nullable T, Readable, @Nullable U> map) {
+            Map<String, Object> all = new HashMap<>(parameters);
+            all.putAll(more);
+            Function<Readable, @Nullable T> first = this.map;
+            return new Read<>("select found.*, " + columns + " from (" + select + ") found", Map.copyOf(all),
+                    row -> map.apply(first.apply(row), row));
+        }
     }
 
     /** What {@link #take(Read, Counter...)} said: the permit, and what the read found (null: nothing). */

@@ -11,6 +11,7 @@ import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.registry.Nir;
 import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.registry.TestInsuredPersons;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.springframework.http.HttpStatus;
 class LoginTests {
 
     static final String PENDING_NIR = "1 93 07 44 109 021";
+    static final String DEVICE_NIR = "1 84 12 75 115 012 45";
 
     @LocalServerPort
     int port;
@@ -86,6 +88,45 @@ class LoginTests {
         assertThat(response.status()).isEqualTo(HttpStatus.SEE_OTHER);
         assertThat(response.location().getPath()).isEqualTo("/");
         assertThat(browser.follow(response).body()).contains("Vous êtes connecté");
+    }
+
+    /**
+     * Whether the browser is known is read with the account, in the login's first statement: only a live token of
+     * this very account lets the login through without the security code; another account's token, an expired one
+     * or none gets the code page. (A person of this test's own: each code page sends a code, which counts against
+     * the codes-per-account budget other tests count on.)
+     */
+    @Test
+    void loginWhenTheBrowserIsNotKnownToThisAccountThenTheSecurityCodeIsAsked() {
+        TestInsuredPersons.importInto(registry, TestInsuredPersons.eligible(DEVICE_NIR, "APPAREIL").givenNames("Lucie")
+                .birthDate("1984-12-03").withoutProof());
+        accounts.provision(Nir.parse(DEVICE_NIR), AccountStatus.ACTIVE, "lucie.appareil@example.org",
+                hasher.hash("Appareil-2026").block()).block();
+        String nir13 = Nir.parse(DEVICE_NIR).value();
+
+        TestBrowser known = new TestBrowser(port);
+        KnownDevices.remember(db, known, nir13);
+        assertThat(loginAs(known).location().getPath()).isEqualTo("/");
+
+        TestBrowser othersToken = new TestBrowser(port);
+        KnownDevices.remember(db, othersToken, "2850575112034");
+        TestBrowser expiredToken = new TestBrowser(port);
+        String expired = KnownDevices.remember(db, nir13);
+        db.sql("update known_device set expires_at = now() - interval '1 second' where token_hash = :hash")
+                .bind("hash", fr.ameli.idp.platform.Secrets.sha256(expired)).then().block();
+        expiredToken.setCookie("AMELI_DEVICE", expired);
+        TestBrowser noToken = new TestBrowser(port);
+        for (TestBrowser unknown : List.of(othersToken, expiredToken, noToken)) {
+            TestBrowser.Response response = loginAs(unknown);
+            assertThat(response.status()).isEqualTo(HttpStatus.SEE_OTHER);
+            assertThat(response.location().getPath()).isEqualTo("/login/code");
+            assertThat(unknown.cookie("AMELI_SESSION")).isNull();
+        }
+    }
+
+    private TestBrowser.Response loginAs(TestBrowser browser) {
+        browser.get("/login");
+        return browser.post("/login", Map.of("nir", DEVICE_NIR, "password", "Appareil-2026"));
     }
 
     /** Issue 10, item 10: a hash stored with Spring's 5.8 defaults (16 MiB) is replaced at the next good login. */

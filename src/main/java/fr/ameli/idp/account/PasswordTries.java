@@ -60,29 +60,20 @@ public class PasswordTries {
      */
     public <T> Mono<Tried<T>> attempt(@Nullable Nir nir, String clientAddress, Supplier<Mono<T>> check,
             Predicate<T> wrong, RateLimiter.Counter... extra) {
-        return within(nir, clientAddress, null, found -> check.get(), wrong, extra);
+        return attempt(nir, clientAddress, null, found -> check.get(), wrong, extra);
     }
 
     /**
      * The same, with what {@code check} needs read in the statement that takes the slots ({@code read}, e.g. the
-     * account of the NIR): {@code check} is given what it found, null when nothing.
+     * account of the NIR; none when null): {@code check} is given what it found, null when nothing.
      */
-    public <R, T> Mono<Tried<T>> attempt(Nir nir, String clientAddress, RateLimiter.Read<R> read,
-            Function<@Nullable R, Mono<T>> check, Predicate<T> wrong, RateLimiter.Counter... extra) {
-        return within(nir, clientAddress, read, check, wrong, extra);
-    }
-
-    private <R, T> Mono<Tried<T>> within(@Nullable Nir nir, String clientAddress, RateLimiter.@Nullable Read<R> read,
+    public <R, T> Mono<Tried<T>> attempt(@Nullable Nir nir, String clientAddress, RateLimiter.@Nullable Read<R> read,
             Function<@Nullable R, Mono<T>> check, Predicate<T> wrong, RateLimiter.Counter... extra) {
         List<RateLimiter.Counter> counters = new ArrayList<>(List.of(
                 new RateLimiter.Counter(PER_ADDRESS, clientAddress, limits.perAddress()),
                 new RateLimiter.Counter(PER_NIR, nir == null ? UNPARSABLE : nir.value(), limits.perNir())));
         counters.addAll(List.of(extra));
-        RateLimiter.Counter[] all = counters.toArray(RateLimiter.Counter[]::new);
-        Mono<RateLimiter.PermitAndRead<R>> taken = read == null
-                ? limiter.take(all).map(permit -> new RateLimiter.PermitAndRead<>(permit, null))
-                : limiter.take(read, all);
-        return taken.flatMap(permitAndRead -> {
+        return limiter.take(read, counters.toArray(RateLimiter.Counter[]::new)).flatMap(permitAndRead -> {
             RateLimiter.Permit permit = permitAndRead.permit();
             RateLimiter.Taken refusal = permit.refusal();
             if (refusal != null) {

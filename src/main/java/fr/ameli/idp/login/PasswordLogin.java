@@ -109,15 +109,7 @@ class PasswordLogin {
     }
 
     private RateLimiter.Read<Found> read(Nir nir, SecurityCodes.DeviceCheck device) {
-        RateLimiter.Read<Account> account = accounts.readByNir(nir);
-        String column = device.column();
-        if (column == null) {
-            return new RateLimiter.Read<>(account.select(), account.parameters(), row -> {
-                Account found = account.map().apply(row);
-                return found == null ? null : new Found(found, device.known());
-            });
-        }
-        return account.with(column, device.parameters(), (found, row) -> found == null ? null
+        return accounts.readByNir(nir).with(device.column(), device.parameters(), (found, row) -> found == null ? null
                 : new Found(found, Boolean.TRUE.equals(row.get("known_device", Boolean.class))));
     }
 

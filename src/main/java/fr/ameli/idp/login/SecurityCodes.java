@@ -99,13 +99,13 @@ class SecurityCodes {
     }
 
     /**
-     * Whether the browser of a login has passed a code for the account: {@code column}, when not null, is read with
-     * the account in the login's first statement (it names the account's row {@code found}) and decides; otherwise
-     * {@code known} does, with no statement at all.
+     * Whether the browser of a login has passed a code for the account: a column {@code known_device}, read with the
+     * account in the login's first statement (it names the account's row {@code found}), and its parameters; a
+     * constant when the answer needs no table.
      */
-    record DeviceCheck(boolean known, @Nullable String column, Map<String, Object> parameters) {
+    record DeviceCheck(String column, Map<String, Object> parameters) {
         static DeviceCheck decided(boolean known) {
-            return new DeviceCheck(known, null, Map.of());
+            return new DeviceCheck(known + " as known_device", Map.of());
         }
     }
 
@@ -122,7 +122,7 @@ class SecurityCodes {
         if (cookie == null || cookie.getValue().isBlank()) {
             return DeviceCheck.decided(false);
         }
-        return new DeviceCheck(false, "exists (select 1 from known_device where token_hash = :r_device "
+        return new DeviceCheck("exists (select 1 from known_device where token_hash = :r_device "
                 + "and account_id = found.id and expires_at > :r_now and not exists (select 1 from pending_authorization "
                 + "where id = :r_pending and acr = 'eidas2')) as known_device",
                 Map.of("r_device", Secrets.sha256(cookie.getValue()), "r_pending", pendingAuthorizationId,

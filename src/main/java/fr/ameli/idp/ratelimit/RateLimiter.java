@@ -119,7 +119,7 @@ public class RateLimiter {
         }
     }
 
-    /** What {@link #take(Read, Counter...)} said: the permit, and what the read found (null: nothing). */
+    /** What {@link #take(Read, Counter...)} said: the permit, and what the read found (null: nothing or no read). */
     public record PermitAndRead<T>(Permit permit, @Nullable T read) {
     }
 
@@ -143,19 +143,15 @@ public class RateLimiter {
      * said. When one refuses, the slots the others gave are handed back (a second statement, on that path only).
      */
     public Mono<Permit> take(Counter... counters) {
-        return count(null, counters).map(PermitAndRead::permit);
+        return take(null, counters).map(PermitAndRead::permit);
     }
 
     /**
      * Counts this request against every counter, as {@link #take(Counter...)}, and reads what the guarded work needs
-     * in the same statement: emits both. The read is made whether the request is allowed or not (its result is then
-     * the caller's to ignore).
+     * in the same statement (none when {@code read} is null): emits both. The read is made whether the request is
+     * allowed or not (its result is then the caller's to ignore).
      */
-    public <T> Mono<PermitAndRead<T>> take(Read<T> read, Counter... counters) {
-        return count(read, counters);
-    }
-
-    private <T> Mono<PermitAndRead<T>> count(@Nullable Read<T> read, Counter... counters) {
+    public <T> Mono<PermitAndRead<T>> take(@Nullable Read<T> read, Counter... counters) {
         if (counters.length == 0) {
             throw new IllegalArgumentException("nothing to count");
         }

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.crypto.Mac;
@@ -191,9 +192,10 @@ public class RateLimiter {
                 spec = spec.bind("k" + i, r.key()).bind("s" + i, r.start())
                         .bind("e" + i, r.start().plus(r.counter().window().length()));
             }
-            // Every row carries the read's columns (the same row joined to each counter): the first one's is kept.
+            // Every row carries the read's columns (the same row joined to each counter): only the first is mapped.
+            AtomicBoolean mapped = new AtomicBoolean(read == null);
             return spec.map(row -> new Counted<>(row.get("key_hash", byte[].class), row.get("count", Integer.class),
-                            read == null ? null : read.map().apply(row)))
+                            mapped.compareAndSet(false, true) ? read.map().apply(row) : null))
                     .all().collectList()
                     .map(counted -> new PermitAndRead<>(new Permit(rows.stream().map(r -> new Taken(r.counter(), r.start(),
                             counted.stream().filter(c -> Arrays.equals(c.key(), r.key())).findFirst()

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -51,7 +52,9 @@ import reactor.core.scheduler.Schedulers;
  * is retried). When a competing claim commits first, PostgreSQL re-checks the row against the new
  * {@code locked_until}, so no row is ever held by two instances. Delivery is at least once: a mail can be
  * sent twice only if the instance dies between the SMTP server's acceptance and the recording of it (a few
- * milliseconds), or if the database stays unreachable from that moment until the lease has run out. A mail
+ * milliseconds), if the database stays unreachable from that moment until the lease has run out, or if the
+ * connection breaks after the SMTP server stored the mail and before its acceptance reached this instance (SMTP's own
+ * limit, RFC 1047). A connection that breaks after the acceptance, while closing, does not count as a failure. A mail
  * the SMTP server accepted while the database was unreachable (a PostgreSQL restart) is remembered in memory
  * and recorded as sent by the next poll that reaches the database; if the lease ran out meanwhile and this
  * instance claims it again, it is recorded, not sent again. The {@code Message-ID} is the outbox id, stable
@@ -285,6 +288,15 @@ class MailSender implements BackgroundJob, DisposableBean {
             alternative.addBodyPart(html);
             message.setContent(alternative);
             sender.send(message);
+        } catch (MailSendException e) {
+            if (!e.getFailedMessages().isEmpty()) {
+                throw new SmtpFailure(e);
+            }
+            // Spring throws with no failed message only when every message was accepted and the QUIT after them
+            // failed (the server went away at that moment): the server has the mail, sending it again would deliver
+            // it twice (found by FaultCampaignTests, the SMTP server stopped the instant a mail was accepted).
+            log.info("Mail {} ({}) accepted; closing the SMTP connection failed afterwards ({})", mail.id(), mail.kind(),
+                    errorClasses(e));
         } catch (MessagingException | RuntimeException e) {
             throw new SmtpFailure(e);
         }

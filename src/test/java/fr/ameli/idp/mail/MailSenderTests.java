@@ -19,14 +19,22 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -255,6 +263,108 @@ class MailSenderTests {
         @Override
         public ConnectionFactoryMetadata getMetadata() {
             return delegate.getMetadata();
+        }
+    }
+
+    /**
+     * The SMTP server accepted the mail, then went away while the connection was being closed (QUIT): Spring reports
+     * a failure although the mail is delivered. Counting it as failed would send it again (found by
+     * FaultCampaignTests: the SMTP server stopped the instant it had accepted a mail, the mail arrived twice).
+     */
+    @Test
+    void pollWhenTheServerGoesAwayAfterAcceptingTheMailThenRecordedAsSentAndNotSentAgain() throws IOException {
+        jobs.stop("mail-sender");
+        String recipient = newRecipient("coupure");
+        outbox.enqueue(confirmation(recipient)).block();
+        try (GoesAwayOnQuit server = new GoesAwayOnQuit()) {
+            JavaMailSenderImpl smtp = new JavaMailSenderImpl();
+            smtp.setHost("127.0.0.1");
+            smtp.setPort(server.port());
+            MailSender sender = new MailSender(db, smtp, clock,
+                    properties(Duration.ofSeconds(1), 1000, 50, Duration.ofSeconds(5)), new SimpleMeterRegistry());
+            try {
+                sender.pollOnce().block();
+                // Past any backoff (at most 10 min): a mail counted as failed would go again now.
+                clock.advance(Duration.ofMinutes(11));
+                sender.pollOnce().block();
+
+                assertThat(server.recipients()).filteredOn(recipient::equals).hasSize(1);
+                MailTestSupport.OutboxRow recorded = row(db, recipient);
+                assertThat(recorded.sentAt()).isNotNull();
+                assertThat(recorded.attempts()).isZero();
+                assertThat(recorded.lastError()).isNull();
+            } finally {
+                sender.destroy();
+                releaseLeases();
+            }
+        }
+    }
+
+    /**
+     * An SMTP server, on a real socket, that accepts every mail and resets the connection when the client says QUIT:
+     * a server stopped the instant after it accepted a mail.
+     */
+    static final class GoesAwayOnQuit implements AutoCloseable {
+
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final List<String> recipients = new CopyOnWriteArrayList<>();
+
+        GoesAwayOnQuit() throws IOException {
+            Thread.ofPlatform().daemon().name("smtp-goes-away-on-quit").start(this::serve);
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        /** The envelope recipient of each mail accepted. */
+        List<String> recipients() {
+            return recipients;
+        }
+
+        private void serve() {
+            while (!socket.isClosed()) {
+                try (Socket client = socket.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+                    Writer out = new OutputStreamWriter(client.getOutputStream(), StandardCharsets.US_ASCII);
+                    reply(out, "220 localhost ESMTP");
+                    String recipient = null;
+                    boolean data = false;
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        String command = line.toUpperCase(java.util.Locale.ROOT);
+                        if (data) {
+                            if (line.equals(".")) {
+                                data = false;
+                                recipients.add(recipient);
+                                reply(out, "250 2.0.0 accepted");
+                            }
+                        } else if (command.startsWith("RCPT TO:")) {
+                            recipient = line.substring("RCPT TO:".length()).replaceAll("[<>\\s]", "");
+                            reply(out, "250 OK");
+                        } else if (command.startsWith("DATA")) {
+                            data = true;
+                            reply(out, "354 go ahead");
+                        } else if (command.startsWith("QUIT")) {
+                            client.setSoLinger(true, 0); // the close below resets the connection instead of ending it
+                            break;
+                        } else {
+                            reply(out, "250 OK");
+                        }
+                    }
+                } catch (IOException e) {
+                    // the server socket closed, or the client went first: next connection
+                }
+            }
+        }
+
+        private static void reply(Writer out, String line) throws IOException {
+            out.write(line + "\r\n");
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 

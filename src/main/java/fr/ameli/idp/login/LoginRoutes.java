@@ -12,6 +12,7 @@ import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import fr.ameli.idp.web.ClientAddress;
+import fr.ameli.idp.web.FixedPage;
 import fr.ameli.idp.web.Pages;
 import org.springframework.http.HttpStatus;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.result.view.ViewResolver;
 import reactor.core.publisher.Mono;
 
 /**
@@ -31,8 +33,10 @@ public class LoginRoutes {
 
     @Bean
     RouterFunction<ServerResponse> loginRouter(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow,
-            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
-        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional);
+            SecurityCodes codes, fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional,
+            List<ViewResolver> views) {
+        Handlers h = new Handlers(login, sessions, flow, codes, accounts, errors, provisional,
+                new FixedPage(views, "connexion", "auth"));
         return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/login", h::page)
                 .POST("/login", h::submit)
@@ -42,12 +46,14 @@ public class LoginRoutes {
     }
 
     private record Handlers(PasswordLogin login, LoginSessions sessions, AuthorizationFlow flow, SecurityCodes codes,
-            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional) {
+            fr.ameli.idp.account.Accounts accounts, ErrorRenderer errors, ProvisionalLogin provisional,
+            FixedPage loginPage) {
 
+        /** The page as first shown (no error): the same for everyone but for the request handle and CSRF token. */
         Mono<ServerResponse> page(ServerRequest request) {
             String auth = request.queryParam("auth").orElse("");
             Mono<Void> known = auth.isEmpty() ? Mono.empty() : flow.pending(auth).then();
-            return known.then(Mono.defer(() -> form(request, auth, null))).onErrorResume(errors::browser);
+            return known.then(Mono.defer(() -> loginPage.render(request, Map.of("auth", auth)))).onErrorResume(errors::browser);
         }
 
         Mono<ServerResponse> submit(ServerRequest request) {

@@ -224,8 +224,10 @@ final class Report {
     }
 
     /**
-     * The product's server CPU by group of threads in each scenario's last pass, per operation: what runs on the event
-     * loops, what on the password-hashing pool, the JIT compilers, the collector and the VM, and the rest.
+     * The product's server CPU by group of threads in each scenario and pass, per operation: what runs on the event
+     * loops, what on the password-hashing pool, the JIT compilers, the collector and the VM, and the rest. Every pass,
+     * not only the last: in a before/after in turns, a group lower in every pass is what this machine's drift cannot
+     * fake, where one pass can.
      */
     private static String byThread(List<Bench.ServerRun> runs) {
         StringBuilder s = new StringBuilder();
@@ -236,16 +238,23 @@ final class Report {
             if (last.isEmpty() || Double.isNaN(last.getFirst().threadMsPerOp(Load.OTHER_THREADS))) {
                 continue;
             }
-            s.append(String.format(L, "%s's server CPU by thread, ms per operation, pass %d (from /proc/[pid]/task; "
-                    + "\"other threads\" is the server's CPU less the groups'):%n%n", run.name(), run.passes().size()));
-            s.append("| scenario | ").append(String.join(" | ", groups)).append(" | server |\n");
-            s.append("|---|").append("---:|".repeat(groups.size() + 1)).append('\n');
-            for (Load.Result r : last) {
-                s.append("| ").append(r.scenario());
-                for (String group : groups) {
-                    s.append(String.format(L, " | %.3f", r.threadMsPerOp(group)));
+            s.append(String.format(L, "%s's server CPU by thread, ms per operation, by pass (from /proc/[pid]/task; "
+                    + "\"other threads\" is the server's CPU less the groups'):%n%n", run.name()));
+            s.append("| scenario | pass | ").append(String.join(" | ", groups)).append(" | server |\n");
+            s.append("|---|---:|").append("---:|".repeat(groups.size() + 1)).append('\n');
+            for (int i = 0; i < last.size(); i++) {
+                for (int pass = 0; pass < run.passes().size(); pass++) {
+                    List<Load.Result> results = run.passes().get(pass);
+                    if (i >= results.size() || Double.isNaN(results.get(i).threadMsPerOp(Load.OTHER_THREADS))) {
+                        continue;
+                    }
+                    Load.Result r = results.get(i);
+                    s.append("| ").append(r.scenario()).append(" | ").append(pass + 1);
+                    for (String group : groups) {
+                        s.append(String.format(L, " | %.3f", r.threadMsPerOp(group)));
+                    }
+                    s.append(String.format(L, " | %.3f |%n", r.serverMsPerOp()));
                 }
-                s.append(String.format(L, " | %.3f |%n", r.serverMsPerOp()));
             }
             s.append('\n');
             for (Load.Result r : last) {

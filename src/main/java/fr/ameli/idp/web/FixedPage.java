@@ -37,7 +37,9 @@ import reactor.core.publisher.Mono;
  * event-loop time in the profiles of issue 11).
  *
  * <p>Only for a page without personal data, errors or anything else that varies: such a variant is rendered by
- * {@link Pages}. The first rendering happens on the first request, on its exchange (the view needs one for its links
+ * {@link Pages}. The template must read nothing of its request but the slots (no {@code ${param...}}, cookie or
+ * header): what it read from the first request would be served to everyone ({@code FixedPageTests} renders the first
+ * request with query parameters the next ones lack). The first rendering happens on the first request, on its exchange (the view needs one for its links
  * and the CSRF processor); a request without a CSRF token is rendered by {@link Pages} as well.
  */
 public final class FixedPage {

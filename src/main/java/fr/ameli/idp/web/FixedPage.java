@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -23,6 +24,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.view.ViewResolver;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebExchangeDecorator;
 import org.unbescape.html.HtmlEscape;
 import org.unbescape.html.HtmlEscapeLevel;
 import org.unbescape.html.HtmlEscapeType;
@@ -83,7 +85,11 @@ public final class FixedPage {
         return marker + slot + "x";
     }
 
-    /** Renders the template with markers for values, on a copy of the exchange whose response keeps what is written. */
+    /**
+     * Renders the template with markers for values, on a copy of the exchange whose response keeps what is written
+     * and whose attributes are its own: the view leaves its model there, and Spring Security's form processor reads
+     * the CSRF token from there (the marker for this rendering); the request's exchange is left as it was.
+     */
     private Mono<Parts> prerender(ServerWebExchange exchange, CsrfToken real) {
         Map<String, Object> model = new HashMap<>();
         for (int i = 0; i < slots.size(); i++) {
@@ -92,28 +98,29 @@ public final class FixedPage {
         CsrfToken markerToken = new DefaultCsrfToken(real.getHeaderName(), real.getParameterName(), marker(slots.size()));
         model.put("_csrf", markerToken);
         Capture capture = new Capture(exchange.getResponse());
-        ServerWebExchange capturing = exchange.mutate().response(capture).build();
+        Map<String, Object> attributes = new ConcurrentHashMap<>(exchange.getAttributes());
+        attributes.put("_csrf", markerToken);
+        ServerWebExchange capturing = new ServerWebExchangeDecorator(exchange.mutate().response(capture).build()) {
+            @Override
+            public Map<String, Object> getAttributes() {
+                return attributes;
+            }
+        };
+        // French pages only (spring.web.locale-resolver: fixed): one locale, so one rendering serves every request.
         Locale locale = exchange.getLocaleContext().getLocale();
         return Flux.fromIterable(views)
                 .concatMap(resolver -> resolver.resolveViewName(view, locale != null ? locale : Locale.FRANCE))
                 .next()
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("no view for the template " + view)))
                 .flatMap(found -> {
-                    // The view leaves its model in the exchange's attributes, and the CSRF processor that adds the
-                    // token to forms reads it from there (the marker for this rendering): they are put back after.
-                    Map<String, Object> attributes = new HashMap<>(exchange.getAttributes());
-                    exchange.getAttributes().put("_csrf", markerToken);
                     // The type a rendering response gives a view when the handler set none: the view's first.
                     List<MediaType> types = found.getSupportedMediaTypes();
-                    return found.render(model, types.isEmpty() ? null : types.get(0), capturing)
-                            .then(Mono.fromRunnable(() -> {
-                                exchange.getAttributes().clear();
-                                exchange.getAttributes().putAll(attributes);
-                            }));
+                    return found.render(model, types.isEmpty() ? null : types.get(0), capturing);
                 })
                 .then(Mono.fromCallable(() -> split(capture)));
     }
 
+    /** The output cut at the markers; refused (and not kept) unless every value has its place in it. */
     private Parts split(Capture capture) {
         String page = capture.body.toString();
         List<byte[]> fixed = new ArrayList<>();
@@ -130,6 +137,12 @@ public final class FixedPage {
             from = end + 1;
         }
         fixed.add(page.substring(from).getBytes(StandardCharsets.UTF_8));
+        for (int slot = 0; slot <= slots.size(); slot++) {
+            if (!order.contains(slot)) {
+                throw new IllegalStateException("the template " + view + " shows no "
+                        + (slot == slots.size() ? "CSRF token" : slots.get(slot)) + ": not a fixed page");
+            }
+        }
         MediaType type = capture.headers.getContentType();
         return new Parts(fixed, order, type != null ? type : new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8),
                 capture.headers.getContentLanguage());

@@ -73,6 +73,8 @@ class FaultCampaignTests {
     static final int LOAD_SECONDS = Integer.getInteger("faults.load-seconds", 120);
     static final int SMTP_DOWN_SECONDS = Integer.getInteger("faults.smtp-down-seconds", 30);
     static final int WORKERS = Integer.getInteger("faults.workers", 4);
+    /** The instances' SMTP connections at most ({@code idp.mail.smtp-threads}, config/application.yml). */
+    static final int SMTP_THREADS = 2;
     /** Generous bounds on the recoveries (measured ones are printed): a JVM start on a busy 2-core CI machine... */
     static final Duration STARTUP = Duration.ofSeconds(Integer.getInteger("faults.max-startup-seconds", 150));
     /** ...and the pool's return to PostgreSQL once it is back. */
@@ -488,18 +490,25 @@ class FaultCampaignTests {
      * instance sent it again once the lease ran out; or the SMTP server stored the mail and was stopped before its
      * « 250 » reached the instance (RFC 1047), so the instance tried again once the server was back. Either way with the
      * same Message-ID, by which the receiving side recognises it. Anything else (a third copy, another Message-ID, a
-     * first copy not at the kill or the stop) is a duplicate; a server that goes away after its « 250 », while the
-     * connection closes, must not cause one (MailSenderTests).
+     * first copy not at the kill or the stop) is a duplicate. Each fault can cause at most one per SMTP connection
+     * open at that instant (verifyAndReport bounds them). A server that goes away after its « 250 », while the
+     * connection closes, must not cause one (MailSenderTests: such a duplicate would look like the stop's here).
+     *
+     * @return {@code "kill"}, {@code "smtp stop"}, or null when the copies are not such a redelivery
      */
-    private boolean redeliveredAfterAFault(List<StoredMessage> copies) throws Exception {
+    private @org.jspecify.annotations.Nullable String redeliveredAfterAFault(List<StoredMessage> copies) throws Exception {
         if (copies.size() != 2) {
-            return false;
+            return null;
         }
         String first = copies.get(0).getMimeMessage().getMessageID();
+        if (first == null || !first.equals(copies.get(1).getMimeMessage().getMessageID())) {
+            return null;
+        }
         long firstReceived = Math.min(copies.get(0).getReceivedDate().getTime(), copies.get(1).getReceivedDate().getTime());
-        boolean atTheKill = firstReceived >= killedAtMillis - 2_000 && firstReceived <= killedAtMillis + 500;
-        boolean atTheSmtpStop = firstReceived >= smtpStopMillis - 1_000 && firstReceived <= smtpStoppedMillis;
-        return first != null && first.equals(copies.get(1).getMimeMessage().getMessageID()) && (atTheKill || atTheSmtpStop);
+        if (firstReceived >= killedAtMillis - 2_000 && firstReceived <= killedAtMillis + 500) {
+            return "kill";
+        }
+        return firstReceived >= smtpStopMillis - 1_000 && firstReceived <= smtpStoppedMillis ? "smtp stop" : null;
     }
 
     void count(String kind) {
@@ -525,7 +534,8 @@ class FaultCampaignTests {
         int withAccount = 0;
         int delivered = 0;
         int duplicated = 0;
-        int redeliveredAfterAFault = 0;
+        int redeliveredAfterKill = 0;
+        int redeliveredAfterSmtpStop = 0;
         int lost = 0;
         List<String> problems = new ArrayList<>();
         try (Connection db = jdbc()) {
@@ -546,8 +556,12 @@ class FaultCampaignTests {
                     delivered++;
                 } else if (mails == 0) {
                     lost++;
-                } else if (redeliveredAfterAFault(messages.get(enrollment[1].toLowerCase()))) {
-                    redeliveredAfterAFault++;
+                } else if (redeliveredAfterAFault(messages.get(enrollment[1].toLowerCase())) instanceof String fault) {
+                    if (fault.equals("kill")) {
+                        redeliveredAfterKill++;
+                    } else {
+                        redeliveredAfterSmtpStop++;
+                    }
                 } else {
                     duplicated++;
                     problems.add("mail sent " + mails + " times: " + deliveries.get(enrollment[1].toLowerCase()) + ", outbox: "
@@ -582,7 +596,8 @@ class FaultCampaignTests {
         text.append("  codes redeemed: ").append(codesRedeemed.get()).append(", redeemed twice: ").append(codesRedeemedTwice.get()).append('\n');
         text.append("  enrollments that reached « check your mailbox »: ").append(mailboxPages.size()).append(", with their account: ")
                 .append(withAccount).append('\n');
-        text.append("  activation mails delivered exactly once: ").append(delivered).append(", delivered again after the SIGKILL of the instance that had sent it or the SMTP server's stop the instant it stored it: ").append(redeliveredAfterAFault)
+        text.append("  activation mails delivered exactly once: ").append(delivered).append(", delivered again after the SIGKILL of the instance that had sent it: ").append(redeliveredAfterKill)
+                .append(", after the SMTP server's stop the instant it stored it: ").append(redeliveredAfterSmtpStop)
                 .append(", duplicated otherwise: ").append(duplicated)
                 .append(", lost: ").append(lost).append(" (all mails received by the SMTP server: ").append(received.size()).append(")\n");
         problems.forEach(problem -> text.append("  problem: ").append(problem).append('\n'));
@@ -594,6 +609,9 @@ class FaultCampaignTests {
         assertThat(codesRedeemedTwice.get()).as("no code redeemable twice").isZero();
         assertThat(outsideWindow).as("no 5xx outside the PostgreSQL restart window").isZero();
         assertThat(duplicated).as("no activation mail sent twice").isZero();
+        // One per SMTP connection open at the fault's instant: the killed instance's, or both instances'.
+        assertThat(redeliveredAfterKill).as("redelivered after the kill").isLessThanOrEqualTo(SMTP_THREADS);
+        assertThat(redeliveredAfterSmtpStop).as("redelivered after the SMTP stop").isLessThanOrEqualTo(2 * SMTP_THREADS);
         assertThat(lost).as("no activation mail lost").isZero();
         assertThat(withAccount).isEqualTo(mailboxPages.size());
         assertThat(recoveries.values()).as("recovery times (s)").allSatisfy(seconds -> assertThat(seconds)

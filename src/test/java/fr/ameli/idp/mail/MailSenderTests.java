@@ -288,6 +288,7 @@ class MailSenderTests {
                 clock.advance(Duration.ofMinutes(11));
                 sender.pollOnce().block();
 
+                assertThat(server.resets()).as("the connection reset at QUIT, after the mail").isPositive();
                 assertThat(server.recipients()).filteredOn(recipient::equals).hasSize(1);
                 MailTestSupport.OutboxRow recorded = row(db, recipient);
                 assertThat(recorded.sentAt()).isNotNull();
@@ -308,6 +309,7 @@ class MailSenderTests {
 
         private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final List<String> recipients = new CopyOnWriteArrayList<>();
+        private final java.util.concurrent.atomic.AtomicInteger resets = new java.util.concurrent.atomic.AtomicInteger();
 
         GoesAwayOnQuit() throws IOException {
             Thread.ofPlatform().daemon().name("smtp-goes-away-on-quit").start(this::serve);
@@ -315,6 +317,11 @@ class MailSenderTests {
 
         int port() {
             return socket.getLocalPort();
+        }
+
+        /** How many connections it reset at QUIT. */
+        int resets() {
+            return resets.get();
         }
 
         /** The envelope recipient of each mail accepted. */
@@ -346,6 +353,7 @@ class MailSenderTests {
                             reply(out, "354 go ahead");
                         } else if (command.startsWith("QUIT")) {
                             client.setSoLinger(true, 0); // the close below resets the connection instead of ending it
+                            resets.incrementAndGet();
                             break;
                         } else {
                             reply(out, "250 OK");

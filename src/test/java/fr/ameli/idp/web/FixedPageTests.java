@@ -60,6 +60,8 @@ class FixedPageTests {
             assertThat(fixed.headers().getCacheControl()).isEqualTo("no-store");
             assertThat(fixed.exchange().getAttributes().get("_csrf")).isInstanceOf(CsrfToken.class)
                     .extracting(token -> ((CsrfToken) token).getToken()).isEqualTo(values[0]);
+            assertThat(fixed.exchange().getAttributes()).as("the markers' model stays out of the request")
+                    .doesNotContainKey("auth");
         }
         // The values went through the markup as markup-free text only.
         assertThat(render("t", "", request -> page.render(request, Map.of("auth", "x\"><script>"))).body())
@@ -74,6 +76,17 @@ class FixedPageTests {
                 .isEqualTo("refused");
         assertThat(page.render(request(exchange("t")), Map.of("auth", "a", "erreur", "connexion.compte_bloque"))
                 .map(r -> "rendered").onErrorReturn("refused").block()).isEqualTo("refused");
+    }
+
+    @Test
+    void renderWhenTheTemplateDoesNotShowASlotThenRefusedEachTime() {
+        FixedPage page = new FixedPage(views, "connexion", "auth", "absent");
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(page.render(request(exchange("t")), Map.of("auth", "a", "absent", "b"))
+                    .map(r -> "rendered").onErrorResume(IllegalStateException.class, e -> Mono.just(e.getMessage())).block())
+                    .isEqualTo("the template connexion shows no absent: not a fixed page");
+        }
     }
 
     /** Over HTTP: each visitor gets a token of their own, the rest of the page is the same for all. */

@@ -35,9 +35,11 @@ class FixedCodecs {
     /** A configurer whose reader and writer lists are made once, until its codecs are asked for again. */
     static final class Listed implements ServerCodecConfigurer {
 
+        private record Lists(List<HttpMessageReader<?>> readers, List<HttpMessageWriter<?>> writers) {
+        }
+
         private final ServerCodecConfigurer codecs;
-        private volatile @Nullable List<HttpMessageReader<?>> readers;
-        private volatile @Nullable List<HttpMessageWriter<?>> writers;
+        private volatile @Nullable Lists lists;
 
         Listed(ServerCodecConfigurer codecs) {
             this.codecs = codecs;
@@ -45,20 +47,19 @@ class FixedCodecs {
 
         @Override
         public List<HttpMessageReader<?>> getReaders() {
-            List<HttpMessageReader<?>> listed = readers;
-            if (listed == null) {
-                listed = List.copyOf(codecs.getReaders());
-                readers = listed;
-            }
-            return listed;
+            return lists().readers();
         }
 
         @Override
         public List<HttpMessageWriter<?>> getWriters() {
-            List<HttpMessageWriter<?>> listed = writers;
+            return lists().writers();
+        }
+
+        private Lists lists() {
+            Lists listed = lists;
             if (listed == null) {
-                listed = List.copyOf(codecs.getWriters());
-                writers = listed;
+                listed = new Lists(List.copyOf(codecs.getReaders()), List.copyOf(codecs.getWriters()));
+                lists = listed;
             }
             return listed;
         }
@@ -89,8 +90,7 @@ class FixedCodecs {
         }
 
         private void forget() {
-            readers = null;
-            writers = null;
+            lists = null;
         }
     }
 }

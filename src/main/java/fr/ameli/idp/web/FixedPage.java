@@ -41,14 +41,16 @@ import reactor.core.publisher.Mono;
  * <p>Only for a page without personal data, errors or anything else that varies: such a variant is rendered by
  * {@link Pages}. The template must read nothing of its request but the slots (no {@code ${param...}}, cookie or
  * header): what it read from the first request would be served to everyone ({@code FixedPageTests} renders the first
- * request with query parameters the next ones lack). The first rendering happens on the first request, on its exchange (the view needs one for its links
- * and the CSRF processor); a request without a CSRF token is rendered by {@link Pages} as well.
+ * request with query parameters the next ones lack). The first rendering happens on the first request, on its
+ * exchange (the view needs one for its links and the CSRF processor); a request without a CSRF token is rendered by
+ * {@link Pages} as well.
  */
 public final class FixedPage {
 
     private final List<ViewResolver> views;
     private final String view;
     private final List<String> slots;
+    private final Set<String> slotNames;
     /** A value no template or message contains: the markers are found again in the output by it. */
     private final String marker = "fixedpage" + java.util.UUID.randomUUID().toString().replace("-", "");
     private volatile @Nullable Parts parts;
@@ -62,19 +64,15 @@ public final class FixedPage {
         this.views = List.copyOf(views);
         this.view = view;
         this.slots = List.of(slots);
+        this.slotNames = Set.copyOf(this.slots);
     }
 
     /** The page, with these values for the slots (each slot given, none other). */
     public Mono<ServerResponse> render(ServerRequest request, Map<String, String> values) {
-        if (!values.keySet().equals(Set.copyOf(slots))) {
+        if (!values.keySet().equals(slotNames)) {
             return Mono.error(new IllegalArgumentException("values for " + slots + " expected, got " + values.keySet()));
         }
-        Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
-        if (token == null) {
-            return Pages.render(request, view, values);
-        }
-        return token.flatMap(csrf -> {
-            request.exchange().getAttributes().put("_csrf", csrf);
+        return Pages.csrfToken(request).flatMap(csrf -> {
             Parts ready = parts;
             return (ready != null ? Mono.just(ready) : prerender(request.exchange(), csrf).doOnNext(p -> parts = p))
                     .flatMap(p -> p.respond(values, csrf, slots));

@@ -40,15 +40,20 @@ public final class Pages {
                 cookies);
     }
 
+    /**
+     * The request's CSRF token, resolved (which sets its cookie when it is new) and left in the exchange's attributes
+     * as {@code _csrf}, where the view finds it; empty when the request has none.
+     */
+    static Mono<CsrfToken> csrfToken(ServerRequest request) {
+        Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
+        return token == null ? Mono.empty() : token.doOnNext(t -> request.exchange().getAttributes().put("_csrf", t));
+    }
+
     private static Mono<ServerResponse> render(ServerRequest request, HttpStatus status, Consumer<HttpHeaders> headers,
             String view, Map<String, ?> model, ResponseCookie... cookies) {
-        Mono<CsrfToken> token = request.exchange().getAttribute(CsrfToken.class.getName());
         Map<String, Object> full = new HashMap<>(model);
-        return (token == null ? Mono.<CsrfToken>empty() : token)
-                .doOnNext(t -> {
-                    full.put("_csrf", t);
-                    request.exchange().getAttributes().put("_csrf", t);
-                })
+        return csrfToken(request)
+                .doOnNext(t -> full.put("_csrf", t))
                 .then(Mono.defer(() -> {
                     ServerResponse.BodyBuilder response = ServerResponse.status(status).cacheControl(CacheControl.noStore())
                             .headers(headers);

@@ -52,8 +52,8 @@ class SqlStatementsPerOperationTests {
         // one statement consumes the code, checks it and issues the access token
         m.put("token (code exchanged)", new Cost(1, 1));
         m.put("userinfo (signed JWT)", new Cost(1, 1));
-        // session and consent (one statement), code issued
-        m.put("authorize with the session cookie (SSO, prompt=none)", new Cost(2, 2));
+        // session and consent read, and the code issued where they answer at once, in one statement
+        m.put("authorize with the session cookie (SSO, prompt=none)", new Cost(1, 1));
         m.put("token after SSO", new Cost(1, 1));
         return m;
     }

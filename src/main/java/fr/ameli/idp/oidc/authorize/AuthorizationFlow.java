@@ -38,7 +38,7 @@ public class AuthorizationFlow {
     public Mono<URI> resume(String pendingId, LoginSession session) {
         return store.findWithConsent(pendingId, session.accountId(), clock.instant())
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
-                .flatMap(found -> decide(found.pending(), true, session, found.consent()));
+                .flatMap(found -> decide(found.pending(), true, session, found.consent(), clock.instant()));
     }
 
     /**
@@ -49,7 +49,7 @@ public class AuthorizationFlow {
     public Mono<URI> resume(String pendingId, LoginSessions.NewSession opening) {
         return store.findWithConsent(pendingId, opening, clock.instant())
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
-                .flatMap(found -> decide(found.pending(), true, opening.session(), found.consent()));
+                .flatMap(found -> decide(found.pending(), true, opening.session(), found.consent(), clock.instant()));
     }
 
     /** The pending request behind a login or consent page, or the French "expired" page. */
@@ -60,39 +60,70 @@ public class AuthorizationFlow {
 
     /**
      * A request just validated at /authorize, from a browser with or without a session cookie ({@code sessionHash}):
-     * its session and consent are read in one statement.
+     * its session and consent are read in one statement, which also issues the code when they answer the request at
+     * once ({@link InteractionPolicy#answerable}): the usual SSO request costs one round trip.
      */
     Mono<URI> start(PendingAuthorization request, byte @Nullable [] sessionHash) {
+        Instant now = clock.instant();
         if (sessionHash == null) {
-            return decide(request, false, null, null);
+            return decide(request, false, null, null, now);
         }
-        return store.sessionAndConsent(sessionHash, request.clientId(), clock.instant())
+        InteractionPolicy.Answerable answerable = InteractionPolicy.answerable(request, now);
+        if (answerable == null) {
+            return store.sessionAndConsent(sessionHash, request.clientId(), now)
+                    .map(Optional::of).defaultIfEmpty(Optional.empty())
+                    .flatMap(found -> found.isPresent()
+                            ? decide(request, false, found.get().session(), found.get().consent(), now)
+                            : decide(request, false, null, null, now));
+        }
+        return store.sessionAndConsentWithCode(request, sessionHash, answerable, now, codeExpiry(now))
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
-                .flatMap(found -> found.isPresent()
-                        ? decide(request, false, found.get().session(), found.get().consent())
-                        : decide(request, false, null, null));
+                .flatMap(read -> {
+                    if (read.isEmpty()) {
+                        return decide(request, false, null, null, now);
+                    }
+                    AuthorizationStore.SessionAndConsent found = read.get().found();
+                    String code = read.get().code();
+                    if (code == null) {
+                        // Not answerable in the statement's terms (or only at the edge of max_age): decided here.
+                        return decide(request, false, found.session(), found.consent(), now);
+                    }
+                    if (InteractionPolicy.required(request, found.session(), found.consent(), now)
+                            != InteractionPolicy.Interaction.NONE) {
+                        // Answerable is narrower than the policy by construction (InteractionPolicyTests): never here.
+                        return Mono.error(new IllegalStateException("a code was issued where the interaction policy asks for one"));
+                    }
+                    return Mono.just(withCode(request, code));
+                });
     }
 
     Mono<URI> next(PendingAuthorization request, boolean saved, LoginSession session) {
         return store.consent(session.accountId(), request.clientId())
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
-                .flatMap(consent -> decide(request, saved, session, consent.orElse(null)));
+                .flatMap(consent -> decide(request, saved, session, consent.orElse(null), clock.instant()));
     }
 
     private Mono<URI> decide(PendingAuthorization request, boolean saved, @Nullable LoginSession session,
-            AuthorizationStore.@Nullable Consent consent) {
-        Instant now = clock.instant();
+            AuthorizationStore.@Nullable Consent consent, Instant now) {
         InteractionPolicy.Interaction needed = InteractionPolicy.required(request, session, consent, now);
         return switch (needed) {
             case LOGIN -> interaction(request, saved, "/login", OAuthError.LOGIN_REQUIRED);
             case CONSENT -> interaction(request, saved, "/consent", OAuthError.CONSENT_REQUIRED);
-            case NONE -> store.issueCode(request, saved, session, now, now.plus(properties.oidc().authorizationCodeTtl()))
-                    .map(code -> UriComponentsBuilder.fromUriString(request.redirectUri())
-                            .queryParam("code", code)
-                            .queryParam("state", request.state())
-                            .queryParam("iss", properties.issuer())
-                            .encode().build().toUri());
+            case NONE -> store.issueCode(request, saved, session, now, codeExpiry(now)).map(code -> withCode(request, code));
         };
+    }
+
+    private Instant codeExpiry(Instant now) {
+        return now.plus(properties.oidc().authorizationCodeTtl());
+    }
+
+    /** The redirect back to the client with a code (RFC 9207's iss with it). */
+    private URI withCode(PendingAuthorization request, String code) {
+        return UriComponentsBuilder.fromUriString(request.redirectUri())
+                .queryParam("code", code)
+                .queryParam("state", request.state())
+                .queryParam("iss", properties.issuer())
+                .encode().build().toUri();
     }
 
     /** Records the consent of the logged-in person, then continues. */

@@ -125,6 +125,51 @@ class AuthorizationStore {
                 .one();
     }
 
+    /** What {@link #sessionAndConsentWithCode} read, and the code it issued (null when it issued none). */
+    record SessionConsentAndCode(SessionAndConsent found, @Nullable String code) {
+    }
+
+    /**
+     * {@link #sessionAndConsent} and, where the session and consent read satisfy {@code answerable}, the code issued in
+     * the same statement as {@link #issueCode} issues it for a request answered at once: an authorization request with
+     * a session cookie (SSO) takes one round trip instead of two. Where they do not, nothing is written and the caller
+     * decides on what was read.
+     */
+    Mono<SessionConsentAndCode> sessionAndConsentWithCode(PendingAuthorization p, byte[] sessionHash,
+            InteractionPolicy.Answerable answerable, Instant now, Instant expires) {
+        String code = Secrets.newHandle();
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with s as (select live.*, c.scopes, c.granted_at from ("
+                        + LoginSessions.LIVE + ") live left join consent c on c.account_id = live.account_id "
+                        + "and c.client_id = :client), "
+                        + "issued as (insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, "
+                        + "nonce, code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid) select :code, "
+                        + ":client, :redirect_uri, s.account_id, :scope, :nonce, :challenge, s.auth_time, s.acr, s.amr, "
+                        + ":amr_requested, :now, :expires, session_sid(s.id_hash, :client::text) from s "
+                        + "where s.acr = any(:session_acr) and (:authenticated_after::timestamptz is null "
+                        + "or s.auth_time > :authenticated_after) and s.scopes @> :scopes returning 1), "
+                        + "signed_in as (update login_session set client_ids = array_append(client_ids, :client::text) "
+                        + "where id_hash = :id and not (:client::text = any(client_ids)) and exists (select from issued)) "
+                        + "select s.*, exists (select from issued) as issued from s")
+                .bind("id", sessionHash)
+                .bind("now", now)
+                .bind("client", p.clientId())
+                .bind("code", Secrets.sha256(code))
+                .bind("redirect_uri", p.redirectUri())
+                .bind("scope", String.join(" ", p.scopes()))
+                .bind("nonce", p.nonce())
+                .bind("amr_requested", p.amrRequested())
+                .bind("expires", expires)
+                .bind("session_acr", answerable.sessionAcr().toArray(String[]::new))
+                .bind("scopes", p.scopes().toArray(String[]::new));
+        spec = p.codeChallenge() == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", p.codeChallenge());
+        spec = answerable.authenticatedAfter() == null ? spec.bindNull("authenticated_after", Instant.class)
+                : spec.bind("authenticated_after", answerable.authenticatedAfter());
+        return spec.map(row -> new SessionConsentAndCode(
+                        new SessionAndConsent(LoginSessions.session(row), row.get("granted_at") == null ? null : consent(row)),
+                        Boolean.TRUE.equals(row.get("issued", Boolean.class)) ? code : null))
+                .one();
+    }
+
     Mono<Void> grant(UUID accountId, String clientId, Set<String> scopes, Instant now) {
         return db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :now) "
                         + "on conflict (account_id, client_id) do update set scopes = excluded.scopes, granted_at = excluded.granted_at")

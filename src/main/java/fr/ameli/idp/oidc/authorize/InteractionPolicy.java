@@ -4,6 +4,7 @@ import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.session.LoginSession;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,34 @@ final class InteractionPolicy {
             return Interaction.CONSENT;
         }
         return Interaction.NONE;
+    }
+
+    /**
+     * The facts under which {@link #required} answers {@code NONE} for {@code request} at {@code now}, in a form a
+     * statement can test on the session and consent it reads (so that it issues the code in the same round trip):
+     * the session's level is one of {@code sessionAcr}, it was opened after {@code authenticatedAfter} (null: any
+     * time), and a consent covers the request's scopes. Narrower than {@link #required}, never wider: a max_age is
+     * tested a second short (strictly inside it); an unknown session level, which satisfies only a request without a
+     * level, never qualifies; and a request asking for a login or a consent newer than itself ({@code prompt=login},
+     * {@code prompt=consent}) has no such form (null), since a stored session or consent cannot answer it. Where these
+     * facts do not hold, {@link #required} decides as before.
+     */
+    record Answerable(List<String> sessionAcr, @Nullable Instant authenticatedAfter) {
+
+        /** What the statement tests, in Java (for the tests that hold it against {@link #required}). */
+        boolean admits(PendingAuthorization request, LoginSession session, AuthorizationStore.@Nullable Consent consent) {
+            return sessionAcr.contains(session.acr())
+                    && (authenticatedAfter == null || micros(session.authTime()).isAfter(authenticatedAfter))
+                    && consent != null && consent.scopes().containsAll(request.scopes());
+        }
+    }
+
+    static @Nullable Answerable answerable(PendingAuthorization request, Instant now) {
+        if (request.prompt().contains("login") || request.prompt().contains("consent")) {
+            return null;
+        }
+        List<String> levels = Acr.SUPPORTED.stream().filter(level -> Acr.satisfies(level, request.acr())).toList();
+        return new Answerable(levels, request.maxAge() == null ? null : now.minusSeconds(request.maxAge()));
     }
 
     /** PostgreSQL keeps microseconds: compare instants at that precision, whether read back or not. */

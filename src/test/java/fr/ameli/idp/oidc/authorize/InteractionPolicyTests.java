@@ -52,4 +52,64 @@ class InteractionPolicyTests {
         Instant now = session == null ? REQUEST : REQUEST.plusSeconds(Math.max(0, loginOffset));
         assertThat(InteractionPolicy.required(request, session, given, now)).isEqualTo(expected);
     }
+
+    /**
+     * {@link InteractionPolicy#answerable} is what the SSO statement tests before it issues a code: over every
+     * combination of session level and age (around each max_age, to the microsecond), consent, request level, prompt
+     * and max_age, whatever it admits the policy answers with no interaction, so a code is never issued where the
+     * person should log in or consent. And it admits the usual SSO request (no prompt or prompt=none, no max_age, a
+     * covering consent), or the SSO would lose its single statement.
+     */
+    @org.junit.jupiter.api.Test
+    void answerableWhenAdmittedThenPolicyAsksNoInteraction() {
+        Instant now = REQUEST.plusSeconds(5);
+        List<String> levels = java.util.Arrays.asList("eidas1", "eidas2", "eidas3", "");
+        List<Set<String>> prompts = List.of(Set.of(), Set.of("none"), Set.of("login"), Set.of("consent"), Set.of("login", "consent"));
+        List<Integer> maxAges = java.util.Arrays.asList(null, 0, 1, 30, 3600);
+        List<Long> agesMicros = List.of(-1_000_000L, 0L, 1L, 999_999L, 1_000_000L, 1_000_001L, 29_999_999L, 30_000_000L,
+                30_000_001L, 30_999_999L, 31_000_000L, 3_600_000_000L, 3_600_999_999L, 3_601_000_000L, 86_400_000_000L);
+        List<AuthorizationStore.Consent> consents = java.util.Arrays.asList(null,
+                new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)),
+                new AuthorizationStore.Consent(Set.of("openid", "profile", "email"), REQUEST.plusSeconds(1)),
+                new AuthorizationStore.Consent(Set.of("openid"), REQUEST.minusSeconds(3600)),
+                new AuthorizationStore.Consent(Set.of(), REQUEST.minusSeconds(3600)));
+        int admitted = 0;
+        int checked = 0;
+        for (String requested : List.of("eidas1", "eidas2")) {
+            for (Set<String> prompt : prompts) {
+                for (Integer maxAge : maxAges) {
+                    PendingAuthorization request = new PendingAuthorization("id", "rp", "https://rp/cb",
+                            Set.of("openid", "profile"), "state", "n".repeat(22), null, requested, prompt, maxAge, false,
+                            null, REQUEST, REQUEST.plusSeconds(1800));
+                    InteractionPolicy.Answerable answerable = InteractionPolicy.answerable(request, now);
+                    assertThat(answerable == null).as("prompt %s", prompt)
+                            .isEqualTo(prompt.contains("login") || prompt.contains("consent"));
+                    for (String level : levels) {
+                        for (long age : agesMicros) {
+                            LoginSession session = new LoginSession(new byte[32], UUID.randomUUID(),
+                                    now.minus(age, java.time.temporal.ChronoUnit.MICROS), List.of("pwd"), level, null,
+                                    now.plusSeconds(1800));
+                            for (AuthorizationStore.Consent consent : consents) {
+                                checked++;
+                                if (answerable != null && answerable.admits(request, session, consent)) {
+                                    admitted++;
+                                    assertThat(InteractionPolicy.required(request, session, consent, now))
+                                            .as("%s, session %s %dµs old, %s", request, level, age, consent)
+                                            .isEqualTo(Interaction.NONE);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(2 * 5 * 5 * 4 * 15 * 5);
+        assertThat(admitted).isGreaterThan(0);
+        PendingAuthorization usual = new PendingAuthorization("id", "rp", "https://rp/cb", Set.of("openid", "profile"),
+                "state", "n".repeat(22), null, "eidas1", Set.of("none"), null, false, null, REQUEST, REQUEST.plusSeconds(1800));
+        LoginSession day = new LoginSession(new byte[32], UUID.randomUUID(), now.minusSeconds(86_400), List.of("pwd"),
+                "eidas1", null, now.plusSeconds(1800));
+        assertThat(InteractionPolicy.answerable(usual, now).admits(usual, day,
+                new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)))).isTrue();
+    }
 }

@@ -51,9 +51,18 @@ public class LoginSessions {
      * The insert of a {@link NewSession}'s row, for a {@code WITH} clause of a caller's statement: its parameters are
      * all named {@code :opening_*} ({@link #bindOpening}), so that they do not meet the caller's own.
      */
-    public static final String OPENING = "insert into login_session (id_hash, account_id, auth_time, amr, acr, "
-            + "federation_id_token, created_at, expires_at) values (:opening_id, :opening_account, :opening_auth_time, "
-            + ":opening_amr, :opening_acr, :opening_fed, :opening_auth_time, :opening_expires)";
+    public static final String OPENING = openingSignedInTo("'{}'");
+
+    /**
+     * {@link #OPENING}, the session already signed in to the relying parties of {@code clientIds} (an SQL expression of
+     * type {@code text[]}, e.g. the clients a code was issued to in the same statement: a row cannot be inserted and
+     * then updated by one statement).
+     */
+    public static String openingSignedInTo(String clientIds) {
+        return "insert into login_session (id_hash, account_id, auth_time, amr, acr, federation_id_token, created_at, "
+                + "expires_at, client_ids) values (:opening_id, :opening_account, :opening_auth_time, :opening_amr, "
+                + ":opening_acr, :opening_fed, :opening_auth_time, :opening_expires, " + clientIds + ")";
+    }
 
     /** Draws a new session (its handle, its row and its cookie), not stored yet. */
     public NewSession draw(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {

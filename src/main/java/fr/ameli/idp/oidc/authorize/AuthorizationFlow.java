@@ -43,13 +43,21 @@ public class AuthorizationFlow {
 
     /**
      * Stores the session of a login that just succeeded and continues a pending request for its person, the session
-     * stored in the statement that reads the request: emits where the browser goes next (the cookie is the caller's
+     * stored in the statement that reads the request, which also issues the code when the request is answered at once
+     * ({@link InteractionPolicy#answerableAfterLogin}): emits where the browser goes next (the cookie is the caller's
      * to set, {@link LoginSessions.NewSession#cookie()}).
      */
     public Mono<URI> resume(String pendingId, LoginSessions.NewSession opening) {
-        return store.findWithConsent(pendingId, opening, clock.instant())
+        Instant now = clock.instant();
+        LoginSession session = opening.session();
+        return store.openWithCode(pendingId, opening, InteractionPolicy.answerableAfterLogin(session), now, codeExpiry(now))
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
-                .flatMap(found -> decide(found.pending(), true, opening.session(), found.consent(), clock.instant()));
+                .flatMap(read -> {
+                    PendingAuthorization request = read.found().pending();
+                    AuthorizationStore.@Nullable Consent consent = read.found().consent();
+                    return read.code() == null ? decide(request, true, session, consent, now)
+                            : issued(request, session, consent, now, read.code());
+                });
     }
 
     /** The pending request behind a login or consent page, or the French "expired" page. */
@@ -88,12 +96,7 @@ public class AuthorizationFlow {
                         // Not answerable in the statement's terms (or only at the edge of max_age): decided here.
                         return decide(request, false, found.session(), found.consent(), now);
                     }
-                    if (InteractionPolicy.required(request, found.session(), found.consent(), now)
-                            != InteractionPolicy.Interaction.NONE) {
-                        // Answerable is narrower than the policy by construction (InteractionPolicyTests): never here.
-                        return Mono.error(new IllegalStateException("a code was issued where the interaction policy asks for one"));
-                    }
-                    return Mono.just(withCode(request, code));
+                    return issued(request, found.session(), found.consent(), now, code);
                 });
     }
 
@@ -111,6 +114,19 @@ public class AuthorizationFlow {
             case CONSENT -> interaction(request, saved, "/consent", OAuthError.CONSENT_REQUIRED);
             case NONE -> store.issueCode(request, saved, session, now, codeExpiry(now)).map(code -> withCode(request, code));
         };
+    }
+
+    /**
+     * The redirect with a code that a statement issued on the facts it read. Its test is narrower than the policy by
+     * construction ({@code InteractionPolicyTests}); the policy is asked again all the same, so that a code never
+     * reaches a client where the person had to log in or consent.
+     */
+    private Mono<URI> issued(PendingAuthorization request, LoginSession session,
+            AuthorizationStore.@Nullable Consent consent, Instant now, String code) {
+        if (InteractionPolicy.required(request, session, consent, now) != InteractionPolicy.Interaction.NONE) {
+            return Mono.error(new IllegalStateException("a code was issued where the interaction policy asks for one"));
+        }
+        return Mono.just(withCode(request, code));
     }
 
     private Instant codeExpiry(Instant now) {

@@ -78,31 +78,55 @@ class AuthorizationStore {
      * request resumes as soon as someone logs in, and needs both.
      */
     Mono<PendingAndConsent> findWithConsent(String id, UUID accountId, Instant now) {
-        return findWithConsent(id, accountId, now, null);
-    }
-
-    /**
-     * The same, in the statement that stores the session just opened ({@link LoginSessions#OPENING}): a login is
-     * followed by this read at once, and the two took two round trips. The session is stored whether the request is
-     * still live or not, as when it was stored first.
-     */
-    Mono<PendingAndConsent> findWithConsent(String id, LoginSessions.NewSession opening, Instant now) {
-        return findWithConsent(id, opening.session().accountId(), now, opening);
-    }
-
-    private Mono<PendingAndConsent> findWithConsent(String id, UUID accountId, Instant now,
-            LoginSessions.@Nullable NewSession opening) {
-        String storing = opening == null ? "" : "with opening as (" + LoginSessions.OPENING + ") ";
-        DatabaseClient.GenericExecuteSpec spec = db.sql(storing + "select p.*, c.scopes, c.granted_at from (select "
-                        + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) p "
+        return db.sql("select p.*, c.scopes, c.granted_at from (select " + PENDING_COLUMNS + " from pending_authorization "
+                        + "where id = :id and expires_at > :now) p "
                         + "left join consent c on c.account_id = :account and c.client_id = p.client_id")
                 .bind("id", id)
                 .bind("now", now)
-                .bind("account", accountId);
-        if (opening != null) {
-            spec = LoginSessions.bindOpening(spec, opening);
-        }
-        return spec.map(row -> new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)))
+                .bind("account", accountId)
+                .map(row -> new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)))
+                .one();
+    }
+
+    /** What {@link #openWithCode} read, and the code it issued (null when it issued none). */
+    record PendingConsentAndCode(PendingAndConsent found, @Nullable String code) {
+    }
+
+    /**
+     * Stores the session of a login that just succeeded ({@link LoginSessions#openingSignedInTo}) and reads the pending
+     * request with its person's consent, in one statement; where they answer the request at once
+     * ({@code answerable}), the same statement issues the code as {@link #issueCode} does (the request retired, the
+     * session signed in to the client): a login's return to the client takes one round trip instead of two. The
+     * session is stored whether the request is still live or not.
+     */
+    Mono<PendingConsentAndCode> openWithCode(String id, LoginSessions.NewSession opening,
+            InteractionPolicy.AnswerableAfterLogin answerable, Instant now, Instant expires) {
+        String code = Secrets.newHandle();
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with p as (select p.*, c.scopes, c.granted_at from (select "
+                        + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) p "
+                        + "left join consent c on c.account_id = :opening_account and c.client_id = p.client_id), "
+                        + "issued as (insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, "
+                        + "nonce, code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid) select :code, "
+                        + "p.client_id, p.redirect_uri, :opening_account, p.scope, p.nonce, p.code_challenge, "
+                        + ":opening_auth_time, :opening_acr, :opening_amr, p.amr_requested, :now, :expires, "
+                        + "session_sid(:opening_id, p.client_id) from p where p.acr = any(:request_acr) "
+                        + "and coalesce(p.prompt, '') not like '%consent%' "
+                        + "and (coalesce(p.prompt, '') not like '%login%' or :opening_auth_time > p.created_at) "
+                        + "and (p.max_age is null or :opening_auth_time > :now - make_interval(secs => p.max_age)) "
+                        + "and p.scopes @> string_to_array(p.scope, ' ') returning client_id), "
+                        + "done as (delete from pending_authorization where id = :id and exists (select from issued)), "
+                        + "opening as (" + LoginSessions.openingSignedInTo(
+                                "coalesce((select array_agg(client_id) from issued), '{}')") + ") "
+                        + "select p.*, exists (select from issued) as issued from p")
+                .bind("id", id)
+                .bind("now", now)
+                .bind("code", Secrets.sha256(code))
+                .bind("expires", expires)
+                .bind("request_acr", answerable.requestAcr().toArray(String[]::new));
+        return LoginSessions.bindOpening(spec, opening)
+                .map(row -> new PendingConsentAndCode(
+                        new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)),
+                        Boolean.TRUE.equals(row.get("issued", Boolean.class)) ? code : null))
                 .one();
     }
 

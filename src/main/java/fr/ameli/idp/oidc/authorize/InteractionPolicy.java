@@ -65,6 +65,31 @@ final class InteractionPolicy {
         return new Answerable(levels, request.maxAge() == null ? null : now.minusSeconds(request.maxAge()));
     }
 
+    /**
+     * The same for a login that just succeeded, whose pending request is read by the statement that stores the new
+     * session: the facts about the request a statement can test, where the session is known beforehand. The request's
+     * level is one of {@code requestAcr} (those the session satisfies); it asks for no consent newer than itself; a
+     * {@code prompt=login} is answered by a session opened after the request (strictly: microseconds apart at least);
+     * a max_age by a session opened strictly within it of {@code now}; and a consent covers its scopes. Narrower
+     * than {@link #required} evaluated at the same {@code now}, never wider.
+     */
+    record AnswerableAfterLogin(List<String> requestAcr) {
+
+        /** What the statement tests, in Java (for the tests that hold it against {@link #required}). */
+        boolean admits(PendingAuthorization request, LoginSession session, AuthorizationStore.@Nullable Consent consent,
+                Instant now) {
+            return requestAcr.contains(request.acr())
+                    && !request.prompt().contains("consent")
+                    && (!request.prompt().contains("login") || micros(session.authTime()).isAfter(micros(request.createdAt())))
+                    && (request.maxAge() == null || session.authTime().isAfter(now.minusSeconds(request.maxAge())))
+                    && consent != null && consent.scopes().containsAll(request.scopes());
+        }
+    }
+
+    static AnswerableAfterLogin answerableAfterLogin(LoginSession session) {
+        return new AnswerableAfterLogin(Acr.SUPPORTED.stream().filter(level -> Acr.satisfies(session.acr(), level)).toList());
+    }
+
     /** PostgreSQL keeps microseconds: compare instants at that precision, whether read back or not. */
     private static Instant micros(Instant instant) {
         return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);

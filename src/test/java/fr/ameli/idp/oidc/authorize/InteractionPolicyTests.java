@@ -112,4 +112,62 @@ class InteractionPolicyTests {
         assertThat(InteractionPolicy.answerable(usual, now).admits(usual, day,
                 new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)))).isTrue();
     }
+
+    /**
+     * {@link InteractionPolicy#answerableAfterLogin} is what the statement that stores a new session tests before it
+     * issues a code: over every combination of the request's level, prompt, max_age and age (around the session's
+     * opening, to the microsecond), session level, consent and instant of the decision, whatever it admits the policy
+     * answers with no interaction. And it admits the usual return from the login page (no prompt, a covering consent).
+     */
+    @org.junit.jupiter.api.Test
+    void answerableAfterLoginWhenAdmittedThenPolicyAsksNoInteraction() {
+        Instant opened = REQUEST.plusSeconds(100);
+        List<Set<String>> prompts = List.of(Set.of(), Set.of("none"), Set.of("login"), Set.of("consent"), Set.of("login", "consent"));
+        List<Integer> maxAges = java.util.Arrays.asList(null, 0, 1, 30);
+        List<Long> requestAgesMicros = List.of(-1L, 0L, 1L, 60_000_000L);
+        List<Long> decidedAfterMicros = List.of(0L, 1L, 999_999L, 1_000_000L, 1_000_001L, 30_000_000L, 31_000_000L);
+        List<AuthorizationStore.Consent> consents = java.util.Arrays.asList(null,
+                new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)),
+                new AuthorizationStore.Consent(Set.of("openid", "profile", "email"), opened.plusSeconds(1)),
+                new AuthorizationStore.Consent(Set.of("openid"), REQUEST.minusSeconds(3600)));
+        int admitted = 0;
+        int checked = 0;
+        for (String level : List.of("eidas1", "eidas2", "eidas3")) {
+            LoginSession session = new LoginSession(new byte[32], UUID.randomUUID(), opened, List.of("pwd"), level, null,
+                    opened.plusSeconds(1800));
+            InteractionPolicy.AnswerableAfterLogin answerable = InteractionPolicy.answerableAfterLogin(session);
+            for (String requested : List.of("eidas1", "eidas2")) {
+                for (Set<String> prompt : prompts) {
+                    for (Integer maxAge : maxAges) {
+                        for (long requestAge : requestAgesMicros) {
+                            Instant created = opened.minus(requestAge, java.time.temporal.ChronoUnit.MICROS);
+                            PendingAuthorization request = new PendingAuthorization("id", "rp", "https://rp/cb",
+                                    Set.of("openid", "profile"), "state", "n".repeat(22), null, requested, prompt, maxAge,
+                                    false, null, created, created.plusSeconds(1800));
+                            for (long after : decidedAfterMicros) {
+                                Instant now = opened.plus(after, java.time.temporal.ChronoUnit.MICROS);
+                                for (AuthorizationStore.Consent consent : consents) {
+                                    checked++;
+                                    if (answerable.admits(request, session, consent, now)) {
+                                        admitted++;
+                                        assertThat(InteractionPolicy.required(request, session, consent, now))
+                                                .as("%s, session %s, decided %dµs after, %s", request, level, after, consent)
+                                                .isEqualTo(Interaction.NONE);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(3 * 2 * 5 * 4 * 4 * 7 * 4);
+        assertThat(admitted).isGreaterThan(0);
+        LoginSession fresh = new LoginSession(new byte[32], UUID.randomUUID(), opened, List.of("pwd"), "eidas1", null,
+                opened.plusSeconds(1800));
+        PendingAuthorization usual = new PendingAuthorization("id", "rp", "https://rp/cb", Set.of("openid", "profile"),
+                "state", "n".repeat(22), null, "eidas1", Set.of(), null, false, null, REQUEST, REQUEST.plusSeconds(1800));
+        assertThat(InteractionPolicy.answerableAfterLogin(fresh).admits(usual, fresh,
+                new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)), opened)).isTrue();
+    }
 }

@@ -21,14 +21,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * An authorization request with a session cookie, against the real schema: the statement that reads the session and
- * the consent issues the code only where the interaction policy answers at once, and otherwise writes nothing (no
- * code, the session not marked as signed in to the client), so that the person is sent to log in or consent exactly
- * as before; at the edge of max_age, where the statement's test is a second short, the code is issued after it.
- * The client is the test's own (consents and codes are per client), the clock frozen.
+ * The statements that issue a code in the round trip that reads the facts it depends on, against the real schema.
+ * An authorization request with a session cookie (SSO): the statement that reads the session and the consent issues
+ * the code only where the interaction policy answers at once, and otherwise writes nothing (no code, the session not
+ * marked as signed in to the client), so that the person is sent to log in or consent exactly as before; at the edge
+ * of max_age, where the statement's test is a second short, the code is issued after it. The return from a login:
+ * the statement that stores the new session issues the code likewise, retires the pending request and stores the
+ * session signed in to the client, or stores the session alone. The client is the test's own (consents and codes
+ * are per client), the clock frozen.
  */
 @IdpIntegrationTest
-class SsoAnswerTests {
+class CodeInOneStatementTests {
 
     static final String CLIENT = "sso-answer-test-rp";
     static final String REDIRECT = "https://rp.example/callback";
@@ -41,6 +44,12 @@ class SsoAnswerTests {
 
     @Autowired
     MutableClock clock;
+
+    @Autowired
+    AuthorizationStore store;
+
+    @Autowired
+    fr.ameli.idp.session.LoginSessions sessions;
 
     Instant now;
     UUID account;
@@ -153,5 +162,72 @@ class SsoAnswerTests {
     private boolean signedIn(byte[] hash) {
         return Boolean.TRUE.equals(db.sql("select :client::text = any(client_ids) as signed from login_session where id_hash = :id")
                 .bind("client", CLIENT).bind("id", hash).map(row -> row.get("signed", Boolean.class)).one().block());
+    }
+
+    /**
+     * Columns: the new session's level, the consent given (scopes, empty for none), the pending request's level,
+     * prompt, max_age and age (microseconds before the login; 0: created at the very instant of the login), then where
+     * the browser goes: {@code code}, {@code /login} or {@code /consent}.
+     */
+    @ParameterizedTest(name = "session {0}, consent [{1}], request {2} prompt={3} max_age={4} {5}µs old -> {6}")
+    @CsvSource({
+            "eidas1, openid profile,       eidas1,        ,    , 60000000, code",
+            "eidas2, openid profile,       eidas1,        ,    , 60000000, code",
+            "eidas1, openid profile email, eidas1,        ,    , 60000000, code",
+            "eidas1, openid profile,       eidas2,        ,    , 60000000, /login",
+            "eidas1,               ,       eidas1,        ,    , 60000000, /consent",
+            "eidas1, openid,               eidas1,        ,    , 60000000, /consent",
+            "eidas1, openid profile,       eidas1,   login,    , 60000000, code",
+            "eidas1, openid profile,       eidas1,   login,    ,        0, code",
+            "eidas1, openid profile,       eidas1, consent,    , 60000000, /consent",
+            "eidas1, openid profile,       eidas1,        ,   0, 60000000, code",
+            "eidas1, openid profile,       eidas1,        , 120, 60000000, code"
+    })
+    void loginReturnWhenFactsThenCodeOnlyWherePolicyAnswersAtOnce(String sessionAcr, @Nullable String consent,
+            String requestAcr, @Nullable String prompt, @Nullable Integer maxAge, long ageMicros, String expected) {
+        if (consent != null) {
+            db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
+                    .bind("account", account).bind("client", CLIENT).bind("scopes", consent.split(" "))
+                    .bind("at", now.minus(Duration.ofDays(1)))
+                    .then().block();
+        }
+        Instant created = now.minus(ageMicros, ChronoUnit.MICROS);
+        PendingAuthorization request = new PendingAuthorization(Secrets.newHandle(), CLIENT, REDIRECT,
+                Set.of("openid", "profile"), "state", "n".repeat(22), "challenge-" + "c".repeat(33), requestAcr,
+                prompt == null ? Set.of() : Set.of(prompt), maxAge, true, null, created, created.plus(Duration.ofMinutes(30)));
+        store.save(request).block();
+        fr.ameli.idp.session.LoginSessions.NewSession opening = sessions.draw(account, java.util.List.of("pwd"), sessionAcr, null);
+        byte[] hash = opening.session().idHash();
+        long codesBefore = codes();
+
+        URI target = flow.resume(request.id(), opening).block();
+
+        assertThat(db.sql("select count(*) as n from login_session where id_hash = :id").bind("id", hash)
+                .map(row -> row.get("n", Long.class)).one().block()).as("the session is stored").isEqualTo(1L);
+        boolean pendingLeft = db.sql("select count(*) as n from pending_authorization where id = :id").bind("id", request.id())
+                .map(row -> row.get("n", Long.class)).one().block() == 1L;
+        if (expected.equals("code")) {
+            assertThat(target.getQuery()).contains("code=").contains("state=state");
+            assertThat(codes()).isEqualTo(codesBefore + 1);
+            assertThat(signedIn(hash)).isTrue();
+            assertThat(pendingLeft).as("the pending request retired").isFalse();
+            String code = target.getQuery().replaceAll(".*code=([^&]+).*", "$1");
+            assertThat(db.sql("select account_id, acr, auth_time, amr, scope, code_challenge, amr_requested, sid "
+                            + "from authorization_code where code_hash = :hash")
+                    .bind("hash", Secrets.sha256(code))
+                    .map(row -> row.get("account_id", UUID.class) + " " + row.get("acr", String.class) + " "
+                            + row.get("auth_time", java.time.OffsetDateTime.class).toInstant() + " "
+                            + java.util.Arrays.toString(row.get("amr", String[].class)) + " "
+                            + Set.of(row.get("scope", String.class).split(" ")) .containsAll(request.scopes()) + " "
+                            + row.get("code_challenge", String.class) + " " + row.get("amr_requested", Boolean.class) + " "
+                            + (row.get("sid", String.class) != null))
+                    .one().block())
+                    .isEqualTo(account + " " + sessionAcr + " " + now + " [pwd] true " + request.codeChallenge() + " true true");
+        } else {
+            assertThat(target.getPath()).isEqualTo(expected);
+            assertThat(codes()).isEqualTo(codesBefore);
+            assertThat(signedIn(hash)).isFalse();
+            assertThat(pendingLeft).as("the pending request kept for the next page").isTrue();
+        }
     }
 }

@@ -5,6 +5,7 @@ import fr.ameli.idp.platform.Secrets;
 import io.r2dbc.spi.Readable;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +57,8 @@ public class LoginSessions {
     /**
      * {@link #OPENING}, the session already signed in to the relying parties of {@code clientIds} (an SQL expression of
      * type {@code text[]}, e.g. the clients a code was issued to in the same statement: a row cannot be inserted and
-     * then updated by one statement).
+     * then updated by one statement). The expression is written into the SQL as it is: a constant of the caller's
+     * code, never a value from a request.
      */
     public static String openingSignedInTo(String clientIds) {
         return "insert into login_session (id_hash, account_id, auth_time, amr, acr, federation_id_token, created_at, "
@@ -67,7 +69,8 @@ public class LoginSessions {
     /** Draws a new session (its handle, its row and its cookie), not stored yet. */
     public NewSession draw(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
         String handle = Secrets.newHandle();
-        Instant now = clock.instant();
+        // At the microsecond, as PostgreSQL keeps it: the login's time is compared in Java with what statements read.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         LoginSession session = new LoginSession(Secrets.sha256(handle), accountId, now, amr, acr, federationIdToken,
                 now.plus(properties.oidc().sessionTtl()));
         return new NewSession(session, cookie(handle, properties.oidc().sessionTtl().toSeconds()));

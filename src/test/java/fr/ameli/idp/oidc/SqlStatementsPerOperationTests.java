@@ -26,7 +26,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * connection locally ({@code spring.r2dbc.pool.validation-depth: local}) instead of by a query. The expected
  * counts are exact: a change that adds one fails here, and a change that removes one must lower the number (and say
  * so in its commit). The operations are those of the benchmark (bench/README.md); the login runs here with the
- * security code enabled on a known browser (one more statement than in the benchmark, which turns the code off).
+ * security code enabled on a known browser, whose check is a column of the login's first statement: the same count
+ * as in the benchmark, which turns the code off.
  */
 @IdpIntegrationTest
 class SqlStatementsPerOperationTests {

@@ -9,6 +9,7 @@ import fr.ameli.idp.web.error.PageException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -36,9 +37,10 @@ public class AuthorizationFlow {
 
     /** Continues a pending request for the person of {@code session}; emits where the browser goes next. */
     public Mono<URI> resume(String pendingId, LoginSession session) {
-        return store.findWithConsent(pendingId, session.accountId(), clock.instant())
+        Instant now = now();
+        return store.findWithConsent(pendingId, session.accountId(), now)
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
-                .flatMap(found -> decide(found.pending(), true, session, found.consent(), clock.instant()));
+                .flatMap(found -> decide(found.pending(), true, session, found.consent(), now));
     }
 
     /**
@@ -48,7 +50,7 @@ public class AuthorizationFlow {
      * to set, {@link LoginSessions.NewSession#cookie()}).
      */
     public Mono<URI> resume(String pendingId, LoginSessions.NewSession opening) {
-        Instant now = clock.instant();
+        Instant now = now();
         LoginSession session = opening.session();
         return store.openWithCode(pendingId, opening, InteractionPolicy.answerableAfterLogin(session), now, codeExpiry(now))
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
@@ -72,7 +74,7 @@ public class AuthorizationFlow {
      * once ({@link InteractionPolicy#answerable}): the usual SSO request costs one round trip.
      */
     Mono<URI> start(PendingAuthorization request, byte @Nullable [] sessionHash) {
-        Instant now = clock.instant();
+        Instant now = now();
         if (sessionHash == null) {
             return decide(request, false, null, null, now);
         }
@@ -103,7 +105,7 @@ public class AuthorizationFlow {
     Mono<URI> next(PendingAuthorization request, boolean saved, LoginSession session) {
         return store.consent(session.accountId(), request.clientId())
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
-                .flatMap(consent -> decide(request, saved, session, consent.orElse(null), clock.instant()));
+                .flatMap(consent -> decide(request, saved, session, consent.orElse(null), now()));
     }
 
     private Mono<URI> decide(PendingAuthorization request, boolean saved, @Nullable LoginSession session,
@@ -118,8 +120,10 @@ public class AuthorizationFlow {
 
     /**
      * The redirect with a code that a statement issued on the facts it read. Its test is narrower than the policy by
-     * construction ({@code InteractionPolicyTests}); the policy is asked again all the same, so that a code never
-     * reaches a client where the person had to log in or consent.
+     * construction ({@code InteractionPolicyTests}, {@code CodeInOneStatementTests}); the policy is asked again all the
+     * same, so that a code never reaches a client where the person had to log in or consent. Should that ever fail,
+     * what the statement wrote stays (a code nobody holds, expiring in a minute; after a login, the request retired
+     * and the session stored as signed in to the client) and the person gets the error page.
      */
     private Mono<URI> issued(PendingAuthorization request, LoginSession session,
             AuthorizationStore.@Nullable Consent consent, Instant now, String code) {
@@ -127,6 +131,14 @@ public class AuthorizationFlow {
             return Mono.error(new IllegalStateException("a code was issued where the interaction policy asks for one"));
         }
         return Mono.just(withCode(request, code));
+    }
+
+    /**
+     * The instant as PostgreSQL keeps it (microseconds; the driver would round a finer one): a statement that tests
+     * instants and the policy that decides on them in Java then compare the same values.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private Instant codeExpiry(Instant now) {

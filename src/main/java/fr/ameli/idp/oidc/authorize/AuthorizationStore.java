@@ -26,6 +26,10 @@ class AuthorizationStore {
     private static final String PENDING_COLUMNS = "id, client_id, redirect_uri, scope, state, nonce, code_challenge, acr, "
             + "prompt, max_age, amr_requested, ui_locales, created_at, expires_at";
 
+    /** The columns of a code, in the order of every statement that issues one. */
+    private static final String CODE_COLUMNS = "code_hash, client_id, redirect_uri, account_id, scope, nonce, "
+            + "code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid";
+
     private final DatabaseClient db;
 
     AuthorizationStore(DatabaseClient db) {
@@ -102,22 +106,21 @@ class AuthorizationStore {
     Mono<PendingConsentAndCode> openWithCode(String id, LoginSessions.NewSession opening,
             InteractionPolicy.AnswerableAfterLogin answerable, Instant now, Instant expires) {
         String code = Secrets.newHandle();
-        DatabaseClient.GenericExecuteSpec spec = db.sql("with p as (select p.*, c.scopes, c.granted_at from (select "
-                        + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) p "
-                        + "left join consent c on c.account_id = :opening_account and c.client_id = p.client_id), "
-                        + "issued as (insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, "
-                        + "nonce, code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid) select :code, "
-                        + "p.client_id, p.redirect_uri, :opening_account, p.scope, p.nonce, p.code_challenge, "
-                        + ":opening_auth_time, :opening_acr, :opening_amr, p.amr_requested, :now, :expires, "
-                        + "session_sid(:opening_id, p.client_id) from p where p.acr = any(:request_acr) "
-                        + "and coalesce(p.prompt, '') not like '%consent%' "
-                        + "and (coalesce(p.prompt, '') not like '%login%' or :opening_auth_time > p.created_at) "
+        DatabaseClient.GenericExecuteSpec spec = db.sql("with p as (select pending.*, c.scopes, c.granted_at from "
+                        + "(select " + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) "
+                        + "pending left join consent c on c.account_id = :opening_account and c.client_id = pending.client_id), "
+                        + "issued as (insert into authorization_code (" + CODE_COLUMNS + ") select :code, p.client_id, "
+                        + "p.redirect_uri, :opening_account, p.scope, p.nonce, p.code_challenge, :opening_auth_time, "
+                        + ":opening_acr, :opening_amr, p.amr_requested, :now, :expires, session_sid(:opening_id, p.client_id) "
+                        + "from p where p.acr = any(:request_acr) "
+                        + "and not ('consent' = any(string_to_array(p.prompt, ' '))) "
+                        + "and (not ('login' = any(string_to_array(p.prompt, ' '))) or :opening_auth_time > p.created_at) "
                         + "and (p.max_age is null or :opening_auth_time > :now - make_interval(secs => p.max_age)) "
                         + "and p.scopes @> string_to_array(p.scope, ' ') returning client_id), "
                         + "done as (delete from pending_authorization where id = :id and exists (select from issued)), "
                         + "opening as (" + LoginSessions.openingSignedInTo(
                                 "coalesce((select array_agg(client_id) from issued), '{}')") + ") "
-                        + "select p.*, exists (select from issued) as issued from p")
+                        + "select p.*, exists (select from issued) as code_issued from p")
                 .bind("id", id)
                 .bind("now", now)
                 .bind("code", Secrets.sha256(code))
@@ -126,7 +129,7 @@ class AuthorizationStore {
         return LoginSessions.bindOpening(spec, opening)
                 .map(row -> new PendingConsentAndCode(
                         new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)),
-                        Boolean.TRUE.equals(row.get("issued", Boolean.class)) ? code : null))
+                        Boolean.TRUE.equals(row.get("code_issued", Boolean.class)) ? code : null))
                 .one();
     }
 
@@ -165,15 +168,14 @@ class AuthorizationStore {
         DatabaseClient.GenericExecuteSpec spec = db.sql("with s as (select live.*, c.scopes, c.granted_at from ("
                         + LoginSessions.LIVE + ") live left join consent c on c.account_id = live.account_id "
                         + "and c.client_id = :client), "
-                        + "issued as (insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, "
-                        + "nonce, code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid) select :code, "
-                        + ":client, :redirect_uri, s.account_id, :scope, :nonce, :challenge, s.auth_time, s.acr, s.amr, "
+                        + "issued as (insert into authorization_code (" + CODE_COLUMNS + ") select :code, :client, "
+                        + ":redirect_uri, s.account_id, :scope, :nonce, :challenge, s.auth_time, s.acr, s.amr, "
                         + ":amr_requested, :now, :expires, session_sid(s.id_hash, :client::text) from s "
                         + "where s.acr = any(:session_acr) and (:authenticated_after::timestamptz is null "
                         + "or s.auth_time > :authenticated_after) and s.scopes @> :scopes returning 1), "
                         + "signed_in as (update login_session set client_ids = array_append(client_ids, :client::text) "
                         + "where id_hash = :id and not (:client::text = any(client_ids)) and exists (select from issued)) "
-                        + "select s.*, exists (select from issued) as issued from s")
+                        + "select s.*, exists (select from issued) as code_issued from s")
                 .bind("id", sessionHash)
                 .bind("now", now)
                 .bind("client", p.clientId())
@@ -190,7 +192,7 @@ class AuthorizationStore {
                 : spec.bind("authenticated_after", answerable.authenticatedAfter());
         return spec.map(row -> new SessionConsentAndCode(
                         new SessionAndConsent(LoginSessions.session(row), row.get("granted_at") == null ? null : consent(row)),
-                        Boolean.TRUE.equals(row.get("issued", Boolean.class)) ? code : null))
+                        Boolean.TRUE.equals(row.get("code_issued", Boolean.class)) ? code : null))
                 .one();
     }
 
@@ -216,8 +218,7 @@ class AuthorizationStore {
         DatabaseClient.GenericExecuteSpec spec = db.sql("with " + (saved ? "done as (delete from pending_authorization where id = :pending), " : "")
                         + "signed_in as (update login_session set client_ids = array_append(client_ids, :client::text) "
                         + "where id_hash = :session and not (:client::text = any(client_ids))) "
-                        + "insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, nonce, "
-                        + "code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid) values (:code, "
+                        + "insert into authorization_code (" + CODE_COLUMNS + ") values (:code, "
                         + ":client, :redirect_uri, :account, :scope, :nonce, :challenge, :auth_time, :acr, :amr, "
                         + ":amr_requested, :now, :expires, session_sid(:session, :client::text))")
                 .bind("session", session.idHash())

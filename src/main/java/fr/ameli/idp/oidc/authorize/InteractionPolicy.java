@@ -42,14 +42,19 @@ final class InteractionPolicy {
      * statement can test on the session and consent it reads (so that it issues the code in the same round trip):
      * the session's level is one of {@code sessionAcr}, it was opened after {@code authenticatedAfter} (null: any
      * time), and a consent covers the request's scopes. Narrower than {@link #required}, never wider: a max_age is
-     * tested a second short (strictly inside it); an unknown session level, which satisfies only a request without a
-     * level, never qualifies; and a request asking for a login or a consent newer than itself ({@code prompt=login},
-     * {@code prompt=consent}) has no such form (null), since a stored session or consent cannot answer it. Where these
-     * facts do not hold, {@link #required} decides as before.
+     * tested a second short (strictly inside it); a session at an unknown level, which satisfies only a request at an
+     * unknown level, never qualifies; and a request asking for a login or a consent newer than itself
+     * ({@code prompt=login}, {@code prompt=consent}) has no such form (null), since a stored session or consent cannot
+     * answer it. Where these facts do not hold, {@link #required} decides as before. Instants are at the microsecond,
+     * as PostgreSQL keeps them ({@code now} too: {@link AuthorizationFlow}), so that the statement and Java compare the
+     * same values.
      */
     record Answerable(List<String> sessionAcr, @Nullable Instant authenticatedAfter) {
 
-        /** What the statement tests, in Java (for the tests that hold it against {@link #required}). */
+        /**
+         * What {@code AuthorizationStore.sessionAndConsentWithCode}'s statement tests, written again in Java for the
+         * tests that hold it against {@link #required} (the statement itself is tested on the real schema).
+         */
         boolean admits(PendingAuthorization request, LoginSession session, AuthorizationStore.@Nullable Consent consent) {
             return sessionAcr.contains(session.acr())
                     && (authenticatedAfter == null || micros(session.authTime()).isAfter(authenticatedAfter))
@@ -71,11 +76,14 @@ final class InteractionPolicy {
      * level is one of {@code requestAcr} (those the session satisfies); it asks for no consent newer than itself; a
      * {@code prompt=login} is answered by a session opened after the request (strictly: microseconds apart at least);
      * a max_age by a session opened strictly within it of {@code now}; and a consent covers its scopes. Narrower
-     * than {@link #required} evaluated at the same {@code now}, never wider.
+     * than {@link #required} evaluated at the same {@code now}, never wider (instants at the microsecond, as above).
      */
     record AnswerableAfterLogin(List<String> requestAcr) {
 
-        /** What the statement tests, in Java (for the tests that hold it against {@link #required}). */
+        /**
+         * What {@code AuthorizationStore.openWithCode}'s statement tests, written again in Java for the tests that hold
+         * it against {@link #required} (the statement itself is tested on the real schema).
+         */
         boolean admits(PendingAuthorization request, LoginSession session, AuthorizationStore.@Nullable Consent consent,
                 Instant now) {
             return requestAcr.contains(request.acr())
@@ -90,7 +98,10 @@ final class InteractionPolicy {
         return new AnswerableAfterLogin(Acr.SUPPORTED.stream().filter(level -> Acr.satisfies(session.acr(), level)).toList());
     }
 
-    /** PostgreSQL keeps microseconds: compare instants at that precision, whether read back or not. */
+    /**
+     * PostgreSQL keeps microseconds (the driver rounds what it is given to them): compare instants at that precision,
+     * whether read back or not.
+     */
     private static Instant micros(Instant instant) {
         return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }

@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.UUID;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import fr.ameli.idp.SqlStatements;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,33 +73,35 @@ class CodeInOneStatementTests {
     /**
      * Columns: the session's level, its age (microseconds: the edge of max_age is a microsecond wide), whether it
      * has expired, the consent given (scopes, empty for none), the request's level, prompt and max_age, then where the
-     * browser goes: {@code code}, {@code /login}, {@code /consent}, or the OAuth error of a {@code prompt=none}.
+     * browser goes ({@code code}, {@code /login}, {@code /consent}, or the OAuth error of a {@code prompt=none}) and
+     * in how many statements: a code in 1 is the statement's own, in 2 the policy's after it.
      */
-    @ParameterizedTest(name = "session {0} {1}µs old (expired {2}), consent [{3}], request {4} prompt={5} max_age={6} -> {7}")
+    @ParameterizedTest(name = "session {0} {1}µs old (expired {2}), consent [{3}], request {4} prompt={5} max_age={6} -> {7} in {8}")
     @CsvSource({
-            "eidas1, 60000000, false, openid profile, eidas1,        ,    , code",
-            "eidas2, 60000000, false, openid profile, eidas1,        ,    , code",
-            "eidas2, 60000000, false, openid profile, eidas2,        ,    , code",
-            "eidas1, 60000000, false, openid profile, eidas1,    none,    , code",
-            "eidas1, 60000000, false, openid profile email, eidas1,  ,    , code",
-            "eidas1, 60000000, false, openid profile, eidas2,        ,    , /login",
-            "eidas1, 60000000, false, openid profile, eidas2,    none,    , login_required",
-            "eidas1, 60000000, true,  openid profile, eidas1,        ,    , /login",
-            "eidas1, 60000000, true,  openid profile, eidas1,    none,    , login_required",
-            "eidas1, 60000000, false,               , eidas1,        ,    , /consent",
-            "eidas1, 60000000, false, openid,         eidas1,        ,    , /consent",
-            "eidas1, 60000000, false, openid,         eidas1,    none,    , consent_required",
-            "eidas1, 60000000, false, openid profile, eidas1,   login,    , /login",
-            "eidas1, 60000000, false, openid profile, eidas1, consent,    , /consent",
-            "eidas1, 60000000, false, openid profile, eidas1,        , 120, code",
-            "eidas1, 60000000, false, openid profile, eidas1,        ,  30, /login",
-            "eidas1, 30999999, false, openid profile, eidas1,        ,  30, code",
-            "eidas1, 30000000, false, openid profile, eidas1,        ,  30, code",
-            "eidas1, 29999999, false, openid profile, eidas1,        ,  30, code",
-            "eidas1, 31000000, false, openid profile, eidas1,    none,  30, login_required"
+            "eidas1, 60000000, false, openid profile, eidas1,        ,    , code, 1",
+            "eidas2, 60000000, false, openid profile, eidas1,        ,    , code, 1",
+            "eidas2, 60000000, false, openid profile, eidas2,        ,    , code, 1",
+            "eidas1, 60000000, false, openid profile, eidas1,    none,    , code, 1",
+            "eidas1, 60000000, false, openid profile email, eidas1,  ,    , code, 1",
+            "eidas1, 60000000, false, openid profile, eidas2,        ,    , /login, 2",
+            "eidas1, 60000000, false, openid profile, eidas2,    none,    , login_required, 1",
+            "eidas1, 60000000, true,  openid profile, eidas1,        ,    , /login, 2",
+            "eidas1, 60000000, true,  openid profile, eidas1,    none,    , login_required, 1",
+            "eidas1, 60000000, false,               , eidas1,        ,    , /consent, 2",
+            "eidas1, 60000000, false, openid,         eidas1,        ,    , /consent, 2",
+            "eidas1, 60000000, false, openid,         eidas1,    none,    , consent_required, 1",
+            "eidas1, 60000000, false, openid profile, eidas1,   login,    , /login, 2",
+            "eidas1, 60000000, false, openid profile, eidas1, consent,    , /consent, 2",
+            "eidas1, 60000000, false, openid profile, eidas1,        , 120, code, 1",
+            "eidas1, 60000000, false, openid profile, eidas1,        ,  30, /login, 2",
+            "eidas1, 30999999, false, openid profile, eidas1,        ,  30, code, 2",
+            "eidas1, 30000000, false, openid profile, eidas1,        ,  30, code, 2",
+            "eidas1, 29999999, false, openid profile, eidas1,        ,  30, code, 1",
+            "eidas1, 31000000, false, openid profile, eidas1,    none,  30, login_required, 1"
     })
     void ssoRequestWhenFactsThenCodeOnlyWherePolicyAnswersAtOnce(String sessionAcr, long ageMicros, boolean expired,
-            @Nullable String consent, String requestAcr, @Nullable String prompt, @Nullable Integer maxAge, String expected) {
+            @Nullable String consent, String requestAcr, @Nullable String prompt, @Nullable Integer maxAge, String expected,
+            int statements) {
         String handle = Secrets.newHandle();
         byte[] hash = Secrets.sha256(handle);
         Instant authTime = now.minus(ageMicros, ChronoUnit.MICROS);
@@ -116,13 +121,15 @@ class CodeInOneStatementTests {
                 prompt == null ? Set.of() : Set.of(prompt), maxAge, false, null, now, now.plus(Duration.ofMinutes(30)));
         long codesBefore = codes();
 
+        Queue<String> log = new ConcurrentLinkedQueue<>();
         Object outcome;
         try {
-            outcome = flow.start(request, hash).block();
+            outcome = flow.start(request, hash).contextWrite(c -> c.put(SqlStatements.class, log)).block();
         } catch (OAuthException e) {
             outcome = e;
         }
         Throwable thrown = outcome instanceof OAuthException e ? e : null;
+        assertThat(log).as("the statements run").hasSize(statements);
 
         switch (expected) {
             case "code" -> {
@@ -166,25 +173,33 @@ class CodeInOneStatementTests {
 
     /**
      * Columns: the new session's level, the consent given (scopes, empty for none), the pending request's level,
-     * prompt, max_age and age (microseconds before the login; 0: created at the very instant of the login), then where
-     * the browser goes: {@code code}, {@code /login} or {@code /consent}.
+     * prompt, max_age and age (microseconds before the login; 0: created at the very instant of the login, negative:
+     * after it), how long after the login the request resumes (seconds), then where the browser goes ({@code code},
+     * {@code /login} or {@code /consent}) and in how many statements: a code in 1 is the statement's own, in 2 the
+     * policy's after it.
      */
-    @ParameterizedTest(name = "session {0}, consent [{1}], request {2} prompt={3} max_age={4} {5}µs old -> {6}")
+    @ParameterizedTest(name = "session {0}, consent [{1}], request {2} prompt={3} max_age={4} {5}µs old, resumed {6}s later -> {7} in {8}")
     @CsvSource({
-            "eidas1, openid profile,       eidas1,        ,    , 60000000, code",
-            "eidas2, openid profile,       eidas1,        ,    , 60000000, code",
-            "eidas1, openid profile email, eidas1,        ,    , 60000000, code",
-            "eidas1, openid profile,       eidas2,        ,    , 60000000, /login",
-            "eidas1,               ,       eidas1,        ,    , 60000000, /consent",
-            "eidas1, openid,               eidas1,        ,    , 60000000, /consent",
-            "eidas1, openid profile,       eidas1,   login,    , 60000000, code",
-            "eidas1, openid profile,       eidas1,   login,    ,        0, code",
-            "eidas1, openid profile,       eidas1, consent,    , 60000000, /consent",
-            "eidas1, openid profile,       eidas1,        ,   0, 60000000, code",
-            "eidas1, openid profile,       eidas1,        , 120, 60000000, code"
+            "eidas1, openid profile,       eidas1,        ,    , 60000000,  0, code, 1",
+            "eidas2, openid profile,       eidas1,        ,    , 60000000,  0, code, 1",
+            "eidas2, openid profile,       eidas2,        ,    , 60000000,  0, code, 1",
+            "eidas1, openid profile email, eidas1,        ,    , 60000000,  0, code, 1",
+            "eidas1, openid profile,       eidas2,        ,    , 60000000,  0, /login, 1",
+            "eidas1,               ,       eidas1,        ,    , 60000000,  0, /consent, 1",
+            "eidas1, openid,               eidas1,        ,    , 60000000,  0, /consent, 1",
+            "eidas1, openid profile,       eidas1,   login,    , 60000000,  0, code, 1",
+            "eidas1, openid profile,       eidas1,   login,    ,        0,  0, code, 2",
+            "eidas1, openid profile,       eidas1,   login,    ,       -1,  0, /login, 1",
+            "eidas1, openid profile,       eidas1, consent,    , 60000000,  0, /consent, 1",
+            "eidas1, openid profile,       eidas1,        ,   0, 60000000,  0, code, 2",
+            "eidas1, openid profile,       eidas1,        , 120, 60000000,  0, code, 1",
+            "eidas1, openid profile,       eidas1,        ,  30, 60000000, 29, code, 1",
+            "eidas1, openid profile,       eidas1,        ,  30, 60000000, 30, code, 2",
+            "eidas1, openid profile,       eidas1,        ,  30, 60000000, 31, /login, 1"
     })
     void loginReturnWhenFactsThenCodeOnlyWherePolicyAnswersAtOnce(String sessionAcr, @Nullable String consent,
-            String requestAcr, @Nullable String prompt, @Nullable Integer maxAge, long ageMicros, String expected) {
+            String requestAcr, @Nullable String prompt, @Nullable Integer maxAge, long ageMicros, long resumedAfter,
+            String expected, int statements) {
         if (consent != null) {
             db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
                     .bind("account", account).bind("client", CLIENT).bind("scopes", consent.split(" "))
@@ -199,8 +214,12 @@ class CodeInOneStatementTests {
         fr.ameli.idp.session.LoginSessions.NewSession opening = sessions.draw(account, java.util.List.of("pwd"), sessionAcr, null);
         byte[] hash = opening.session().idHash();
         long codesBefore = codes();
+        clock.set(now.plusSeconds(resumedAfter));
 
-        URI target = flow.resume(request.id(), opening).block();
+        Queue<String> log = new ConcurrentLinkedQueue<>();
+        URI target = flow.resume(request.id(), opening).contextWrite(c -> c.put(SqlStatements.class, log)).block();
+
+        assertThat(log).as("the statements run").hasSize(statements);
 
         assertThat(db.sql("select count(*) as n from login_session where id_hash = :id").bind("id", hash)
                 .map(row -> row.get("n", Long.class)).one().block()).as("the session is stored").isEqualTo(1L);
@@ -229,5 +248,30 @@ class CodeInOneStatementTests {
             assertThat(signedIn(hash)).isFalse();
             assertThat(pendingLeft).as("the pending request kept for the next page").isTrue();
         }
+    }
+
+    /** A login whose request expired meanwhile: the session is stored (signed in to no client), no code, the French page. */
+    @org.junit.jupiter.api.Test
+    void loginReturnWhenRequestExpiredThenSessionAloneAndExpiredPage() {
+        db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
+                .bind("account", account).bind("client", CLIENT).bind("scopes", new String[] {"openid", "profile"})
+                .bind("at", now.minus(Duration.ofDays(1)))
+                .then().block();
+        Instant created = now.minus(Duration.ofMinutes(31));
+        PendingAuthorization request = new PendingAuthorization(Secrets.newHandle(), CLIENT, REDIRECT,
+                Set.of("openid", "profile"), "state", "n".repeat(22), null, "eidas1", Set.of(), null, false, null,
+                created, created.plus(Duration.ofMinutes(30)));
+        store.save(request).block();
+        fr.ameli.idp.session.LoginSessions.NewSession opening = sessions.draw(account, java.util.List.of("pwd"), "eidas1", null);
+        long codesBefore = codes();
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> flow.resume(request.id(), opening).block());
+
+        assertThat(thrown).isInstanceOf(fr.ameli.idp.web.error.PageException.class);
+        assertThat(((fr.ameli.idp.web.error.PageException) thrown).messageKey()).isEqualTo("erreur.demande_expiree");
+        assertThat(db.sql("select cardinality(client_ids) as n from login_session where id_hash = :id")
+                .bind("id", opening.session().idHash()).map(row -> row.get("n", Integer.class)).one().block())
+                .as("the session stored, signed in to no client").isZero();
+        assertThat(codes()).isEqualTo(codesBefore);
     }
 }

@@ -111,10 +111,7 @@ class CodeInOneStatementTests {
                 .bind("expires", expired ? now.minusSeconds(1) : now.plus(Duration.ofHours(1)))
                 .then().block();
         if (consent != null) {
-            db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
-                    .bind("account", account).bind("client", CLIENT).bind("scopes", consent.split(" "))
-                    .bind("at", now.minus(Duration.ofDays(1)))
-                    .then().block();
+            consentGiven(consent);
         }
         PendingAuthorization request = new PendingAuthorization(Secrets.newHandle(), CLIENT, REDIRECT,
                 Set.of("openid", "profile"), "state", "n".repeat(22), null, requestAcr,
@@ -161,6 +158,14 @@ class CodeInOneStatementTests {
         }
     }
 
+    /** The person's consent to the test's client, for these scopes (space-separated), given the day before. */
+    private void consentGiven(String scopes) {
+        db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
+                .bind("account", account).bind("client", CLIENT).bind("scopes", scopes.split(" "))
+                .bind("at", now.minus(Duration.ofDays(1)))
+                .then().block();
+    }
+
     private long codes() {
         return db.sql("select count(*) as n from authorization_code where client_id = :client").bind("client", CLIENT)
                 .map(row -> row.get("n", Long.class)).one().block();
@@ -201,10 +206,7 @@ class CodeInOneStatementTests {
             String requestAcr, @Nullable String prompt, @Nullable Integer maxAge, long ageMicros, long resumedAfter,
             String expected, int statements) {
         if (consent != null) {
-            db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
-                    .bind("account", account).bind("client", CLIENT).bind("scopes", consent.split(" "))
-                    .bind("at", now.minus(Duration.ofDays(1)))
-                    .then().block();
+            consentGiven(consent);
         }
         Instant created = now.minus(ageMicros, ChronoUnit.MICROS);
         PendingAuthorization request = new PendingAuthorization(Secrets.newHandle(), CLIENT, REDIRECT,
@@ -253,10 +255,7 @@ class CodeInOneStatementTests {
     /** A login whose request expired meanwhile: the session is stored (signed in to no client), no code, the French page. */
     @org.junit.jupiter.api.Test
     void loginReturnWhenRequestExpiredThenSessionAloneAndExpiredPage() {
-        db.sql("insert into consent (account_id, client_id, scopes, granted_at) values (:account, :client, :scopes, :at)")
-                .bind("account", account).bind("client", CLIENT).bind("scopes", new String[] {"openid", "profile"})
-                .bind("at", now.minus(Duration.ofDays(1)))
-                .then().block();
+        consentGiven("openid profile");
         Instant created = now.minus(Duration.ofMinutes(31));
         PendingAuthorization request = new PendingAuthorization(Secrets.newHandle(), CLIENT, REDIRECT,
                 Set.of("openid", "profile"), "state", "n".repeat(22), null, "eidas1", Set.of(), null, false, null,

@@ -5,9 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -24,7 +22,6 @@ import fr.ameli.idp.token.SigningKeyRepository.KeyRow;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.security.interfaces.ECPrivateKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -283,15 +280,14 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
     }
 
     private JWSSigner signer(JWK privateJwk) throws JOSEException {
-        JWSSigner signer = switch (privateJwk) {
-            case ECKey ec -> new ECDSASigner((ECPrivateKey) SignatureProvider.ownKey(ec.toECPrivateKey()));
-            case RSAKey rsa -> new RSASSASigner(SignatureProvider.ownKey(rsa.toPrivateKey()));
+        // One seeded SecureRandom for ECDSA's nonces, not a new one (reading /dev/urandom) per signature.
+        return switch (privateJwk) {
+            case ECKey ec -> new PerThreadSigner(JWSAlgorithm.ES256, SignatureProvider.ownKey(ec.toECPrivateKey()),
+                    SignatureProvider.forSigning(), signingRandom);
+            case RSAKey rsa -> new PerThreadSigner(JWSAlgorithm.RS256, SignatureProvider.ownKey(rsa.toPrivateKey()),
+                    SignatureProvider.forSigning(), signingRandom);
             default -> throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
         };
-        signer.getJCAContext().setProvider(SignatureProvider.forSigning());
-        // Nimbus would create a new SecureRandom (reading /dev/urandom) for every ECDSA signature made by the JDK.
-        signer.getJCAContext().setSecureRandom(signingRandom);
-        return signer;
     }
 
     private static JWSVerifier verifier(JWK publicJwk) throws JOSEException {

@@ -7,7 +7,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +26,10 @@ public class TokenIssuer {
 
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
+    private static final int MAX_HEADERS = 64;
+
     private final SigningKeys keys;
+    private final Map<String, JWSHeader> headers = new ConcurrentHashMap<>();
 
     TokenIssuer(SigningKeys keys) {
         this.keys = keys;
@@ -41,13 +46,35 @@ public class TokenIssuer {
             throw new IllegalArgumentException("Unsupported signing algorithm " + alg + ": ES256 or RS256");
         }
         LoadedKey key = keys.active(alg);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.kid()).type(type).build(), claims);
+        SignedJWT jwt = new SignedJWT(header(key.kid(), alg, type), claims);
         try {
             jwt.sign(key.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing with key " + key.kid() + " failed", e);
         }
         return jwt.serialize();
+    }
+
+    /**
+     * The header {@code alg}, {@code kid}, {@code typ}, made once per key and type: read back from its own encoding,
+     * a Nimbus header keeps that encoding, where a built one is serialised to JSON and encoded again for every token.
+     * A few entries per key (JWT, logout+jwt…); the map is emptied when it grows past any real use (retired keys).
+     */
+    private JWSHeader header(String kid, JWSAlgorithm alg, JOSEObjectType type) {
+        String name = kid + ' ' + type;
+        JWSHeader header = headers.get(name);
+        if (header == null) {
+            if (headers.size() >= MAX_HEADERS) {
+                headers.clear();
+            }
+            try {
+                header = JWSHeader.parse(new JWSHeader.Builder(alg).keyID(kid).type(type).build().toBase64URL());
+            } catch (ParseException e) {
+                throw new IllegalStateException("A header of our own does not parse", e);
+            }
+            headers.put(name, header);
+        }
+        return header;
     }
 
     /**

@@ -71,9 +71,18 @@ class TokenIssuerTests {
     void signWhenTypeGivenThenHeaderCarriesIt() throws Exception {
         JOSEObjectType userinfo = new JOSEObjectType("userinfo+jwt");
 
+        SignedJWT before = SignedJWT.parse(issuer.sign(CLAIMS, JWSAlgorithm.RS256));
         SignedJWT jwt = SignedJWT.parse(issuer.sign(CLAIMS, JWSAlgorithm.RS256, userinfo));
+        SignedJWT after = SignedJWT.parse(issuer.sign(CLAIMS, JWSAlgorithm.RS256));
 
         assertThat(jwt.getHeader().getType()).isEqualTo(userinfo);
+        // Headers are made once per key and type: each type keeps its own, encoded as a header built for it would be.
+        String kid = keys.signingKey(JWSAlgorithm.RS256).getKeyID();
+        assertThat(before.getParsedParts()[0].toString()).isEqualTo(after.getParsedParts()[0].toString())
+                .isEqualTo(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).type(JOSEObjectType.JWT)
+                        .build().toBase64URL().toString());
+        assertThat(jwt.getParsedParts()[0].toString()).isEqualTo(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(kid).type(userinfo).build().toBase64URL().toString());
     }
 
     @ParameterizedTest

@@ -265,7 +265,8 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
             }
             JWSSigner signer = signer(privateJwk);
             JWSVerifier verifier = verifier(publicJwk);
-            // Also the first use of the key's JCA objects: done here, off the event loop.
+            // Also the first use of the provider's classes for this key: done here, off the event loop (each thread then
+            // initialises its own Signature once, PerThreadSigner).
             JWSHeader header = new JWSHeader(schedule.alg());
             Base64URL signature = signer.sign(header, PROBE);
             if (!verifier.verify(header, PROBE, signature)) {

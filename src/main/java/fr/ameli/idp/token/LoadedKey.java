@@ -5,8 +5,8 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
 
 /**
- * A signing key in memory: its schedule, its public JWK (as published), its private JWK, and the Nimbus
- * signer and verifier built once for it, so that no request pays for key conversion.
+ * A signing key in memory: its schedule, its public JWK (as published), its private JWK, and the signer
+ * ({@link PerThreadSigner}) and Nimbus verifier built once for it, so that no request pays for key conversion.
  */
 record LoadedKey(KeySchedule schedule, JWK publicJwk, JWK privateJwk, JWSSigner signer, JWSVerifier verifier) {
 

@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * ECDSA signature transcoded from DER to the JWS form (R ‖ S, 64 bytes), the RSA one as it is.
  *
  * <p>A {@code Signature} is not shared between threads; one whose use failed is dropped, so the next token gets a
- * fresh one.
+ * fresh one. The provider and the random are fixed when the signer is made ({@link #getJCAContext()} reports them;
+ * setting them there changes nothing). A retired key's signer leaves one {@code Signature} per thread that signed with
+ * it until the JVM clears the stale thread-local entries: a few keys a year, a few threads.
  */
 final class PerThreadSigner implements JWSSigner {
 
@@ -35,7 +37,10 @@ final class PerThreadSigner implements JWSSigner {
     private final ThreadLocal<Signature> signatures;
     private final JCAContext jca = new JCAContext();
 
-    /** {@code provider}: the signing provider, or null for the JDK's; {@code random}: for ECDSA's nonces. */
+    /**
+     * {@code provider}: the signing provider, or null for the JDK's; {@code random}: given to {@code initSign} (the
+     * JDK's ECDSA draws its nonces from it; the native provider uses AWS-LC's own generator).
+     */
     PerThreadSigner(JWSAlgorithm alg, PrivateKey key, @Nullable Provider provider, SecureRandom random) {
         String jcaName;
         if (JWSAlgorithm.ES256.equals(alg)) {
@@ -71,16 +76,26 @@ final class PerThreadSigner implements JWSSigner {
         } catch (IllegalStateException e) {
             throw new JOSEException(e.getMessage(), e);
         }
+        boolean signed = false;
         try {
             signature.update(signingInput);
             byte[] computed = signature.sign();
+            signed = true;
             return Base64URL.encode(JWSAlgorithm.ES256.equals(alg)
                     ? ECDSA.transcodeSignatureToConcat(computed, ES256_SIGNATURE_BYTES) : computed);
         } catch (GeneralSecurityException | RuntimeException e) {
-            // Its state is unknown now: the next token on this thread gets a new one.
-            signatures.remove();
             throw new JOSEException("Signing failed: " + e.getMessage(), e);
+        } finally {
+            if (!signed) {
+                // Its state is unknown (input buffered by update, whatever was thrown): the next token gets a new one.
+                signatures.remove();
+            }
         }
+    }
+
+    /** The provider of this thread's {@code Signature} (for the tests that check which provider signs). */
+    Provider signatureProvider() {
+        return signatures.get().getProvider();
     }
 
     /** The key it signs with (for the tests that check it is the signing provider's own object). */

@@ -280,14 +280,22 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
         }
     }
 
+    /**
+     * The key's signer. The checks Nimbus's own signers made are made here: ES256 needs a P-256 key, RS256 a key of
+     * 2048 bits at least.
+     */
     private JWSSigner signer(JWK privateJwk) throws JOSEException {
-        // One seeded SecureRandom for ECDSA's nonces, not a new one (reading /dev/urandom) per signature.
+        return signerOf(privateJwk, signingRandom);
+    }
+
+    static JWSSigner signerOf(JWK privateJwk, SecureRandom signingRandom) throws JOSEException {
         return switch (privateJwk) {
-            case ECKey ec -> new PerThreadSigner(JWSAlgorithm.ES256, SignatureProvider.ownKey(ec.toECPrivateKey()),
-                    SignatureProvider.forSigning(), signingRandom);
-            case RSAKey rsa -> new PerThreadSigner(JWSAlgorithm.RS256, SignatureProvider.ownKey(rsa.toPrivateKey()),
-                    SignatureProvider.forSigning(), signingRandom);
-            default -> throw new IllegalStateException("Unsupported signing key type " + privateJwk.getKeyType());
+            case ECKey ec when Curve.P_256.equals(ec.getCurve()) -> new PerThreadSigner(JWSAlgorithm.ES256,
+                    SignatureProvider.ownKey(ec.toECPrivateKey()), SignatureProvider.forSigning(), signingRandom);
+            case RSAKey rsa when rsa.size() >= 2048 -> new PerThreadSigner(JWSAlgorithm.RS256,
+                    SignatureProvider.ownKey(rsa.toPrivateKey()), SignatureProvider.forSigning(), signingRandom);
+            default -> throw new IllegalStateException("Unsupported signing key: " + privateJwk.getKeyType()
+                    + " (ES256 needs P-256, RS256 at least 2048 bits)");
         };
     }
 

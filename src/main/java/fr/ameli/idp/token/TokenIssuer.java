@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signs JWTs with the active key of {@link SigningKeys} and verifies JWTs signed by any published key.
- * Both run inline on the caller's thread: the keys, their Nimbus signers and verifiers are in memory and
- * were first used when loaded, so nothing here blocks or touches the database.
+ * Both run inline on the caller's thread: the keys, their signers ({@link PerThreadSigner}) and Nimbus verifiers are in
+ * memory and were first used when loaded, so nothing here touches the database.
  *
  * <p>Only ES256 and RS256: the algorithm of a JWT to verify comes from its header, which the sender chose,
  * so {@code none}, HMAC and anything else are refused before any key is looked up (RFC 8725 §3.1), and the

@@ -138,4 +138,18 @@ class PerThreadSignerTests {
             pool.shutdownNow();
         }
     }
+
+    /** The checks Nimbus's signers made on the key, made when a key is loaded: ES256 on P-256 only, RS256 from 2048 bits. */
+    @org.junit.jupiter.api.Test
+    void signerOfWhenKeyOfAnotherCurveOrTooShortThenRefused() throws Exception {
+        SecureRandom random = new SecureRandom();
+        assertThat(SigningKeys.signerOf(new ECKeyGenerator(Curve.P_256).generate(), random).supportedJWSAlgorithms())
+                .containsExactly(JWSAlgorithm.ES256);
+        assertThat(SigningKeys.signerOf(new RSAKeyGenerator(2048).generate(), random).supportedJWSAlgorithms())
+                .containsExactly(JWSAlgorithm.RS256);
+        assertThatThrownBy(() -> SigningKeys.signerOf(new ECKeyGenerator(Curve.P_384).generate(), random))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> SigningKeys.signerOf(new RSAKeyGenerator(1024, true).generate(), random))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -68,7 +68,7 @@ class SigningKeysTests {
             String kid = keys.signingKey(alg).getKeyID();
             assertThat(table.count("kid = '" + kid + "' and alg = '" + alg + "' and publish_at = activate_at "
                     + "and retire_at is null and expire_at is null")).isEqualTo(1);
-            assertThat(keys.active(alg).signer().getJCAContext().getProvider()).isSameAs(SignatureProvider.forSigning());
+            assertThat(((PerThreadSigner) keys.active(alg).signer()).signatureProvider()).isSameAs(SignatureProvider.forSigning());
             // the provider's own key object: one of the JDK's would be converted again on every signature
             java.security.PrivateKey privateKey = ((PerThreadSigner) keys.active(alg).signer()).key();
             assertThat(privateKey.getClass().getName()).startsWith("com.amazon.corretto.crypto.provider.");

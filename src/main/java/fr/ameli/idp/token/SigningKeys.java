@@ -263,7 +263,7 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
                     || !schedule.alg().equals(publicJwk.getAlgorithm())) {
                 throw new IllegalStateException("Signing key " + kid + ": stored JWKs do not match the row");
             }
-            JWSSigner signer = signer(privateJwk);
+            JWSSigner signer = signerOf(privateJwk, signingRandom);
             JWSVerifier verifier = verifier(publicJwk);
             // Also the first use of the provider's classes for this key: done here, off the event loop (each thread then
             // initialises its own Signature once, PerThreadSigner).
@@ -284,10 +284,6 @@ public class SigningKeys implements SmartInitializingSingleton, BackgroundJob {
      * The key's signer. The checks Nimbus's own signers made are made here: ES256 needs a P-256 key, RS256 a key of
      * 2048 bits at least.
      */
-    private JWSSigner signer(JWK privateJwk) throws JOSEException {
-        return signerOf(privateJwk, signingRandom);
-    }
-
     static JWSSigner signerOf(JWK privateJwk, SecureRandom signingRandom) throws JOSEException {
         return switch (privateJwk) {
             case ECKey ec when Curve.P_256.equals(ec.getCurve()) -> new PerThreadSigner(JWSAlgorithm.ES256,

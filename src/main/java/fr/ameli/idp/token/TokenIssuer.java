@@ -26,10 +26,10 @@ public class TokenIssuer {
 
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256);
 
-    private static final int MAX_HEADERS = 64;
+    private static final int MAX_KEYS = 16;
 
     private final SigningKeys keys;
-    private final Map<String, JWSHeader> headers = new ConcurrentHashMap<>();
+    private final Map<String, Map<JOSEObjectType, JWSHeader>> headers = new ConcurrentHashMap<>();
 
     TokenIssuer(SigningKeys keys) {
         this.keys = keys;
@@ -58,23 +58,24 @@ public class TokenIssuer {
     /**
      * The header {@code alg}, {@code kid}, {@code typ}, made once per key and type: read back from its own encoding,
      * a Nimbus header keeps that encoding, where a built one is serialised to JSON and encoded again for every token.
-     * A few entries per key (JWT, logout+jwt…); the map is emptied when it grows past any real use (retired keys).
+     * Looked up by the key's kid, then the type: no key is built per token. A few types per key (JWT, logout+jwt…);
+     * the map is emptied when it holds more keys than rotation ever keeps (retired keys).
      */
     private JWSHeader header(String kid, JWSAlgorithm alg, JOSEObjectType type) {
-        String name = kid + ' ' + type;
-        JWSHeader header = headers.get(name);
-        if (header == null) {
-            if (headers.size() >= MAX_HEADERS) {
+        Map<JOSEObjectType, JWSHeader> ofKey = headers.get(kid);
+        if (ofKey == null) {
+            if (headers.size() >= MAX_KEYS) {
                 headers.clear();
             }
+            ofKey = headers.computeIfAbsent(kid, k -> new ConcurrentHashMap<>());
+        }
+        return ofKey.computeIfAbsent(type, t -> {
             try {
-                header = JWSHeader.parse(new JWSHeader.Builder(alg).keyID(kid).type(type).build().toBase64URL());
+                return JWSHeader.parse(new JWSHeader.Builder(alg).keyID(kid).type(t).build().toBase64URL());
             } catch (ParseException e) {
                 throw new IllegalStateException("A header of our own does not parse", e);
             }
-            headers.put(name, header);
-        }
-        return header;
+        });
     }
 
     /**

@@ -54,12 +54,7 @@ public class AuthorizationFlow {
         LoginSession session = opening.session();
         return store.openWithCode(pendingId, opening, InteractionPolicy.answerableAfterLogin(session), now, codeExpiry(now))
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
-                .flatMap(read -> {
-                    PendingAuthorization request = read.found().pending();
-                    AuthorizationStore.@Nullable Consent consent = read.found().consent();
-                    return read.code() == null ? decide(request, true, session, consent, now)
-                            : issued(request, session, consent, now, read.code());
-                });
+                .flatMap(read -> answered(read.found().pending(), true, session, read.found().consent(), now, read.code()));
     }
 
     /** The pending request behind a login or consent page, or the French "expired" page. */
@@ -79,27 +74,12 @@ public class AuthorizationFlow {
             return decide(request, false, null, null, now);
         }
         InteractionPolicy.Answerable answerable = InteractionPolicy.answerable(request, now);
-        if (answerable == null) {
-            return store.sessionAndConsent(sessionHash, request.clientId(), now)
-                    .map(Optional::of).defaultIfEmpty(Optional.empty())
-                    .flatMap(found -> found.isPresent()
-                            ? decide(request, false, found.get().session(), found.get().consent(), now)
-                            : decide(request, false, null, null, now));
-        }
-        return store.sessionAndConsentWithCode(request, sessionHash, answerable, now, codeExpiry(now))
+        return store.sessionAndConsentWithCode(request, sessionHash,
+                        answerable == null ? InteractionPolicy.Answerable.NEVER : answerable, now, codeExpiry(now))
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
-                .flatMap(read -> {
-                    if (read.isEmpty()) {
-                        return decide(request, false, null, null, now);
-                    }
-                    AuthorizationStore.SessionAndConsent found = read.get().found();
-                    String code = read.get().code();
-                    if (code == null) {
-                        // Not answerable in the statement's terms (or only at the edge of max_age): decided here.
-                        return decide(request, false, found.session(), found.consent(), now);
-                    }
-                    return issued(request, found.session(), found.consent(), now, code);
-                });
+                .flatMap(read -> read.isEmpty() ? decide(request, false, null, null, now)
+                        : answered(request, false, read.get().found().session(), read.get().found().consent(), now,
+                                read.get().code()));
     }
 
     Mono<URI> next(PendingAuthorization request, boolean saved, LoginSession session) {
@@ -119,14 +99,19 @@ public class AuthorizationFlow {
     }
 
     /**
-     * The redirect with a code that a statement issued on the facts it read. Its test is narrower than the policy by
-     * construction ({@code InteractionPolicyTests}, {@code CodeInOneStatementTests}); the policy is asked again all the
-     * same, so that a code never reaches a client where the person had to log in or consent. Should that ever fail,
-     * what the statement wrote stays (a code nobody holds, expiring in a minute; after a login, the request retired
-     * and the session stored as signed in to the client) and the person gets the error page.
+     * Where the browser goes after a statement that issues the code where its test holds ({@code code}, else null):
+     * without a code, the policy decides on what was read, as before (a second statement issues the code at the edge
+     * of max_age). The statement's test is narrower than the policy by construction ({@code InteractionPolicyTests},
+     * {@code CodeInOneStatementTests}); the policy is asked again all the same, so that a code never reaches a client
+     * where the person had to log in or consent. Should that ever fail, what the statement wrote stays (a code nobody
+     * holds, expiring in a minute; after a login, the request retired and the session stored as signed in to the
+     * client) and the person gets the error page.
      */
-    private Mono<URI> issued(PendingAuthorization request, LoginSession session,
-            AuthorizationStore.@Nullable Consent consent, Instant now, String code) {
+    private Mono<URI> answered(PendingAuthorization request, boolean saved, LoginSession session,
+            AuthorizationStore.@Nullable Consent consent, Instant now, @Nullable String code) {
+        if (code == null) {
+            return decide(request, saved, session, consent, now);
+        }
         if (InteractionPolicy.required(request, session, consent, now) != InteractionPolicy.Interaction.NONE) {
             return Mono.error(new IllegalStateException("a code was issued where the interaction policy asks for one"));
         }

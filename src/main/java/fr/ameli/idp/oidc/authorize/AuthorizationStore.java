@@ -137,30 +137,15 @@ class AuthorizationStore {
     record SessionAndConsent(LoginSession session, @Nullable Consent consent) {
     }
 
-    /**
-     * The live session behind a cookie and its person's consent to this client, in one statement: an authorization
-     * request with a session cookie (SSO) needs both before it can answer.
-     */
-    Mono<SessionAndConsent> sessionAndConsent(byte[] sessionHash, String clientId, Instant now) {
-        return db.sql("select s.*, c.scopes, c.granted_at from (" + LoginSessions.LIVE + ") s "
-                        + "left join consent c on c.account_id = s.account_id and c.client_id = :client")
-                .bind("id", sessionHash)
-                .bind("now", now)
-                .bind("client", clientId)
-                .map(row -> new SessionAndConsent(LoginSessions.session(row),
-                        row.get("granted_at") == null ? null : consent(row)))
-                .one();
-    }
-
     /** What {@link #sessionAndConsentWithCode} read, and the code it issued (null when it issued none). */
     record SessionConsentAndCode(SessionAndConsent found, @Nullable String code) {
     }
 
     /**
-     * {@link #sessionAndConsent} and, where the session and consent read satisfy {@code answerable}, the code issued in
-     * the same statement as {@link #issueCode} issues it for a request answered at once: an authorization request with
-     * a session cookie (SSO) takes one round trip instead of two. Where they do not, nothing is written and the caller
-     * decides on what was read.
+     * The live session behind a cookie and its person's consent to this client, in one statement, and, where they
+     * satisfy {@code answerable}, the code issued in the same statement as {@link #issueCode} issues it for a request
+     * answered at once: an authorization request with a session cookie (SSO) takes one round trip. Where they do not,
+     * nothing is written and the caller decides on what was read.
      */
     Mono<SessionConsentAndCode> sessionAndConsentWithCode(PendingAuthorization p, byte[] sessionHash,
             InteractionPolicy.Answerable answerable, Instant now, Instant expires) {

@@ -41,8 +41,9 @@ final class InteractionPolicy {
      * The facts under which {@link #required} answers {@code NONE} for {@code request} at {@code now}, in a form a
      * statement can test on the session and consent it reads (so that it issues the code in the same round trip):
      * the session's level is one of {@code sessionAcr}, it was opened after {@code authenticatedAfter} (null: any
-     * time), and a consent covers the request's scopes. Narrower than {@link #required}, never wider: a max_age is
-     * tested a second short (strictly inside it); a session at an unknown level, which satisfies only a request at an
+     * time), and a consent covers the request's scopes (written again in Java in {@code InteractionPolicyTests}, which
+     * holds it against {@link #required}). Narrower than {@link #required}, never wider: a max_age is tested a second
+     * short (strictly inside it); a session at an unknown level, which satisfies only a request at an
      * unknown level, never qualifies; and a request asking for a login or a consent newer than itself
      * ({@code prompt=login}, {@code prompt=consent}) has no such form (null), since a stored session or consent cannot
      * answer it. Where these facts do not hold, {@link #required} decides as before. Instants are at the microsecond,
@@ -51,15 +52,8 @@ final class InteractionPolicy {
      */
     record Answerable(List<String> sessionAcr, @Nullable Instant authenticatedAfter) {
 
-        /**
-         * What {@code AuthorizationStore.sessionAndConsentWithCode}'s statement tests, written again in Java for the
-         * tests that hold it against {@link #required} (the statement itself is tested on the real schema).
-         */
-        boolean admits(PendingAuthorization request, LoginSession session, AuthorizationStore.@Nullable Consent consent) {
-            return sessionAcr.contains(session.acr())
-                    && (authenticatedAfter == null || micros(session.authTime()).isAfter(authenticatedAfter))
-                    && consent != null && consent.scopes().containsAll(request.scopes());
-        }
+        /** No session's level qualifies: the statement issues no code, and the policy decides on what it read. */
+        static final Answerable NEVER = new Answerable(List.of(), null);
     }
 
     static @Nullable Answerable answerable(PendingAuthorization request, Instant now) {
@@ -76,22 +70,10 @@ final class InteractionPolicy {
      * level is one of {@code requestAcr} (those the session satisfies); it asks for no consent newer than itself; a
      * {@code prompt=login} is answered by a session opened after the request (strictly: microseconds apart at least);
      * a max_age by a session opened strictly within it of {@code now}; and a consent covers its scopes. Narrower
-     * than {@link #required} evaluated at the same {@code now}, never wider (instants at the microsecond, as above).
+     * than {@link #required} evaluated at the same {@code now}, never wider (instants at the microsecond, as above;
+     * written again in Java in {@code InteractionPolicyTests}).
      */
     record AnswerableAfterLogin(List<String> requestAcr) {
-
-        /**
-         * What {@code AuthorizationStore.openWithCode}'s statement tests, written again in Java for the tests that hold
-         * it against {@link #required} (the statement itself is tested on the real schema).
-         */
-        boolean admits(PendingAuthorization request, LoginSession session, AuthorizationStore.@Nullable Consent consent,
-                Instant now) {
-            return requestAcr.contains(request.acr())
-                    && !request.prompt().contains("consent")
-                    && (!request.prompt().contains("login") || micros(session.authTime()).isAfter(micros(request.createdAt())))
-                    && (request.maxAge() == null || session.authTime().isAfter(now.minusSeconds(request.maxAge())))
-                    && consent != null && consent.scopes().containsAll(request.scopes());
-        }
     }
 
     static AnswerableAfterLogin answerableAfterLogin(LoginSession session) {

@@ -91,7 +91,7 @@ class InteractionPolicyTests {
                                     now.plusSeconds(1800));
                             for (AuthorizationStore.Consent consent : consents) {
                                 checked++;
-                                if (answerable != null && answerable.admits(request, session, consent)) {
+                                if (answerable != null && admits(answerable, request, session, consent)) {
                                     admitted++;
                                     assertThat(InteractionPolicy.required(request, session, consent, now))
                                             .as("%s, session %s %dµs old, %s", request, level, age, consent)
@@ -109,7 +109,7 @@ class InteractionPolicyTests {
                 "state", "n".repeat(22), null, "eidas1", Set.of("none"), null, false, null, REQUEST, REQUEST.plusSeconds(1800));
         LoginSession day = new LoginSession(new byte[32], UUID.randomUUID(), now.minusSeconds(86_400), List.of("pwd"),
                 "eidas1", null, now.plusSeconds(1800));
-        assertThat(InteractionPolicy.answerable(usual, now).admits(usual, day,
+        assertThat(admits(InteractionPolicy.answerable(usual, now), usual, day,
                 new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)))).isTrue();
     }
 
@@ -148,7 +148,7 @@ class InteractionPolicyTests {
                                 Instant now = opened.plus(after, java.time.temporal.ChronoUnit.MICROS);
                                 for (AuthorizationStore.Consent consent : consents) {
                                     checked++;
-                                    if (answerable.admits(request, session, consent, now)) {
+                                    if (admits(answerable, request, session, consent, now)) {
                                         admitted++;
                                         assertThat(InteractionPolicy.required(request, session, consent, now))
                                                 .as("%s, session %s, decided %dµs after, %s", request, level, after, consent)
@@ -167,7 +167,30 @@ class InteractionPolicyTests {
                 opened.plusSeconds(1800));
         PendingAuthorization usual = new PendingAuthorization("id", "rp", "https://rp/cb", Set.of("openid", "profile"),
                 "state", "n".repeat(22), null, "eidas1", Set.of(), null, false, null, REQUEST, REQUEST.plusSeconds(1800));
-        assertThat(InteractionPolicy.answerableAfterLogin(fresh).admits(usual, fresh,
+        assertThat(admits(InteractionPolicy.answerableAfterLogin(fresh), usual, fresh,
                 new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)), opened)).isTrue();
+    }
+
+    /** What {@code AuthorizationStore.sessionAndConsentWithCode}'s statement tests, written again in Java. */
+    private static boolean admits(InteractionPolicy.Answerable answerable, PendingAuthorization request, LoginSession session,
+            AuthorizationStore.@org.jspecify.annotations.Nullable Consent consent) {
+        return answerable.sessionAcr().contains(session.acr())
+                && (answerable.authenticatedAfter() == null
+                        || micros(session.authTime()).isAfter(answerable.authenticatedAfter()))
+                && consent != null && consent.scopes().containsAll(request.scopes());
+    }
+
+    /** What {@code AuthorizationStore.openWithCode}'s statement tests, written again in Java. */
+    private static boolean admits(InteractionPolicy.AnswerableAfterLogin answerable, PendingAuthorization request,
+            LoginSession session, AuthorizationStore.@org.jspecify.annotations.Nullable Consent consent, Instant now) {
+        return answerable.requestAcr().contains(request.acr())
+                && !request.prompt().contains("consent")
+                && (!request.prompt().contains("login") || micros(session.authTime()).isAfter(micros(request.createdAt())))
+                && (request.maxAge() == null || session.authTime().isAfter(now.minusSeconds(request.maxAge())))
+                && consent != null && consent.scopes().containsAll(request.scopes());
+    }
+
+    private static Instant micros(Instant instant) {
+        return instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 }

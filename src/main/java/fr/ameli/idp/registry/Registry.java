@@ -116,12 +116,13 @@ public class Registry {
     }
 
 
-    /** The columns {@link #person} reads, for queries of other capabilities that join the registry. */
-    public static final String PERSON_COLUMNS = "p." + COLUMNS.replace(", ", ", p.");
+    /** The columns {@link #pivotIdentity} reads, for queries of other capabilities that join the registry. */
+    public static final String PIVOT_COLUMNS = "p.nir, p.birth_name, p.usage_name, p.given_names, p.gender, "
+            + "p.birth_date, p.birthplace, p.birthcountry";
 
-    /** Reads an insured person from a row holding {@link #PERSON_COLUMNS}. */
-    public static InsuredPerson person(Readable row) {
-        return new InsuredPerson(
+    /** Reads the identity pivot of a person from a row holding {@link #PIVOT_COLUMNS}. */
+    public static PivotIdentity pivotIdentity(Readable row) {
+        return new PivotIdentity(
                 Nir.parse(row.get("nir", String.class)),
                 row.get("birth_name", String.class),
                 row.get("usage_name", String.class),
@@ -129,7 +130,14 @@ public class Registry {
                 Gender.fromClaim(row.get("gender", String.class)),
                 BirthDate.parseIso(row.get("birth_date", String.class), LocalDate.MAX),
                 row.get("birthplace", String.class),
-                row.get("birthcountry", String.class),
+                row.get("birthcountry", String.class));
+    }
+
+    /** Reads an insured person from a row holding {@link #COLUMNS}. */
+    private static InsuredPerson person(Readable row) {
+        PivotIdentity id = pivotIdentity(row);
+        return new InsuredPerson(id.nir(), id.birthName(), id.usageName(), id.givenNames(), id.gender(), id.birthDate(),
+                id.birthplace(), id.birthcountry(),
                 row.get("postal_code", String.class),
                 Arrays.asList(row.get("former_postal_codes", String[].class)),
                 Scheme.valueOf(row.get("scheme", String.class)),

@@ -1,6 +1,6 @@
 package fr.ameli.idp.oidc.shared;
 
-import fr.ameli.idp.registry.InsuredPerson;
+import fr.ameli.idp.registry.PivotIdentity;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,7 +60,7 @@ public final class ScopeClaims {
     }
 
     /** Values of the identity claims among {@code claims} ({@code sub} is added by the caller). */
-    public static Map<String, Object> values(Set<String> claims, InsuredPerson person, @Nullable String email) {
+    public static Map<String, Object> values(Set<String> claims, PivotIdentity person, @Nullable String email) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (String claim : claims) {
             Object value = switch (claim) {

@@ -10,7 +10,7 @@ import fr.ameli.idp.oidc.shared.ResponseEncryption;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
-import fr.ameli.idp.registry.InsuredPerson;
+import fr.ameli.idp.registry.PivotIdentity;
 import fr.ameli.idp.registry.Registry;
 import fr.ameli.idp.token.TokenIssuer;
 import fr.ameli.idp.web.error.OAuthException;
@@ -39,12 +39,12 @@ final class UserinfoResponses {
 
     private static final String QUERY = "select t.client_id, t.scope, t.expires_at, t.revoked_at, t.dpop_jkt, "
             + "a.email as account_email, "
-            + Registry.PERSON_COLUMNS + " from access_token t join account a on a.id = t.account_id "
+            + Registry.PIVOT_COLUMNS + " from access_token t join account a on a.id = t.account_id "
             + "join insured_person p on p.nir = a.nir where t.token_hash = :hash";
 
     /** The access token's row: whom it is for, what it grants, until when, and the key it is bound to (DPoP). */
     record Grant(String clientId, String scope, Instant expiresAt, @Nullable OffsetDateTime revokedAt,
-            @Nullable String email, InsuredPerson person, @Nullable String dpopJkt) {
+            @Nullable String email, PivotIdentity identity, @Nullable String dpopJkt) {
     }
 
     /** A successful answer: its media type and its body (a JSON object or a compact JWT). */
@@ -132,7 +132,7 @@ final class UserinfoResponses {
                 .map(row -> new Grant(row.get("client_id", String.class), row.get("scope", String.class),
                         row.get("expires_at", OffsetDateTime.class).toInstant(),
                         row.get("revoked_at", OffsetDateTime.class), row.get("account_email", String.class),
-                        Registry.person(row), row.get("dpop_jkt", String.class)))
+                        Registry.pivotIdentity(row), row.get("dpop_jkt", String.class)))
                 .one()
                 .filter(g -> g.revokedAt() == null && g.expiresAt().isAfter(clock.instant()));
     }
@@ -140,8 +140,8 @@ final class UserinfoResponses {
     /** The answer for {@code grant} to {@code client}. */
     private Mono<Answer> render(Grant grant, RelyingParty client) {
         Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("sub", subjects.of(client.sector(), grant.person().nir().value()));
-        claims.putAll(ScopeClaims.values(ScopeClaims.claims(Arrays.asList(grant.scope().split(" "))), grant.person(),
+        claims.put("sub", subjects.of(client.sector(), grant.identity().nir().value()));
+        claims.putAll(ScopeClaims.values(ScopeClaims.claims(Arrays.asList(grant.scope().split(" "))), grant.identity(),
                 grant.email()));
         if (client.userinfoAlg() == null) {
             return Mono.just(new Answer(MediaType.APPLICATION_JSON, JSONObjectUtils.toJSONString(claims)));

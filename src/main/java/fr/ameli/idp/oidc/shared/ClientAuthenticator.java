@@ -33,6 +33,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.stereotype.Component;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
@@ -83,8 +84,13 @@ public class ClientAuthenticator {
     }
 
     public Mono<RelyingParty> authenticate(ServerRequest request, Params params) {
+        return authenticate(request.exchange().getRequest(), params);
+    }
+
+    /** As above, for a request answered in front of the pipeline (the token endpoint's, {@code DirectToken}). */
+    public Mono<RelyingParty> authenticate(ServerHttpRequest request, Params params) {
         return Mono.defer(() -> {
-            String header = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
+            String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
             boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
             boolean post = params.get("client_secret") != null;
             boolean assertion = params.get("client_assertion") != null || params.get("client_assertion_type") != null;
@@ -108,7 +114,7 @@ public class ClientAuthenticator {
         });
     }
 
-    private Mono<RelyingParty> basic(ServerRequest request, String encoded, Params params) {
+    private Mono<RelyingParty> basic(ServerHttpRequest request, String encoded, Params params) {
         String clientId;
         String secret;
         try {
@@ -138,7 +144,7 @@ public class ClientAuthenticator {
      * window ends; from then on it refuses even a right secret, unchecked, with {@code Retry-After}. Another instance
      * learns it from the first wrong try it counts.
      */
-    private Mono<RelyingParty> secret(ServerRequest request, String clientId, String secret,
+    private Mono<RelyingParty> secret(ServerHttpRequest request, String clientId, String secret,
             ClientAuthenticationMethod method) {
         return Mono.defer(() -> {
             String address = ClientAddress.of(request);

@@ -117,8 +117,14 @@ public class DpopProofs {
     /** As above, with only {@code algorithms} accepted (ES256 for a FAPI profile RP). */
     public Mono<String> verify(ServerRequest request, String method, String endpoint, @Nullable String accessToken,
             Set<JWSAlgorithm> algorithms) {
+        return verify(request.headers().asHttpHeaders(), method, endpoint, accessToken, algorithms);
+    }
+
+    /** As above, from the request's headers (a request answered in front of the pipeline). */
+    public Mono<String> verify(HttpHeaders requestHeaders, String method, String endpoint, @Nullable String accessToken,
+            Set<JWSAlgorithm> algorithms) {
         return Mono.defer(() -> {
-            List<String> headers = request.headers().header(HEADER);
+            List<String> headers = requestHeaders.getOrEmpty(HEADER);
             if (headers.size() != 1) {
                 return Mono.error(refused(headers.isEmpty() ? "DPoP proof required" : "one DPoP proof only"));
             }

@@ -36,6 +36,11 @@ public final class Params {
         return request.formData().map(Params::single);
     }
 
+    /** A form body read otherwise (the token endpoint's, in front of the pipeline): the same rules as above. */
+    public static Params ofForm(MultiValueMap<String, String> form) {
+        return single(form);
+    }
+
     private static Params single(MultiValueMap<String, String> raw) {
         Map<String, String> values = new java.util.HashMap<>();
         for (Map.Entry<String, List<String>> e : raw.entrySet()) {

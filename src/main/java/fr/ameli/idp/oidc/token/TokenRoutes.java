@@ -4,12 +4,9 @@ import fr.ameli.idp.web.error.ErrorChannel;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.oidc.shared.ClientAuthenticator;
 import fr.ameli.idp.oidc.shared.DpopProofs;
-import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.platform.Secrets;
 import fr.ameli.idp.web.error.ErrorRenderer;
-import fr.ameli.idp.web.error.OAuthError;
-import fr.ameli.idp.web.error.OAuthException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.CacheControl;
@@ -20,33 +17,68 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import fr.ameli.idp.web.InFrontRequests;
+import fr.ameli.idp.web.SecurityHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
+import org.springframework.core.ResolvableType;
+import org.springframework.http.codec.HttpMessageReader;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 import reactor.core.publisher.Mono;
 
 /** The token endpoint (RFC 6749 §3.2) and token revocation (RFC 7009). */
 @Configuration(proxyBeanMethods = false)
 public class TokenRoutes {
 
+    private static final Logger log = LoggerFactory.getLogger(TokenRoutes.class);
+
+    /**
+     * The token endpoint's form post in front of the pipeline ({@link DirectToken}), timed in the request metric's
+     * series; through the pipeline like the rest if the metric is configured otherwise than those timers assume.
+     */
     @Bean
-    RouterFunction<ServerResponse> tokenRouter(ClientAuthenticator clients, AuthorizationCodeGrant codeGrant,
-            DatabaseClient db, ErrorRenderer errors, DpopProofs dpop, IdpProperties properties) {
-        String tokenEndpoint = properties.issuer() + "/token";
+    HttpHandlerDecoratorFactory directToken(TokenEndpoint endpoint, ForwardedHeaderTransformer clientAddress,
+            ServerCodecConfigurer codecs,
+            SecurityHeaders securityHeaders, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ObservationProperties> observations,
+            ObjectProvider<ServerRequestObservationConvention> conventions) {
+        InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "POST",
+                DirectToken.PATH);
+        if (metric.conflict() != null) {
+            log.info("POST /token answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
+            return next -> next;
+        }
+        return new DirectToken(endpoint, clientAddress, formReader(codecs), securityHeaders, metric.timers());
+    }
+
+    /** The form reader the pipeline's {@code formData()} uses, so that a form reads the same in front of it. */
+    @SuppressWarnings("unchecked")
+    private static HttpMessageReader<MultiValueMap<String, String>> formReader(ServerCodecConfigurer codecs) {
+        ResolvableType form = ResolvableType.forClassWithGenerics(MultiValueMap.class, String.class, String.class);
+        return (HttpMessageReader<MultiValueMap<String, String>>) codecs.getReaders().stream()
+                .filter(reader -> reader.canRead(form, MediaType.APPLICATION_FORM_URLENCODED))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no form reader among the server's codecs"));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> tokenRouter(ClientAuthenticator clients, TokenEndpoint endpoint,
+            DatabaseClient db, ErrorRenderer errors) {
         return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .POST("/token", request -> Params.of(request)
-                        .flatMap(params -> clients.authenticate(request, params)
-                                .flatMap(client -> {
-                                    String grantType = params.required("grant_type");
-                                    if (!"authorization_code".equals(grantType)) {
-                                        return Mono.error(new OAuthException(OAuthError.UNSUPPORTED_GRANT_TYPE,
-                                                "only authorization_code is supported"));
-                                    }
-                                    // RFC 9449: a proof binds the token to its key; an RP registered for DPoP must send one.
-                                    if (DpopProofs.proof(request) == null && !client.requiresDpop()) {
-                                        return codeGrant.exchange(client, params, null);
-                                    }
-                                    return dpop.verify(request, "POST", tokenEndpoint, null, client.fapi()
-                                                    ? java.util.Set.of(com.nimbusds.jose.JWSAlgorithm.ES256) : DpopProofs.ALGORITHMS)
-                                            .flatMap(jkt -> codeGrant.exchange(client, params, jkt));
-                                }))
+                        // A request that began in front of the pipeline and failed there brings its failure along.
+                        .flatMap(params -> Mono.deferContextual(context -> context.<DirectToken.Failed>getOrEmpty(
+                                        DirectToken.Failed.class)
+                                .map(failed -> Mono.<Map<String, Object>>error(failed.failure()))
+                                .orElseGet(() -> endpoint.answer(request.exchange().getRequest(), params))))
                         .flatMap(body -> ServerResponse.ok()
                                 .contentType(MediaType.APPLICATION_JSON)
                                 .cacheControl(CacheControl.noStore())

@@ -1,14 +1,9 @@
 package fr.ameli.idp.oidc.userinfo;
 
+import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.SecurityHeaders;
-import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -28,7 +23,7 @@ import reactor.util.context.Context;
  * request that needs none of it: no session, no form, no cookie; the token authenticates it.
  *
  * <p>Same statement, same claims, same bytes as the routed handler ({@link UserinfoResponses} serves both), the same
- * security headers ({@link SecurityHeaders}), and the same {@code http.server.requests} series ({@link Requests}).
+ * security headers ({@link SecurityHeaders}), and the same {@code http.server.requests} series ({@link InFrontRequests}).
  * Everything else goes on to the pipeline, which answers it as before: another method or scheme (POST, HEAD, DPoP),
  * a token sent otherwise, a request over TLS to this server (Spring Security adds HSTS there), and every failure —
  * unknown, expired or revoked token, a DPoP-bound token shown as a bearer one, a client no longer registered, an error
@@ -42,9 +37,9 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
 
     private final UserinfoResponses responses;
     private final SecurityHeaders securityHeaders;
-    private final @Nullable Requests requests;
+    private final @Nullable InFrontRequests requests;
 
-    DirectUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders, @Nullable Requests requests) {
+    DirectUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders, @Nullable InFrontRequests requests) {
         this.responses = responses;
         this.securityHeaders = securityHeaders;
         this.requests = requests;
@@ -78,7 +73,7 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
     }
 
     private Mono<Void> answer(String token, ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
-        long start = requests == null ? 0 : requests.clock.monotonicTime();
+        long start = requests == null ? 0 : requests.start();
         return responses.activeGrant(token)
                 .flatMap(grant -> grant.dpopJkt() != null
                         ? Mono.just(Outcome.handOver(token, Mono.just(grant)))
@@ -109,75 +104,16 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
         headers.setCacheControl("no-store");
         securityHeaders.writeTo(headers);
         Mono<Void> written = response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-        Requests timers = requests;
+        InFrontRequests timers = requests;
         return timers == null ? written : written
-                .doOnSuccess(done -> timers.ok.record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS))
+                .doOnSuccess(done -> timers.ok(start))
                 .doOnCancel(() -> aborted(response.isCommitted(), start));
     }
 
     private void aborted(boolean committed, long start) {
-        Requests timers = requests;
+        InFrontRequests timers = requests;
         if (timers != null) {
-            timers.aborted(committed).record(timers.clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /**
-     * The {@code http.server.requests} timers of what is answered here, with the tags the request's observation gives
-     * the same outcome (Spring's {@code DefaultServerRequestObservationConvention} and Micrometer's {@code error} tag),
-     * so that they are the series the routed handler fed: a 200, and a connection the client closed during the answer
-     * (status 200 once the response is committed, UNKNOWN before; outcome UNKNOWN). Prometheus wants every series of a
-     * metric with the same tag names; DirectUserinfoTests compares them with the pipeline's.
-     *
-     * <p>What they do not show: a request handed over to the pipeline is timed by the pipeline's observation, from
-     * its own start (the lookup in front is not in that duration: its statement, and for an encrypted answer the
-     * client's keys); a write that fails is not timed;
-     * {@code http.server.requests.active} is off in this service's configuration anyway.
-     */
-    static final class Requests {
-
-        private final MeterRegistry meters;
-        private final String name;
-        private final Clock clock;
-        private final Timer ok;
-
-        Requests(MeterRegistry meters, String name) {
-            this.meters = meters;
-            this.name = name;
-            this.clock = meters.config().clock();
-            this.ok = timer("SUCCESS", "200");
-        }
-
-        Timer aborted(boolean committed) {
-            return timer("UNKNOWN", committed ? "200" : "UNKNOWN");
-        }
-
-        private Timer timer(String outcome, String status) {
-            return Timer.builder(name).tags("error", "none", "exception", "none", "method", "GET", "outcome", outcome,
-                    "status", status, "uri", PATH).register(meters);
-        }
-
-        /**
-         * Why the timers above would not be the observation's, or null. Another convention, tags added to every
-         * observation, or the observation turned off would make them another series, or a series with other tag names
-         * that Prometheus refuses — and with it every {@code http.server.requests} meter registered after it.
-         */
-        static @Nullable String conflict(ObservationProperties observations, boolean customConvention) {
-            if (customConvention) {
-                return "a ServerRequestObservationConvention bean names the tags of the request metric";
-            }
-            if (!observations.getKeyValues().isEmpty()) {
-                return "management.observations.key-values adds tags to every observation";
-            }
-            String name = observations.getHttp().getServer().getRequests().getName();
-            for (Map.Entry<String, Boolean> e : observations.getEnable().entrySet()) {
-                String prefix = e.getKey();
-                boolean matches = prefix.equals("all") || name.equals(prefix) || name.startsWith(prefix + ".");
-                if (matches && !e.getValue()) {
-                    return "management.observations.enable." + e.getKey() + " turns the request observation off";
-                }
-            }
-            return null;
+            timers.aborted(committed, start);
         }
     }
 }

@@ -8,6 +8,7 @@ import fr.ameli.idp.oidc.userinfo.UserinfoResponses.Grant;
 import fr.ameli.idp.oidc.userinfo.UserinfoResponses.Presented;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.token.TokenIssuer;
+import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.SecurityHeaders;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
@@ -25,7 +26,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
-import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -59,18 +59,13 @@ public class UserinfoRoutes {
     HttpHandlerDecoratorFactory directUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders,
             ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationProperties> observations,
             ObjectProvider<ServerRequestObservationConvention> conventions) {
-        MeterRegistry registry = meters.getIfAvailable();
-        ObservationProperties properties = observations.getIfAvailable(ObservationProperties::new);
-        // Boot declares Spring's default convention as a bean, unless the application has its own.
-        ServerRequestObservationConvention convention = conventions.getIfAvailable();
-        boolean customConvention = convention != null && convention.getClass() != DefaultServerRequestObservationConvention.class;
-        String conflict = DirectUserinfo.Requests.conflict(properties, customConvention);
-        if (registry != null && conflict != null) {
-            log.info("GET /userinfo answered by the WebFlux pipeline, not in front of it: {}", conflict);
+        InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "GET",
+                DirectUserinfo.PATH);
+        if (metric.conflict() != null) {
+            log.info("GET /userinfo answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
             return next -> next;
         }
-        return new DirectUserinfo(responses, securityHeaders, registry == null ? null
-                : new DirectUserinfo.Requests(registry, properties.getHttp().getServer().getRequests().getName()));
+        return new DirectUserinfo(responses, securityHeaders, metric.timers());
     }
 
     @Bean

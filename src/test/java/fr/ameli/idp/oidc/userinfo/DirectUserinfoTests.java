@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.PipelineRequests;
+import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.SqlStatements;
 import fr.ameli.idp.TestAccessTokens;
 import fr.ameli.idp.client.ClientProperties;
@@ -206,25 +207,25 @@ class DirectUserinfoTests {
 
     @Test
     void requestsMetricWhenConfiguredOtherwiseThenUserinfoThroughThePipeline() {
-        assertThat(DirectUserinfo.Requests.conflict(new ObservationProperties(), false)).isNull();
-        assertThat(DirectUserinfo.Requests.conflict(new ObservationProperties(), true)).contains("ObservationConvention");
+        assertThat(InFrontRequests.conflict(new ObservationProperties(), false)).isNull();
+        assertThat(InFrontRequests.conflict(new ObservationProperties(), true)).contains("ObservationConvention");
         ObservationProperties tagged = new ObservationProperties();
         tagged.getKeyValues().put("region", "paris");
-        assertThat(DirectUserinfo.Requests.conflict(tagged, false)).contains("key-values");
+        assertThat(InFrontRequests.conflict(tagged, false)).contains("key-values");
         for (String prefix : List.of("all", "http", "http.server", "http.server.requests")) {
             ObservationProperties off = new ObservationProperties();
             off.getEnable().put(prefix, false);
-            assertThat(DirectUserinfo.Requests.conflict(off, false)).as(prefix).contains("turns the request observation off");
+            assertThat(InFrontRequests.conflict(off, false)).as(prefix).contains("turns the request observation off");
         }
         ObservationProperties others = new ObservationProperties();
         others.getEnable().put("http.client", false);
         others.getEnable().put("http.server.req", false);
         others.getEnable().put("http.server.requests", true);
-        assertThat(DirectUserinfo.Requests.conflict(others, false)).isNull();
+        assertThat(InFrontRequests.conflict(others, false)).isNull();
         ObservationProperties renamed = new ObservationProperties();
         renamed.getHttp().getServer().getRequests().setName("ameli.requests");
         renamed.getEnable().put("ameli", false);
-        assertThat(DirectUserinfo.Requests.conflict(renamed, false)).isNotNull();
+        assertThat(InFrontRequests.conflict(renamed, false)).isNotNull();
     }
 
     private record Exchange(HttpResponse<String> response, boolean reachedPipeline) {

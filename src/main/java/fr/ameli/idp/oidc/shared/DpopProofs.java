@@ -88,11 +88,6 @@ public class DpopProofs {
         this.hmac = hmac;
     }
 
-    /** The proof of this request, if it carries one. */
-    public static @Nullable String proof(ServerRequest request) {
-        return request.headers().firstHeader(HEADER);
-    }
-
     /** The nonce of the current slot. */
     public String nonce() {
         return nonce(clock.instant().getEpochSecond() / NONCE_SLOT_SECONDS);

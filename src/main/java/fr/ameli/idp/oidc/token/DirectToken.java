@@ -7,6 +7,7 @@ import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.SecurityHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -46,6 +47,10 @@ import reactor.util.context.Context;
  * ({@link Failed}, in the Reactor context): the pipeline renders it through the one error hierarchy without doing
  * again what had effects (a wrong secret counted, a code consumed). A body the rules of {@link Params} refuse is
  * handed over without a failure: reading it again costs nothing and changes nothing.
+ *
+ * <p>What the pipeline would have added and this does not: Spring Security's firewall checks of header and host
+ * characters. Nothing here is chosen by them: the path is matched exactly, the client authenticates, and every value
+ * read is checked by the endpoint as behind the pipeline.
  */
 final class DirectToken implements HttpHandlerDecoratorFactory {
 
@@ -81,9 +86,18 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
     public HttpHandler apply(HttpHandler next) {
         // The client address as the pipeline decides it (the trusted proxy hop's, TrustedProxyHeaders): the secret
         // limits count per address. The pipeline, handed the request, finds no forwarding header left to apply.
-        return (request, response) -> answeredInFront(request)
-                ? answer(clientAddress.apply(request), response, next)
-                : next.handle(request, response);
+        return (request, response) -> {
+            if (!answeredInFront(request)) {
+                return next.handle(request, response);
+            }
+            ServerHttpRequest addressed;
+            try {
+                addressed = clientAddress.apply(request);
+            } catch (RuntimeException malformed) { // the pipeline meets the same and answers it (400)
+                return next.handle(request, response);
+            }
+            return answer(addressed, response, next);
+        };
     }
 
     private static boolean answeredInFront(ServerHttpRequest request) {
@@ -104,8 +118,11 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
         }
     }
 
-    /** What the work in front ends with: the answer to write, or a failure for the pipeline (none: read it again). */
-    private record Outcome(@Nullable Map<String, Object> answer, @Nullable Failed failed) {
+    /**
+     * What the work in front ends with, for the request with its body read: the answer to write, or a failure for the
+     * pipeline (none: the pipeline reads the form again).
+     */
+    private record Outcome(ServerHttpRequest read, @Nullable Map<String, Object> answer, @Nullable Failed failed) {
     }
 
     private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
@@ -117,21 +134,26 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
                     ServerHttpRequest read = new ReadAgain(request, body, response);
                     return formReader.readMono(FORM, read, Map.of())
                             .map(Params::ofForm)
-                            .flatMap(params -> endpoint.answer(read, params)
-                                    .map(answer -> new Outcome(answer, null))
-                                    .onErrorResume(failure -> Mono.just(new Outcome(null, new Failed(failure)))))
-                            // The form refused by Params: the pipeline reads it again and refuses it the same way.
-                            .onErrorResume(malformed -> Mono.just(new Outcome(null, null)))
-                            // Closed by the client meanwhile: neither written here nor seen by the pipeline.
-                            .doFinally(signal -> {
-                                if (signal == SignalType.CANCEL) {
-                                    aborted(false, start);
-                                }
-                            })
-                            .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
-                                    : outcome.failed() == null ? next.handle(read, response)
-                                    : next.handle(read, response).contextWrite(Context.of(Failed.class, outcome.failed())));
-                });
+                            // A form the rules of Params refuse: the pipeline reads it again and refuses it the same way.
+                            .map(Optional::of)
+                            .onErrorResume(malformed -> Mono.just(Optional.empty()))
+                            .flatMap(params -> params.isEmpty() ? Mono.just(new Outcome(read, null, null))
+                                    : Mono.defer(() -> endpoint.answer(read, params.get()))
+                                            .switchIfEmpty(Mono.error(() -> new IllegalStateException("no token response")))
+                                            .map(answer -> new Outcome(read, answer, null))
+                                            // Handed over with what it was, never done again.
+                                            .onErrorResume(failure -> Mono.just(new Outcome(read, null, new Failed(failure)))))
+                            .defaultIfEmpty(new Outcome(read, null, null));
+                })
+                // Closed by the client meanwhile: neither written here nor seen by the pipeline.
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        aborted(false, start);
+                    }
+                })
+                .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
+                        : outcome.failed() == null ? next.handle(outcome.read(), response)
+                        : next.handle(outcome.read(), response).contextWrite(Context.of(Failed.class, outcome.failed())));
     }
 
     private static byte[] bytes(DataBuffer buffer) {

@@ -181,6 +181,18 @@ class DirectTokenTests {
         assertThat(userinfo.statusCode()).isEqualTo(401);
     }
 
+    /** A wrong secret tried in front is counted once (under which address: ClientSecretLimitTests, through this path). */
+    @Test
+    void wrongSecretWhenHandedOverThenCountedOnce() throws Exception {
+        String log = SqlStatements.newLog();
+        Exchange wrong = post(exchangeOf(code("n")), basic(CLIENT, "wrong-" + UUID.randomUUID()), false,
+                Map.of(SqlStatements.HEADER, log, "X-Forwarded-For", "203.0.113.77"));
+        assertThat(wrong.reachedPipeline()).isTrue();
+        assertThat(wrong.response().statusCode()).isEqualTo(401);
+        assertThat(SqlStatements.ofService(log)).as("the count of the wrong secret, per client and per address, once")
+                .singleElement().asString().startsWith("insert into rate_limit");
+    }
+
     @Test
     void requestsMetricWhenAnsweredInFrontThenCountedInTheSeriesOfTheRoutedAnswers() throws Exception {
         // One answer by the pipeline, so that its series exists: the registry refuses a meter of the same name with

@@ -10,8 +10,8 @@ import org.springframework.web.server.WebFilter;
 
 /**
  * Which requests reached the WebFlux pipeline (web filters, routing, handlers), for the tests of what is answered in
- * front of it (userinfo's bearer GET, the token endpoint's form post): a request carrying {@link #HEADER} with a value
- * of the test's choosing is recorded under that value when its first web filter runs. The ids are random, so that tests sharing the context
+ * front of it (userinfo's bearer GET, the token endpoint's form post, the authorization endpoint's GET): a request
+ * carrying {@link #HEADER} with a value of the test's choosing is recorded under that value when its first web filter runs. The ids are random, so that tests sharing the context
  * do not see each other's; the set lives as long as the test JVM.
  */
 @TestConfiguration(proxyBeanMethods = false)

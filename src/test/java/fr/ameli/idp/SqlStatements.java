@@ -81,7 +81,7 @@ public class SqlStatements {
     /**
      * Puts the request's log (if it names one) into the context of everything the request does, from the outermost
      * {@link HttpHandler} decoration: also what is answered in front of the WebFlux pipeline (userinfo's bearer GET, the
-     * token endpoint's form post).
+     * token endpoint's form post, the authorization endpoint's GET).
      */
     private static final class LogOfRequest implements HttpHandlerDecoratorFactory, Ordered {
         @Override

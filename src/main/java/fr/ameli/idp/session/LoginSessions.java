@@ -15,6 +15,7 @@ import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
@@ -121,7 +122,12 @@ public class LoginSessions {
 
     /** The hash of this browser's session cookie (what {@code login_session.id_hash} holds), or null without one. */
     public static byte @Nullable [] cookieHash(ServerRequest request) {
-        HttpCookie cookie = request.cookies().getFirst(COOKIE);
+        return cookieHash(request.exchange().getRequest());
+    }
+
+    /** As above, for a request answered in front of the pipeline (the authorization endpoint's GET). */
+    public static byte @Nullable [] cookieHash(ServerHttpRequest request) {
+        HttpCookie cookie = request.getCookies().getFirst(COOKIE);
         return cookie == null || cookie.getValue().isBlank() ? null : Secrets.sha256(cookie.getValue());
     }
 

@@ -12,11 +12,12 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 
 /**
  * The {@code http.server.requests} timers of what an endpoint answers in front of the pipeline (userinfo's bearer
- * GET, the token endpoint's form post), with the tags the request's observation gives the same outcome (Spring's
- * {@code DefaultServerRequestObservationConvention} and Micrometer's {@code error} tag), so that they are the series
- * the routed handler fed: a 200, and a connection the client closed during the answer (status 200 once the response
- * is committed, UNKNOWN before; outcome UNKNOWN). Prometheus wants every series of a metric with the same tag names;
- * DirectUserinfoTests and DirectTokenTests compare them with the pipeline's.
+ * GET, the token endpoint's form post, the authorization endpoint's GET), with the tags the request's observation
+ * gives the same outcome (Spring's {@code DefaultServerRequestObservationConvention} and Micrometer's {@code error}
+ * tag), so that they are the series the routed handler fed: the answer's status (200, or 303 for the authorization
+ * endpoint's redirect), and a connection the client closed during the answer (that status once the response is
+ * committed, UNKNOWN before; outcome UNKNOWN). Prometheus wants every series of a metric with the same tag names;
+ * DirectUserinfoTests, DirectTokenTests and DirectAuthorizeTests compare them with the pipeline's.
  *
  * <p>What they do not show: a request handed over to the pipeline is timed by the pipeline's observation, from its
  * own start (what was done in front is not in that duration); a write that fails is not timed;
@@ -29,15 +30,18 @@ public final class InFrontRequests {
     private final String method;
     private final String uri;
     private final Clock clock;
+    private final int status;
     private final Timer ok;
 
-    public InFrontRequests(MeterRegistry meters, String name, String method, String uri) {
+    /** The timers of {@code method} on {@code uri}, whose answer in front has the status {@code status} (200, 303). */
+    public InFrontRequests(MeterRegistry meters, String name, String method, String uri, int status) {
         this.meters = meters;
         this.name = name;
         this.method = method;
         this.uri = uri;
         this.clock = meters.config().clock();
-        this.ok = timer("SUCCESS", "200");
+        this.status = status;
+        this.ok = timer(status / 100 == 3 ? "REDIRECTION" : "SUCCESS", Integer.toString(status));
     }
 
     /** The registry's monotonic time, in nanoseconds: where a duration starts. */
@@ -45,14 +49,14 @@ public final class InFrontRequests {
         return clock.monotonicTime();
     }
 
-    /** An answer of 200 written. */
+    /** An answer written, with the status given at construction. */
     public void ok(long start) {
         ok.record(clock.monotonicTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** A connection closed by the client before ({@code committed} false) or during the answer. */
     public void aborted(boolean committed, long start) {
-        timer("UNKNOWN", committed ? "200" : "UNKNOWN")
+        timer("UNKNOWN", committed ? Integer.toString(status) : "UNKNOWN")
                 .record(clock.monotonicTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -70,7 +74,7 @@ public final class InFrontRequests {
     }
 
     public static Choice choose(ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationProperties> observations,
-            ObjectProvider<ServerRequestObservationConvention> conventions, String method, String uri) {
+            ObjectProvider<ServerRequestObservationConvention> conventions, String method, String uri, int status) {
         MeterRegistry registry = meters.getIfAvailable();
         ObservationProperties properties = observations.getIfAvailable(ObservationProperties::new);
         // Boot declares Spring's default convention as a bean, unless the application has its own.
@@ -82,7 +86,8 @@ public final class InFrontRequests {
         }
         String conflict = conflict(properties, customConvention);
         return conflict != null ? new Choice(conflict, null) : new Choice(null,
-                new InFrontRequests(registry, properties.getHttp().getServer().getRequests().getName(), method, uri));
+                new InFrontRequests(registry, properties.getHttp().getServer().getRequests().getName(), method, uri,
+                        status));
     }
 
     /**

@@ -5,9 +5,10 @@ import org.springframework.http.HttpHeaders;
 /**
  * The security headers the pipeline gives a response over plain HTTP that sets its own {@code Cache-Control}: those of
  * Spring Security's chains (see SecurityConfiguration) and of the Content-Security-Policy filter, with the same policy.
- * For a response written in front of the pipeline (userinfo's bearer GET, the token endpoint's form post), so that it
- * carries the same headers: DirectUserinfoTests and DirectTokenTests compare their answers with the pipeline's header
- * by header, so that a header the chain adds to such a response and this class does not fails the build.
+ * For a response written in front of the pipeline (userinfo's bearer GET, the token endpoint's form post, the
+ * authorization endpoint's GET), so that it carries the same headers: DirectUserinfoTests, DirectTokenTests and
+ * DirectAuthorizeTests compare their answers with the pipeline's header by header, so that a header the chain adds to
+ * such a response and this class does not fails the build.
  *
  * <p>Not written: {@code Strict-Transport-Security}, which Spring Security adds when the request's scheme is https.
  * Here that means TLS to this server, since the scheme is not taken from forwarding headers (TrustedProxyHeaders);

@@ -1,44 +1,74 @@
 package fr.ameli.idp.oidc.authorize;
 
-import fr.ameli.idp.web.error.ErrorChannel;
-import fr.ameli.idp.client.RelyingParties;
-import fr.ameli.idp.session.LoginSessions;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import fr.ameli.idp.client.RelyingParties;
 import fr.ameli.idp.oidc.shared.ClientAuthenticator;
 import fr.ameli.idp.oidc.shared.Params;
-import fr.ameli.idp.web.error.PageException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
+import fr.ameli.idp.session.LoginSessions;
+import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.Pages;
+import fr.ameli.idp.web.SecurityHeaders;
+import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import fr.ameli.idp.web.error.OAuthError;
 import fr.ameli.idp.web.error.OAuthException;
+import fr.ameli.idp.web.error.PageException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 import reactor.core.publisher.Mono;
 
 /** The authorization endpoint (GET and POST, OIDC Core 3.1.2) and the consent page it may lead to. */
 @Configuration(proxyBeanMethods = false)
 public class AuthorizeRoutes {
 
+    private static final Logger log = LoggerFactory.getLogger(AuthorizeRoutes.class);
+
     @Bean
-    RouterFunction<ServerResponse> authorizeRouter(AuthorizationRequestValidator validator, AuthorizationFlow flow,
-            LoginSessions sessions, RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed) {
-        Handlers h = new Handlers(validator, flow, sessions, clients, errors, pushed);
+    RouterFunction<ServerResponse> authorizeRouter(AuthorizationEndpoint endpoint, AuthorizationFlow flow,
+            LoginSessions sessions, RelyingParties clients, ErrorRenderer errors) {
+        Handlers h = new Handlers(endpoint, flow, sessions, clients, errors);
         return ErrorChannel.PAGE.declare(RouterFunctions.route()
                 .GET("/authorize", h::authorize)
                 .POST("/authorize", h::authorize)
                 .GET("/consent", h::consentPage)
                 .POST("/consent", h::consentDecision)
                 .build());
+    }
+
+    /**
+     * The authorization endpoint's GET in front of the pipeline ({@link DirectAuthorize}), timed in the request metric's
+     * series; through the pipeline like the rest if the metric is configured otherwise than those timers assume.
+     */
+    @Bean
+    HttpHandlerDecoratorFactory directAuthorize(AuthorizationEndpoint endpoint, ForwardedHeaderTransformer clientAddress,
+            SecurityHeaders securityHeaders, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ObservationProperties> observations,
+            ObjectProvider<ServerRequestObservationConvention> conventions) {
+        InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "GET",
+                DirectAuthorize.PATH, 303);
+        if (metric.conflict() != null) {
+            log.info("GET /authorize answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
+            return next -> next;
+        }
+        return new DirectAuthorize(endpoint, clientAddress, securityHeaders, metric.timers());
     }
 
     /** The pushed authorization request endpoint: a client-facing OAuth endpoint, so its errors are RFC 6749 JSON. */
@@ -83,17 +113,16 @@ public class AuthorizeRoutes {
         }
     }
 
-    private record Handlers(AuthorizationRequestValidator validator, AuthorizationFlow flow, LoginSessions sessions,
-            RelyingParties clients, ErrorRenderer errors, PushedAuthorizations pushed) {
+    private record Handlers(AuthorizationEndpoint endpoint, AuthorizationFlow flow, LoginSessions sessions,
+            RelyingParties clients, ErrorRenderer errors) {
 
-        /** With a request_uri (RFC 9126 §4): the pushed parameters only, once; any other parameter but client_id is ignored. */
+        /** A request that began in front of the pipeline and failed there brings its failure along. */
         Mono<ServerResponse> authorize(ServerRequest request) {
             return Params.of(request)
-                    .flatMap(params -> params.get("request_uri") == null ? Mono.just(AuthorizationRequest.from(params))
-                            : pushed.use(params.required("request_uri"), params.required("client_id"))
-                                    .map(stored -> AuthorizationRequest.from(stored, true)))
-                    .flatMap(validator::validate)
-                    .flatMap(pending -> flow.start(pending, LoginSessions.cookieHash(request)))
+                    .flatMap(params -> Mono.deferContextual(context -> context.<DirectAuthorize.Failed>getOrEmpty(
+                                    DirectAuthorize.Failed.class)
+                            .map(failed -> Mono.<URI>error(failed.failure()))
+                            .orElseGet(() -> endpoint.answer(request.exchange().getRequest(), params))))
                     .flatMap(Handlers::seeOther)
                     .onErrorResume(errors::browser);
         }

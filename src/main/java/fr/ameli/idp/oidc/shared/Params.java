@@ -36,9 +36,9 @@ public final class Params {
         return request.formData().map(Params::single);
     }
 
-    /** A form body read otherwise (the token endpoint's, in front of the pipeline): the same rules as above. */
-    public static Params ofForm(MultiValueMap<String, String> form) {
-        return single(form);
+    /** A query or form body read otherwise (in front of the pipeline): the same rules as above. */
+    public static Params ofValues(MultiValueMap<String, String> values) {
+        return single(values);
     }
 
     private static Params single(MultiValueMap<String, String> raw) {

@@ -133,7 +133,7 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
                 .flatMap(body -> {
                     ServerHttpRequest read = new ReadAgain(request, body, response);
                     return formReader.readMono(FORM, read, Map.of())
-                            .map(Params::ofForm)
+                            .map(Params::ofValues)
                             // A form the rules of Params refuse: the pipeline reads it again and refuses it the same way.
                             .map(Optional::of)
                             .onErrorResume(malformed -> Mono.just(Optional.empty()))

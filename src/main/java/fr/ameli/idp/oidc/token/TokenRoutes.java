@@ -50,7 +50,7 @@ public class TokenRoutes {
             ObjectProvider<ObservationProperties> observations,
             ObjectProvider<ServerRequestObservationConvention> conventions) {
         InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "POST",
-                DirectToken.PATH);
+                DirectToken.PATH, 200);
         if (metric.conflict() != null) {
             log.info("POST /token answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
             return next -> next;

@@ -60,7 +60,7 @@ public class UserinfoRoutes {
             ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationProperties> observations,
             ObjectProvider<ServerRequestObservationConvention> conventions) {
         InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "GET",
-                DirectUserinfo.PATH);
+                DirectUserinfo.PATH, 200);
         if (metric.conflict() != null) {
             log.info("GET /userinfo answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
             return next -> next;

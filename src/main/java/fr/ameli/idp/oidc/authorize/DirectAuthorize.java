@@ -1,0 +1,129 @@
+package fr.ameli.idp.oidc.authorize;
+
+import fr.ameli.idp.oidc.shared.Params;
+import fr.ameli.idp.web.InFrontRequests;
+import fr.ameli.idp.web.SecurityHeaders;
+import java.net.URI;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.util.context.Context;
+
+/**
+ * The authorization endpoint's GET over plain HTTP answered in front of the WebFlux pipeline, as the token endpoint's
+ * form post and userinfo's bearer GET are: a redirect (303) to the relying party with a code where the browser's
+ * session answers the request at once (SSO), or to the login or consent page. The endpoint needs nothing of the
+ * pipeline: no form, no CSRF token (a GET), no page; its one cookie is read here.
+ *
+ * <p>The same answer as the routed handler: {@link AuthorizationEndpoint} decides both, and the redirect carries the
+ * same headers ({@link SecurityHeaders}, {@code Cache-Control: no-store}) and the same {@code http.server.requests}
+ * series ({@link InFrontRequests}); the request is the one the pipeline would see ({@link ForwardedHeaderTransformer},
+ * applied first). The pipeline answers everything else: POST, a request over TLS to this server (HSTS), and every
+ * failure — an error page, or an error sent back to the relying party — handed over with what it was ({@link Failed},
+ * in the Reactor context), so that what had effects (a pushed request used once) is not done again. A query the rules
+ * of {@link Params} refuse (a parameter twice) is handed over without a failure: the pipeline reads it again.
+ *
+ * <p>What the pipeline would have added and this does not: Spring Security's firewall checks of header and host
+ * characters. Nothing here is chosen by them: the path is matched exactly and every parameter is checked by the
+ * endpoint as behind the pipeline.
+ */
+final class DirectAuthorize implements HttpHandlerDecoratorFactory {
+
+    static final String PATH = "/authorize";
+
+    private final AuthorizationEndpoint endpoint;
+    private final ForwardedHeaderTransformer clientAddress;
+    private final SecurityHeaders securityHeaders;
+    private final @Nullable InFrontRequests requests;
+
+    DirectAuthorize(AuthorizationEndpoint endpoint, ForwardedHeaderTransformer clientAddress,
+            SecurityHeaders securityHeaders, @Nullable InFrontRequests requests) {
+        this.endpoint = endpoint;
+        this.clientAddress = clientAddress;
+        this.securityHeaders = securityHeaders;
+        this.requests = requests;
+    }
+
+    /** What the pipeline is handed when the answer failed in front: the failure, rendered as the handler renders it. */
+    record Failed(Throwable failure) {
+    }
+
+    @Override
+    public HttpHandler apply(HttpHandler next) {
+        return (request, response) -> {
+            if (request.getMethod() != HttpMethod.GET || request.getSslInfo() != null
+                    || !PATH.equals(request.getPath().value())) {
+                return next.handle(request, response);
+            }
+            ServerHttpRequest addressed;
+            try {
+                addressed = clientAddress.apply(request);
+            } catch (RuntimeException malformed) { // the pipeline meets the same and answers it (400)
+                return next.handle(request, response);
+            }
+            return answer(addressed, response, next);
+        };
+    }
+
+    /** What the work in front ends with: where to send the browser, or a failure for the pipeline (none: read again). */
+    private record Outcome(@Nullable URI location, @Nullable Failed failed) {
+    }
+
+    private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
+        long start = requests == null ? 0 : requests.start();
+        Params params = parameters(request);
+        Mono<Outcome> outcome = params == null ? Mono.just(new Outcome(null, null))
+                : Mono.defer(() -> endpoint.answer(request, params))
+                        .switchIfEmpty(Mono.error(() -> new IllegalStateException("no authorization answer")))
+                        .map(location -> new Outcome(location, null))
+                        // Handed over with what it was, never done again.
+                        .onErrorResume(failure -> Mono.just(new Outcome(null, new Failed(failure))));
+        return outcome
+                // Closed by the client meanwhile: neither written here nor seen by the pipeline.
+                .doFinally(signal -> {
+                    if (signal == SignalType.CANCEL) {
+                        aborted(false, start);
+                    }
+                })
+                .flatMap(o -> o.location() != null ? redirect(o.location(), response, start)
+                        : o.failed() == null ? next.handle(request, response)
+                        : next.handle(request, response).contextWrite(Context.of(Failed.class, o.failed())));
+    }
+
+    /** The query's parameters, or null for a query the rules of Params refuse (the pipeline refuses it the same way). */
+    private static @Nullable Params parameters(ServerHttpRequest request) {
+        try {
+            return Params.ofValues(request.getQueryParams());
+        } catch (RuntimeException malformed) {
+            return null;
+        }
+    }
+
+    private Mono<Void> redirect(URI location, ServerHttpResponse response, long start) {
+        response.setStatusCode(HttpStatus.SEE_OTHER);
+        HttpHeaders headers = response.getHeaders();
+        headers.setLocation(location);
+        headers.setCacheControl("no-store");
+        securityHeaders.writeTo(headers);
+        Mono<Void> written = response.setComplete();
+        InFrontRequests timers = requests;
+        return timers == null ? written : written
+                .doOnSuccess(done -> timers.ok(start))
+                .doOnCancel(() -> aborted(response.isCommitted(), start));
+    }
+
+    private void aborted(boolean committed, long start) {
+        InFrontRequests timers = requests;
+        if (timers != null) {
+            timers.aborted(committed, start);
+        }
+    }
+}

@@ -32,8 +32,9 @@ import reactor.util.context.Context;
  * of {@link Params} refuse (a parameter twice) is handed over without a failure: the pipeline reads it again.
  *
  * <p>What the pipeline would have added and this does not: Spring Security's firewall checks of header and host
- * characters. Nothing here is chosen by them: the path is matched exactly and every parameter is checked by the
- * endpoint as behind the pipeline.
+ * characters and of query parameter names (a name with a control character is refused there, ignored here as any
+ * parameter the endpoint does not know). Nothing here is chosen by them: the path is matched exactly and every
+ * parameter the endpoint reads is checked by it as behind the pipeline.
  */
 final class DirectAuthorize implements HttpHandlerDecoratorFactory {
 

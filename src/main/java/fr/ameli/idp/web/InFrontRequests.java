@@ -1,13 +1,19 @@
 package fr.ameli.idp.web;
 
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
+import reactor.core.publisher.Mono;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 
 /**
@@ -25,69 +31,82 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
  */
 public final class InFrontRequests {
 
-    private final MeterRegistry meters;
+    private static final Logger log = LoggerFactory.getLogger(InFrontRequests.class);
+
+    /** Timers that time nothing, for a service without a meter registry. */
+    static final InFrontRequests NONE = new InFrontRequests(null, "", "", "", 0);
+
+    private final @Nullable MeterRegistry meters;
     private final String name;
     private final String method;
     private final String uri;
-    private final Clock clock;
     private final int status;
-    private final Timer ok;
+    private final @Nullable Timer ok;
 
     /** The timers of {@code method} on {@code uri}, whose answer in front has the status {@code status} (200, 303). */
-    public InFrontRequests(MeterRegistry meters, String name, String method, String uri, int status) {
+    InFrontRequests(@Nullable MeterRegistry meters, String name, String method, String uri, int status) {
         this.meters = meters;
         this.name = name;
         this.method = method;
         this.uri = uri;
-        this.clock = meters.config().clock();
         this.status = status;
-        this.ok = timer(status / 100 == 3 ? "REDIRECTION" : "SUCCESS", Integer.toString(status));
-    }
-
-    /** The registry's monotonic time, in nanoseconds: where a duration starts. */
-    public long start() {
-        return clock.monotonicTime();
-    }
-
-    /** An answer written, with the status given at construction. */
-    public void ok(long start) {
-        ok.record(clock.monotonicTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-
-    /** A connection closed by the client before ({@code committed} false) or during the answer. */
-    public void aborted(boolean committed, long start) {
-        timer("UNKNOWN", committed ? Integer.toString(status) : "UNKNOWN")
-                .record(clock.monotonicTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-
-    private Timer timer(String outcome, String status) {
-        return Timer.builder(name).tags("error", "none", "exception", "none", "method", method, "outcome", outcome,
-                "status", status, "uri", uri).register(meters);
+        this.ok = meters == null ? null : timer(status / 100 == 3 ? "REDIRECTION" : "SUCCESS", Integer.toString(status));
     }
 
     /**
-     * What an endpoint answering in front of the pipeline does about the request metric: its timers ({@code timers},
-     * null without a meter registry), or, when they could not be the observation's series ({@code conflict}: why),
-     * leave its requests to the pipeline.
+     * The decorator that answers {@code method} on {@code uri} in front of the pipeline, made by {@code inFront} with
+     * the timers of its answers; none (the pipeline answers everything) when those timers could not be the request
+     * observation's series ({@link #conflict}).
      */
-    public record Choice(@Nullable String conflict, @Nullable InFrontRequests timers) {
-    }
-
-    public static Choice choose(ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationProperties> observations,
-            ObjectProvider<ServerRequestObservationConvention> conventions, String method, String uri, int status) {
+    public static HttpHandlerDecoratorFactory decorator(ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ObservationProperties> observations,
+            ObjectProvider<ServerRequestObservationConvention> conventions, String method, String uri, int status,
+            Function<InFrontRequests, HttpHandlerDecoratorFactory> inFront) {
         MeterRegistry registry = meters.getIfAvailable();
+        if (registry == null) {
+            return inFront.apply(NONE);
+        }
         ObservationProperties properties = observations.getIfAvailable(ObservationProperties::new);
         // Boot declares Spring's default convention as a bean, unless the application has its own.
         ServerRequestObservationConvention convention = conventions.getIfAvailable();
         boolean customConvention = convention != null
                 && convention.getClass() != DefaultServerRequestObservationConvention.class;
-        if (registry == null) {
-            return new Choice(null, null);
-        }
         String conflict = conflict(properties, customConvention);
-        return conflict != null ? new Choice(conflict, null) : new Choice(null,
-                new InFrontRequests(registry, properties.getHttp().getServer().getRequests().getName(), method, uri,
-                        status));
+        if (conflict != null) {
+            log.info("{} {} answered by the WebFlux pipeline, not in front of it: {}", method, uri, conflict);
+            return next -> next;
+        }
+        return inFront.apply(new InFrontRequests(registry, properties.getHttp().getServer().getRequests().getName(),
+                method, uri, status));
+    }
+
+    /** Where a duration starts: the registry's monotonic time, in nanoseconds. */
+    public long start() {
+        return meters == null ? 0 : meters.config().clock().monotonicTime();
+    }
+
+    /** {@code written} (the answer in front), timed from {@code start} when it completes or the client goes away. */
+    public Mono<Void> timed(Mono<Void> written, ServerHttpResponse response, long start) {
+        Timer timer = ok;
+        return timer == null ? written : written
+                .doOnSuccess(done -> timer.record(elapsed(start), TimeUnit.NANOSECONDS))
+                .doOnCancel(() -> aborted(response.isCommitted(), start));
+    }
+
+    /** A connection closed by the client before ({@code committed} false) or during the answer. */
+    public void aborted(boolean committed, long start) {
+        if (meters != null) {
+            timer("UNKNOWN", committed ? Integer.toString(status) : "UNKNOWN").record(elapsed(start), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private long elapsed(long start) {
+        return start() - start;
+    }
+
+    private Timer timer(String outcome, String status) {
+        return Timer.builder(name).tags("error", "none", "exception", "none", "method", method, "outcome", outcome,
+                "status", status, "uri", uri).register(java.util.Objects.requireNonNull(meters));
     }
 
     /**

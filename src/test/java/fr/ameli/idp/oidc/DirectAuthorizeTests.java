@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.PipelineRequests;
+import fr.ameli.idp.RequestMetrics;
 import fr.ameli.idp.TestBrowser;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,8 +46,6 @@ class DirectAuthorizeTests {
     DatabaseClient db;
 
     OidcTestClient rp;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     /** Person 1 signed in on this test's browser, having consented to the demo RP. */
     @BeforeEach
@@ -225,31 +219,15 @@ class DirectAuthorizeTests {
         return headers;
     }
 
-    private static final Pattern COUNT = Pattern.compile("(?m)^http_server_requests_seconds_count\\{([^}]*)} (\\S+)$");
-
-    /** The count of each authorization endpoint series of http.server.requests, by its labels. */
     private Map<String, Double> requestCounts() throws Exception {
-        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
-                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        Map<String, Double> counts = new TreeMap<>();
-        Matcher m = COUNT.matcher(scrape.body());
-        while (m.find()) {
-            if (m.group(1).contains("uri=\"/authorize\"")) {
-                counts.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-        }
-        return counts;
+        return RequestMetrics.counts(managementPort, "/authorize");
     }
 
     private static double count(Map<String, Double> counts, String method) {
-        return counts.entrySet().stream().filter(e -> e.getKey().contains("method=\"" + method + "\"")
-                && e.getKey().contains("status=\"303\"")).mapToDouble(Map.Entry::getValue).findFirst().orElse(0.0);
+        return RequestMetrics.count(counts, "method=\"" + method + "\"", "status=\"303\"");
     }
 
     private static String series(Map<String, Double> counts, String method) {
-        return counts.keySet().stream().filter(labels -> labels.contains("method=\"" + method + "\"")
-                && labels.contains("status=\"303\"")).findFirst().orElseThrow(() -> new AssertionError(
-                        "no 303 series for " + method + " in " + counts));
+        return RequestMetrics.series(counts, "method=\"" + method + "\"", "status=\"303\"");
     }
 }

@@ -17,8 +17,6 @@ import fr.ameli.idp.web.error.PageException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.context.annotation.Bean;
@@ -38,8 +36,6 @@ import reactor.core.publisher.Mono;
 /** The authorization endpoint (GET and POST, OIDC Core 3.1.2) and the consent page it may lead to. */
 @Configuration(proxyBeanMethods = false)
 public class AuthorizeRoutes {
-
-    private static final Logger log = LoggerFactory.getLogger(AuthorizeRoutes.class);
 
     @Bean
     RouterFunction<ServerResponse> authorizeRouter(AuthorizationEndpoint endpoint, AuthorizationFlow flow,
@@ -62,13 +58,8 @@ public class AuthorizeRoutes {
             SecurityHeaders securityHeaders, ObjectProvider<MeterRegistry> meters,
             ObjectProvider<ObservationProperties> observations,
             ObjectProvider<ServerRequestObservationConvention> conventions) {
-        InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "GET",
-                DirectAuthorize.PATH, 303);
-        if (metric.conflict() != null) {
-            log.info("GET /authorize answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
-            return next -> next;
-        }
-        return new DirectAuthorize(endpoint, clientAddress, securityHeaders, metric.timers());
+        return InFrontRequests.decorator(meters, observations, conventions, "GET", DirectAuthorize.PATH, 303,
+                timers -> new DirectAuthorize(endpoint, clientAddress, securityHeaders, timers));
     }
 
     /** The pushed authorization request endpoint: a client-facing OAuth endpoint, so its errors are RFC 6749 JSON. */

@@ -43,10 +43,10 @@ final class DirectAuthorize implements HttpHandlerDecoratorFactory {
     private final AuthorizationEndpoint endpoint;
     private final ForwardedHeaderTransformer clientAddress;
     private final SecurityHeaders securityHeaders;
-    private final @Nullable InFrontRequests requests;
+    private final InFrontRequests requests;
 
     DirectAuthorize(AuthorizationEndpoint endpoint, ForwardedHeaderTransformer clientAddress,
-            SecurityHeaders securityHeaders, @Nullable InFrontRequests requests) {
+            SecurityHeaders securityHeaders, InFrontRequests requests) {
         this.endpoint = endpoint;
         this.clientAddress = clientAddress;
         this.securityHeaders = securityHeaders;
@@ -79,7 +79,7 @@ final class DirectAuthorize implements HttpHandlerDecoratorFactory {
     }
 
     private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
-        long start = requests == null ? 0 : requests.start();
+        long start = requests.start();
         Params params = parameters(request);
         Mono<Outcome> outcome = params == null ? Mono.just(new Outcome(null, null))
                 : Mono.defer(() -> endpoint.answer(request, params))
@@ -91,7 +91,7 @@ final class DirectAuthorize implements HttpHandlerDecoratorFactory {
                 // Closed by the client meanwhile: neither written here nor seen by the pipeline.
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        aborted(false, start);
+                        requests.aborted(false, start);
                     }
                 })
                 .flatMap(o -> o.location() != null ? redirect(o.location(), response, start)
@@ -115,16 +115,6 @@ final class DirectAuthorize implements HttpHandlerDecoratorFactory {
         headers.setCacheControl("no-store");
         securityHeaders.writeTo(headers);
         Mono<Void> written = response.setComplete();
-        InFrontRequests timers = requests;
-        return timers == null ? written : written
-                .doOnSuccess(done -> timers.ok(start))
-                .doOnCancel(() -> aborted(response.isCommitted(), start));
-    }
-
-    private void aborted(boolean committed, long start) {
-        InFrontRequests timers = requests;
-        if (timers != null) {
-            timers.aborted(committed, start);
-        }
+        return requests.timed(written, response, start);
     }
 }

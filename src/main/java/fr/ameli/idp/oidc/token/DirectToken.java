@@ -66,11 +66,11 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
     private final ForwardedHeaderTransformer clientAddress;
     private final HttpMessageReader<MultiValueMap<String, String>> formReader;
     private final SecurityHeaders securityHeaders;
-    private final @Nullable InFrontRequests requests;
+    private final InFrontRequests requests;
 
     DirectToken(TokenEndpoint endpoint, ForwardedHeaderTransformer clientAddress,
             HttpMessageReader<MultiValueMap<String, String>> formReader, SecurityHeaders securityHeaders,
-            @Nullable InFrontRequests requests) {
+            InFrontRequests requests) {
         this.endpoint = endpoint;
         this.clientAddress = clientAddress;
         this.formReader = formReader;
@@ -126,7 +126,7 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
     }
 
     private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
-        long start = requests == null ? 0 : requests.start();
+        long start = requests.start();
         return DataBufferUtils.join(request.getBody(), MAX_BODY)
                 .map(DirectToken::bytes)
                 .defaultIfEmpty(new byte[0])
@@ -148,7 +148,7 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
                 // Closed by the client meanwhile: neither written here nor seen by the pipeline.
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        aborted(false, start);
+                        requests.aborted(false, start);
                     }
                 })
                 .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
@@ -194,16 +194,6 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
         headers.set(HttpHeaders.PRAGMA, "no-cache");
         securityHeaders.writeTo(headers);
         Mono<Void> written = response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-        InFrontRequests timers = requests;
-        return timers == null ? written : written
-                .doOnSuccess(done -> timers.ok(start))
-                .doOnCancel(() -> aborted(response.isCommitted(), start));
-    }
-
-    private void aborted(boolean committed, long start) {
-        InFrontRequests timers = requests;
-        if (timers != null) {
-            timers.aborted(committed, start);
-        }
+        return requests.timed(written, response, start);
     }
 }

@@ -11,8 +11,6 @@ import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.context.annotation.Bean;
@@ -37,8 +35,6 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 public class TokenRoutes {
 
-    private static final Logger log = LoggerFactory.getLogger(TokenRoutes.class);
-
     /**
      * The token endpoint's form post in front of the pipeline ({@link DirectToken}), timed in the request metric's
      * series; through the pipeline like the rest if the metric is configured otherwise than those timers assume.
@@ -49,13 +45,8 @@ public class TokenRoutes {
             SecurityHeaders securityHeaders, ObjectProvider<MeterRegistry> meters,
             ObjectProvider<ObservationProperties> observations,
             ObjectProvider<ServerRequestObservationConvention> conventions) {
-        InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "POST",
-                DirectToken.PATH, 200);
-        if (metric.conflict() != null) {
-            log.info("POST /token answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
-            return next -> next;
-        }
-        return new DirectToken(endpoint, clientAddress, formReader(codecs), securityHeaders, metric.timers());
+        return InFrontRequests.decorator(meters, observations, conventions, "POST", DirectToken.PATH, 200,
+                timers -> new DirectToken(endpoint, clientAddress, formReader(codecs), securityHeaders, timers));
     }
 
     /** The form reader the pipeline's {@code formData()} uses, so that a form reads the same in front of it. */

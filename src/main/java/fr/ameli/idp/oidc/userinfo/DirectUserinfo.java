@@ -37,9 +37,9 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
 
     private final UserinfoResponses responses;
     private final SecurityHeaders securityHeaders;
-    private final @Nullable InFrontRequests requests;
+    private final InFrontRequests requests;
 
-    DirectUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders, @Nullable InFrontRequests requests) {
+    DirectUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders, InFrontRequests requests) {
         this.responses = responses;
         this.securityHeaders = securityHeaders;
         this.requests = requests;
@@ -73,7 +73,7 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
     }
 
     private Mono<Void> answer(String token, ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
-        long start = requests == null ? 0 : requests.start();
+        long start = requests.start();
         return responses.activeGrant(token)
                 .flatMap(grant -> grant.dpopJkt() != null
                         ? Mono.just(Outcome.handOver(token, Mono.just(grant)))
@@ -87,7 +87,7 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
                 // doOnCancel here would also run when the answer's write is cancelled; doFinally runs once.)
                 .doFinally(signal -> {
                     if (signal == SignalType.CANCEL) {
-                        aborted(false, start);
+                        requests.aborted(false, start);
                     }
                 })
                 .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
@@ -104,16 +104,6 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
         headers.setCacheControl("no-store");
         securityHeaders.writeTo(headers);
         Mono<Void> written = response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
-        InFrontRequests timers = requests;
-        return timers == null ? written : written
-                .doOnSuccess(done -> timers.ok(start))
-                .doOnCancel(() -> aborted(response.isCommitted(), start));
-    }
-
-    private void aborted(boolean committed, long start) {
-        InFrontRequests timers = requests;
-        if (timers != null) {
-            timers.aborted(committed, start);
-        }
+        return requests.timed(written, response, start);
     }
 }

@@ -15,8 +15,6 @@ import fr.ameli.idp.web.error.ErrorRenderer;
 import fr.ameli.idp.web.error.OAuthException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -43,8 +41,6 @@ import reactor.core.publisher.Mono;
 @Configuration(proxyBeanMethods = false)
 public class UserinfoRoutes {
 
-    private static final Logger log = LoggerFactory.getLogger(UserinfoRoutes.class);
-
     @Bean
     UserinfoResponses userinfoResponses(DatabaseClient db, RelyingParties clients, PairwiseSubject subjects,
             TokenIssuer tokens, Clock clock, IdpProperties properties, ResponseEncryption encryption) {
@@ -59,13 +55,8 @@ public class UserinfoRoutes {
     HttpHandlerDecoratorFactory directUserinfo(UserinfoResponses responses, SecurityHeaders securityHeaders,
             ObjectProvider<MeterRegistry> meters, ObjectProvider<ObservationProperties> observations,
             ObjectProvider<ServerRequestObservationConvention> conventions) {
-        InFrontRequests.Choice metric = InFrontRequests.choose(meters, observations, conventions, "GET",
-                DirectUserinfo.PATH, 200);
-        if (metric.conflict() != null) {
-            log.info("GET /userinfo answered by the WebFlux pipeline, not in front of it: {}", metric.conflict());
-            return next -> next;
-        }
-        return new DirectUserinfo(responses, securityHeaders, metric.timers());
+        return InFrontRequests.decorator(meters, observations, conventions, "GET", DirectUserinfo.PATH, 200,
+                timers -> new DirectUserinfo(responses, securityHeaders, timers));
     }
 
     @Bean

@@ -7,6 +7,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.PipelineRequests;
+import fr.ameli.idp.RequestMetrics;
 import fr.ameli.idp.SqlStatements;
 import fr.ameli.idp.TestAccessTokens;
 import fr.ameli.idp.platform.Secrets;
@@ -27,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -305,21 +304,8 @@ class DirectTokenTests {
                 .isEqualTo(routed.getExpirationTime().getTime() - routed.getIssueTime().getTime());
     }
 
-    private static final Pattern COUNT = Pattern.compile("(?m)^http_server_requests_seconds_count\\{([^}]*)} (\\S+)$");
-
-    /** The count of each token endpoint series of http.server.requests, by its labels. */
     private Map<String, Double> requestCounts() throws Exception {
-        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
-                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        Map<String, Double> counts = new TreeMap<>();
-        Matcher m = COUNT.matcher(scrape.body());
-        while (m.find()) {
-            if (m.group(1).contains("uri=\"/token\"")) {
-                counts.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-        }
-        return counts;
+        return RequestMetrics.counts(managementPort, "/token");
     }
 
     private static boolean success(String labels) {

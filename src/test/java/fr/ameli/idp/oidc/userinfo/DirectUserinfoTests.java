@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.PipelineRequests;
+import fr.ameli.idp.RequestMetrics;
 import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.SqlStatements;
 import fr.ameli.idp.TestAccessTokens;
@@ -27,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -296,31 +295,15 @@ class DirectUserinfoTests {
                 .isEqualTo(routed.getExpirationTime().getTime() - routed.getIssueTime().getTime());
     }
 
-    private static final Pattern COUNT = Pattern.compile("(?m)^http_server_requests_seconds_count\\{([^}]*)} (\\S+)$");
-
-    /** The count of each userinfo series of http.server.requests, by its labels. */
     private Map<String, Double> requestCounts() throws Exception {
-        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
-                + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        Map<String, Double> counts = new TreeMap<>();
-        Matcher m = COUNT.matcher(scrape.body());
-        while (m.find()) {
-            if (m.group(1).contains("uri=\"/userinfo\"")) {
-                counts.put(m.group(1), Double.parseDouble(m.group(2)));
-            }
-        }
-        return counts;
+        return RequestMetrics.counts(managementPort, "/userinfo");
     }
 
     private static double count(Map<String, Double> counts, String method) {
-        return counts.entrySet().stream().filter(e -> e.getKey().contains("method=\"" + method + "\"")
-                && e.getKey().contains("outcome=\"SUCCESS\"")).mapToDouble(Map.Entry::getValue).findFirst().orElse(0.0);
+        return RequestMetrics.count(counts, "method=\"" + method + "\"", "outcome=\"SUCCESS\"");
     }
 
     private static String series(Map<String, Double> counts, String method) {
-        return counts.keySet().stream().filter(labels -> labels.contains("method=\"" + method + "\"")
-                && labels.contains("outcome=\"SUCCESS\"")).findFirst().orElseThrow(() -> new AssertionError(
-                        "no 200 series for " + method + " in " + counts));
+        return RequestMetrics.series(counts, "method=\"" + method + "\"", "outcome=\"SUCCESS\"");
     }
 }

@@ -9,12 +9,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationConvention;
 import reactor.core.publisher.Mono;
-import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
+import reactor.core.publisher.SignalType;
 
 /**
  * The {@code http.server.requests} timers of what an endpoint answers in front of the pipeline (userinfo's bearer
@@ -91,6 +92,16 @@ public final class InFrontRequests {
         return timer == null ? written : written
                 .doOnSuccess(done -> timer.record(elapsed(start), TimeUnit.NANOSECONDS))
                 .doOnCancel(() -> aborted(response.isCommitted(), start));
+    }
+
+    /** {@code work}, what is done before an answer is written: timed as aborted if the client goes away meanwhile. */
+    public <T> Mono<T> untilAnswered(Mono<T> work, long start) {
+        // Not doOnCancel on the whole answer: it would also run when the write is cancelled, which timed() counts.
+        return meters == null ? work : work.doFinally(signal -> {
+            if (signal == SignalType.CANCEL) {
+                aborted(false, start);
+            }
+        });
     }
 
     /** A connection closed by the client before ({@code committed} false) or during the answer. */

@@ -6,6 +6,7 @@ import fr.ameli.idp.oidc.shared.ClientAuthenticator;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.oidc.shared.ScopeClaims;
 import fr.ameli.idp.session.LoginSessions;
+import fr.ameli.idp.web.HandOver;
 import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.Pages;
 import fr.ameli.idp.web.SecurityHeaders;
@@ -110,10 +111,7 @@ public class AuthorizeRoutes {
         /** A request that began in front of the pipeline and failed there brings its failure along. */
         Mono<ServerResponse> authorize(ServerRequest request) {
             return Params.of(request)
-                    .flatMap(params -> Mono.deferContextual(context -> context.<DirectAuthorize.Failed>getOrEmpty(
-                                    DirectAuthorize.Failed.class)
-                            .map(failed -> Mono.<URI>error(failed.failure()))
-                            .orElseGet(() -> endpoint.answer(request.exchange().getRequest(), params))))
+                    .flatMap(params -> HandOver.failureOr(() -> endpoint.answer(request.exchange().getRequest(), params)))
                     .flatMap(Handlers::seeOther)
                     .onErrorResume(errors::browser);
         }

@@ -1,6 +1,7 @@
 package fr.ameli.idp.oidc.authorize;
 
 import fr.ameli.idp.oidc.shared.Params;
+import fr.ameli.idp.web.HandOver;
 import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.SecurityHeaders;
 import java.net.URI;
@@ -14,8 +15,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
-import reactor.util.context.Context;
 
 /**
  * The authorization endpoint's GET over plain HTTP answered in front of the WebFlux pipeline, as the token endpoint's
@@ -27,8 +26,8 @@ import reactor.util.context.Context;
  * same headers ({@link SecurityHeaders}, {@code Cache-Control: no-store}) and the same {@code http.server.requests}
  * series ({@link InFrontRequests}); the request is the one the pipeline would see ({@link ForwardedHeaderTransformer},
  * applied first). The pipeline answers everything else: POST, a request over TLS to this server (HSTS), and every
- * failure — an error page, or an error sent back to the relying party — handed over with what it was ({@link Failed},
- * in the Reactor context), so that what had effects (a pushed request used once) is not done again. A query the rules
+ * failure — an error page, or an error sent back to the relying party — handed over with what it was
+ * ({@link HandOver}), so that what had effects (a pushed request used once) is not done again. A query the rules
  * of {@link Params} refuse (a parameter twice) is handed over without a failure: the pipeline reads it again.
  *
  * <p>What the pipeline would have added and this does not: Spring Security's firewall checks of header and host
@@ -53,10 +52,6 @@ final class DirectAuthorize implements HttpHandlerDecoratorFactory {
         this.requests = requests;
     }
 
-    /** What the pipeline is handed when the answer failed in front: the failure, rendered as the handler renders it. */
-    record Failed(Throwable failure) {
-    }
-
     @Override
     public HttpHandler apply(HttpHandler next) {
         return (request, response) -> {
@@ -74,29 +69,14 @@ final class DirectAuthorize implements HttpHandlerDecoratorFactory {
         };
     }
 
-    /** What the work in front ends with: where to send the browser, or a failure for the pipeline (none: read again). */
-    private record Outcome(@Nullable URI location, @Nullable Failed failed) {
-    }
-
     private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
         long start = requests.start();
         Params params = parameters(request);
-        Mono<Outcome> outcome = params == null ? Mono.just(new Outcome(null, null))
-                : Mono.defer(() -> endpoint.answer(request, params))
-                        .switchIfEmpty(Mono.error(() -> new IllegalStateException("no authorization answer")))
-                        .map(location -> new Outcome(location, null))
-                        // Handed over with what it was, never done again.
-                        .onErrorResume(failure -> Mono.just(new Outcome(null, new Failed(failure))));
-        return outcome
-                // Closed by the client meanwhile: neither written here nor seen by the pipeline.
-                .doFinally(signal -> {
-                    if (signal == SignalType.CANCEL) {
-                        requests.aborted(false, start);
-                    }
-                })
-                .flatMap(o -> o.location() != null ? redirect(o.location(), response, start)
-                        : o.failed() == null ? next.handle(request, response)
-                        : next.handle(request, response).contextWrite(Context.of(Failed.class, o.failed())));
+        Mono<HandOver.Outcome<URI>> outcome = params == null ? Mono.just(HandOver.Outcome.doneAgain())
+                : HandOver.settle(() -> endpoint.answer(request, params));
+        return requests.untilAnswered(outcome, start)
+                .flatMap(o -> o.answer() != null ? redirect(o.answer(), response, start)
+                        : HandOver.toPipeline(next, request, response, o.failure()));
     }
 
     /** The query's parameters, or null for a query the rules of Params refuse (the pipeline refuses it the same way). */

@@ -3,15 +3,15 @@ package fr.ameli.idp.oidc.token;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import fr.ameli.idp.oidc.shared.DpopProofs;
 import fr.ameli.idp.oidc.shared.Params;
+import fr.ameli.idp.web.HandOver;
 import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.SecurityHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -26,8 +26,6 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
-import reactor.util.context.Context;
 
 /**
  * The token endpoint's common call — a form post over plain HTTP, with no DPoP proof — answered in front of the
@@ -44,7 +42,7 @@ import reactor.util.context.Context;
  * decides it ({@link ForwardedHeaderTransformer}, applied first). The pipeline answers everything else: another
  * method, a request over TLS to this server (HSTS), a body that is not a form or whose length is unknown or above
  * {@link #MAX_BODY}, a DPoP proof, and every failure. A failure is handed over with the body read and what it was
- * ({@link Failed}, in the Reactor context): the pipeline renders it through the one error hierarchy without doing
+ * ({@link HandOver}): the pipeline renders it through the one error hierarchy without doing
  * again what had effects (a wrong secret counted, a code consumed). A body the rules of {@link Params} refuse is
  * handed over without a failure: reading it again costs nothing and changes nothing.
  *
@@ -76,10 +74,6 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
         this.formReader = formReader;
         this.securityHeaders = securityHeaders;
         this.requests = requests;
-    }
-
-    /** What the pipeline is handed when the answer failed in front: the failure, rendered as the handler renders it. */
-    record Failed(Throwable failure) {
     }
 
     @Override
@@ -118,42 +112,26 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
         }
     }
 
-    /**
-     * What the work in front ends with, for the request with its body read: the answer to write, or a failure for the
-     * pipeline (none: the pipeline reads the form again).
-     */
-    private record Outcome(ServerHttpRequest read, @Nullable Map<String, Object> answer, @Nullable Failed failed) {
+    /** What the work in front ended with, for the request with its body read (which the pipeline can read again). */
+    private record Read(ServerHttpRequest request, HandOver.Outcome<Map<String, Object>> outcome) {
     }
 
     private Mono<Void> answer(ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
         long start = requests.start();
-        return DataBufferUtils.join(request.getBody(), MAX_BODY)
+        Mono<Read> read = DataBufferUtils.join(request.getBody(), MAX_BODY)
                 .map(DirectToken::bytes)
                 .defaultIfEmpty(new byte[0])
-                .flatMap(body -> {
-                    ServerHttpRequest read = new ReadAgain(request, body, response);
-                    return formReader.readMono(FORM, read, Map.of())
-                            .map(Params::ofValues)
-                            // A form the rules of Params refuse: the pipeline reads it again and refuses it the same way.
-                            .map(Optional::of)
-                            .onErrorResume(malformed -> Mono.just(Optional.empty()))
-                            .flatMap(params -> params.isEmpty() ? Mono.just(new Outcome(read, null, null))
-                                    : Mono.defer(() -> endpoint.answer(read, params.get()))
-                                            .switchIfEmpty(Mono.error(() -> new IllegalStateException("no token response")))
-                                            .map(answer -> new Outcome(read, answer, null))
-                                            // Handed over with what it was, never done again.
-                                            .onErrorResume(failure -> Mono.just(new Outcome(read, null, new Failed(failure)))))
-                            .defaultIfEmpty(new Outcome(read, null, null));
-                })
-                // Closed by the client meanwhile: neither written here nor seen by the pipeline.
-                .doFinally(signal -> {
-                    if (signal == SignalType.CANCEL) {
-                        requests.aborted(false, start);
-                    }
-                })
-                .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
-                        : outcome.failed() == null ? next.handle(outcome.read(), response)
-                        : next.handle(outcome.read(), response).contextWrite(Context.of(Failed.class, outcome.failed())));
+                .map(body -> new ReadAgain(request, body))
+                .flatMap(again -> formReader.readMono(FORM, again, Map.of())
+                        .map(Params::ofValues)
+                        .flatMap(params -> HandOver.settle(() -> endpoint.answer(again, params)))
+                        // A form the rules of Params refuse: the pipeline reads it again and refuses it the same way.
+                        .onErrorResume(malformed -> Mono.just(HandOver.Outcome.doneAgain()))
+                        .defaultIfEmpty(HandOver.Outcome.doneAgain())
+                        .map(outcome -> new Read(again, outcome)));
+        return requests.untilAnswered(read, start)
+                .flatMap(r -> r.outcome().answer() != null ? write(r.outcome().answer(), response, start)
+                        : HandOver.toPipeline(next, r.request(), response, r.outcome().failure()));
     }
 
     private static byte[] bytes(DataBuffer buffer) {
@@ -170,17 +148,15 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
     private static final class ReadAgain extends ServerHttpRequestDecorator {
 
         private final byte[] body;
-        private final ServerHttpResponse response;
 
-        ReadAgain(ServerHttpRequest request, byte[] body, ServerHttpResponse response) {
+        ReadAgain(ServerHttpRequest request, byte[] body) {
             super(request);
             this.body = body;
-            this.response = response;
         }
 
         @Override
         public Flux<DataBuffer> getBody() {
-            return Flux.defer(() -> Flux.just(response.bufferFactory().wrap(body)));
+            return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
         }
     }
 

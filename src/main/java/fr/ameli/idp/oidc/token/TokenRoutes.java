@@ -5,6 +5,7 @@ import fr.ameli.idp.oidc.shared.ClientAuthenticator;
 import fr.ameli.idp.oidc.shared.DpopProofs;
 import fr.ameli.idp.oidc.shared.Params;
 import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.web.HandOver;
 import fr.ameli.idp.web.InFrontRequests;
 import fr.ameli.idp.web.SecurityHeaders;
 import fr.ameli.idp.web.error.ErrorChannel;
@@ -65,10 +66,8 @@ public class TokenRoutes {
         return ErrorChannel.OAUTH.declare(RouterFunctions.route()
                 .POST("/token", request -> Params.of(request)
                         // A request that began in front of the pipeline and failed there brings its failure along.
-                        .flatMap(params -> Mono.deferContextual(context -> context.<DirectToken.Failed>getOrEmpty(
-                                        DirectToken.Failed.class)
-                                .map(failed -> Mono.<Map<String, Object>>error(failed.failure()))
-                                .orElseGet(() -> endpoint.answer(request.exchange().getRequest(), params))))
+                        .flatMap(params -> HandOver.failureOr(() -> endpoint.answer(request.exchange().getRequest(),
+                                params)))
                         .flatMap(body -> ServerResponse.ok()
                                 .contentType(MediaType.APPLICATION_JSON)
                                 .cacheControl(CacheControl.noStore())

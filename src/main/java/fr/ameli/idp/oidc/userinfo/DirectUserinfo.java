@@ -12,7 +12,6 @@ import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import reactor.util.context.Context;
 
 /**
@@ -74,7 +73,7 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
 
     private Mono<Void> answer(String token, ServerHttpRequest request, ServerHttpResponse response, HttpHandler next) {
         long start = requests.start();
-        return responses.activeGrant(token)
+        Mono<Outcome> outcome = responses.activeGrant(token)
                 .flatMap(grant -> grant.dpopJkt() != null
                         ? Mono.just(Outcome.handOver(token, Mono.just(grant)))
                         : responses.answerFor(grant).map(answer -> new Outcome(answer, null))
@@ -82,17 +81,12 @@ final class DirectUserinfo implements HttpHandlerDecoratorFactory {
                 // A failure at any step is handed over as the grant's: the routed handler meets it first and renders
                 // it as it would have met it later (nothing it checks in between can fail for a bearer GET).
                 .onErrorResume(failure -> Mono.just(Outcome.handOver(token, Mono.error(failure))))
-                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.empty())))
-                // Closed by the client during the lookup: neither written here nor seen by the pipeline. (A
-                // doOnCancel here would also run when the answer's write is cancelled; doFinally runs once.)
-                .doFinally(signal -> {
-                    if (signal == SignalType.CANCEL) {
-                        requests.aborted(false, start);
-                    }
-                })
-                .flatMap(outcome -> outcome.answer() != null ? write(outcome.answer(), response, start)
+                .switchIfEmpty(Mono.fromSupplier(() -> Outcome.handOver(token, Mono.empty())));
+        // Closed by the client during the lookup: neither written here nor seen by the pipeline.
+        return requests.untilAnswered(outcome, start)
+                .flatMap(o -> o.answer() != null ? write(o.answer(), response, start)
                         : next.handle(request, response).contextWrite(Context.of(UserinfoResponses.Lookup.class,
-                                outcome.handOver())));
+                                o.handOver())));
     }
 
     private Mono<Void> write(UserinfoResponses.Answer answer, ServerHttpResponse response, long start) {

@@ -56,5 +56,6 @@ EXPOSE 8080 8081 8082
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25" \
     IDP_EMBEDDED_ENABLED=false \
     LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
-# jvm.options: the Serial collector, metaspace bounds, exit on OutOfMemoryError, native access (JNA loads the Argon2 library).
+# jvm.options: the Serial collector, metaspace bounds, exit on OutOfMemoryError, native access (JNA loads the Argon2 library),
+# Netty's leak detection off (the tests look for leaks).
 ENTRYPOINT ["java", "@jvm.options", "-XX:AOTCache=ameli-idp.aot", "-jar", "ameli-idp.jar"]

@@ -34,7 +34,7 @@ final class AcrCheck implements AuthorizationCheck {
     }
 
     private static @Nullable String requested(String acrValues) {
-        List<String> values = Arrays.asList(acrValues.trim().split(" +"));
+        List<String> values = Arrays.asList(SpaceDelimited.values(acrValues));
         return values.contains(Acr.EIDAS2) ? Acr.EIDAS2 : values.contains(Acr.EIDAS1) ? Acr.EIDAS1 : null;
     }
 }

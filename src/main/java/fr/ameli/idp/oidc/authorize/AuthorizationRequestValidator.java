@@ -65,7 +65,7 @@ class AuthorizationRequestValidator {
                 Secrets.newHandle(),
                 client.clientId(),
                 request.redirectUri(),
-                new LinkedHashSet<>(Arrays.asList(request.scope().trim().split(" +"))),
+                new LinkedHashSet<>(Arrays.asList(SpaceDelimited.values(request.scope()))),
                 request.state(),
                 request.nonce(),
                 request.codeChallenge(),

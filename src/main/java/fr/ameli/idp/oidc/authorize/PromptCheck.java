@@ -9,7 +9,7 @@ final class PromptCheck implements AuthorizationCheck {
     private static final Set<String> KNOWN = Set.of("login", "consent", "none");
 
     static Set<String> parse(String prompt) {
-        return prompt == null ? Set.of() : Set.of(prompt.trim().split(" +"));
+        return prompt == null ? Set.of() : Set.of(SpaceDelimited.values(prompt));
     }
 
     @Override

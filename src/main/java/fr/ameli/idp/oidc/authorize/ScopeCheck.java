@@ -12,7 +12,7 @@ final class ScopeCheck implements AuthorizationCheck {
         if (request.scope() == null) {
             throw OAuthException.invalidRequest("scope is required");
         }
-        var scopes = Arrays.asList(request.scope().trim().split(" +"));
+        var scopes = Arrays.asList(SpaceDelimited.values(request.scope()));
         if (!scopes.contains("openid")) {
             throw new OAuthException(OAuthError.INVALID_SCOPE, "scope must contain openid");
         }

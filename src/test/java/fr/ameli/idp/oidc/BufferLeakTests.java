@@ -9,8 +9,6 @@ import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.TestBrowser;
 import io.netty.util.ResourceLeakDetector;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +52,7 @@ class BufferLeakTests {
         detector.addAppender(reports);
         rp = new OidcTestClient(port);
         KnownDevices.remember(db, rp.browser, "2850575112034");
-        backChannel = new TestBrowser(port).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                (OidcTestClient.DEMO_CLIENT + ":" + OidcTestClient.DEMO_SECRET).getBytes(StandardCharsets.UTF_8)));
+        backChannel = OidcTestClient.demoBackChannel(port);
     }
 
     @AfterEach
@@ -81,20 +78,20 @@ class BufferLeakTests {
                 callback = rp.consent(callback);
             }
             assertThat(callback.location().toString()).startsWith(OidcTestClient.DEMO_REDIRECT + "?code=");
-            TestBrowser.Response tokens = token(callback, login);
+            TestBrowser.Response tokens = OidcTestClient.demoCodeExchange(backChannel, callback, login);
             assertThat(tokens.status()).isEqualTo(HttpStatus.OK);
-            TestBrowser bearer = new TestBrowser(port).header("Authorization", "Bearer " + accessToken(tokens));
+            TestBrowser bearer = new TestBrowser(port).header("Authorization", "Bearer " + OidcTestClient.accessToken(tokens));
             assertThat(bearer.get("/userinfo").status()).isEqualTo(HttpStatus.OK);
 
             // SSO, both requests in front of the pipeline.
             OidcTestClient.Started sso = request("none");
             TestBrowser.Response ssoCallback = rp.browser.get(sso.uri().toString());
             assertThat(ssoCallback.location().toString()).startsWith(OidcTestClient.DEMO_REDIRECT + "?code=");
-            assertThat(token(ssoCallback, sso).status()).isEqualTo(HttpStatus.OK);
+            assertThat(OidcTestClient.demoCodeExchange(backChannel, ssoCallback, sso).status()).isEqualTo(HttpStatus.OK);
 
             // Handed over with what failed in front: a code used twice (its body read in front, then again), an
             // unknown bearer token, an unknown client at /authorize; and a wrong password through the pipeline.
-            assertThat(token(ssoCallback, sso).status()).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(OidcTestClient.demoCodeExchange(backChannel, ssoCallback, sso).status()).isEqualTo(HttpStatus.BAD_REQUEST);
             assertThat(new TestBrowser(port).header("Authorization", "Bearer not-a-token").get("/userinfo").status())
                     .isEqualTo(HttpStatus.UNAUTHORIZED);
             assertThat(rp.browser.get("/authorize?client_id=nobody&response_type=code&scope=openid").status())
@@ -122,18 +119,5 @@ class BufferLeakTests {
 
     private OidcTestClient.Started request(String prompt) {
         return rp.authorizationRequest(OidcTestClient.DEMO_CLIENT, OidcTestClient.DEMO_REDIRECT, "openid profile email birth", prompt);
-    }
-
-    private TestBrowser.Response token(TestBrowser.Response callback, OidcTestClient.Started request) {
-        return backChannel.post("/token", Map.of("grant_type", "authorization_code", "code", callback.query("code"),
-                "redirect_uri", OidcTestClient.DEMO_REDIRECT, "code_verifier", request.verifier().getValue()));
-    }
-
-    private static String accessToken(TestBrowser.Response tokens) {
-        try {
-            return (String) com.nimbusds.jose.util.JSONObjectUtils.parse(tokens.body()).get("access_token");
-        } catch (java.text.ParseException e) {
-            throw new AssertionError(e);
-        }
     }
 }

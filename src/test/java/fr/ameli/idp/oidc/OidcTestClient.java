@@ -98,6 +98,27 @@ final class OidcTestClient {
                 new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, verifier)).toHTTPRequest()).send();
     }
 
+    /** A browser-less caller authenticated as the demo RP ({@code client_secret_basic}), for the token endpoint. */
+    static TestBrowser demoBackChannel(int port) {
+        return new TestBrowser(port).header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (DEMO_CLIENT + ":" + DEMO_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The demo RP exchanges the code of {@code callback} (the redirect to it) at the token endpoint, as a form. */
+    static TestBrowser.Response demoCodeExchange(TestBrowser backChannel, TestBrowser.Response callback, Started request) {
+        return backChannel.post("/token", Map.of("grant_type", "authorization_code", "code", callback.query("code"),
+                "redirect_uri", DEMO_REDIRECT, "code_verifier", request.verifier().getValue()));
+    }
+
+    /** The access token of a token response's JSON body. */
+    static String accessToken(TestBrowser.Response tokens) {
+        try {
+            return (String) com.nimbusds.jose.util.JSONObjectUtils.parse(tokens.body()).get("access_token");
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Nimbus waits forever by default: a lost response must fail the test, not hang it. */
     static com.nimbusds.oauth2.sdk.http.HTTPRequest timed(com.nimbusds.oauth2.sdk.http.HTTPRequest request) {
         request.setConnectTimeout(5_000);

@@ -6,8 +6,6 @@ import fr.ameli.idp.IdpIntegrationTest;
 import fr.ameli.idp.KnownDevices;
 import fr.ameli.idp.SqlStatements;
 import fr.ameli.idp.TestBrowser;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +73,7 @@ class SqlStatementsPerOperationTests {
     void setUp() throws Exception {
         rp = new OidcTestClient(port);
         KnownDevices.remember(db, rp.browser, "2850575112034");
-        backChannel = new TestBrowser(port).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                (OidcTestClient.DEMO_CLIENT + ":" + OidcTestClient.DEMO_SECRET).getBytes(StandardCharsets.UTF_8)));
+        backChannel = OidcTestClient.demoBackChannel(port);
         // Person 1 has consented to the demo RP once (the consent page is not a hot path).
         OidcTestClient.Started first = rp.authorizationRequest(OidcTestClient.DEMO_CLIENT, OidcTestClient.DEMO_REDIRECT,
                 "openid profile email birth", null);
@@ -105,9 +102,9 @@ class SqlStatementsPerOperationTests {
                 () -> rp.browser.post("/login", Map.of("nir", OidcTestClient.MARTIN_NIR,
                         "password", OidcTestClient.MARTIN_PASSWORD, "auth", toLogin.query("auth"))));
         assertThat(callback.location().toString()).startsWith(OidcTestClient.DEMO_REDIRECT + "?code=");
-        TestBrowser.Response tokens = count.run("token (code exchanged)", () -> token(callback, login));
+        TestBrowser.Response tokens = count.run("token (code exchanged)", () -> OidcTestClient.demoCodeExchange(backChannel, callback, login));
         assertThat(tokens.status()).isEqualTo(HttpStatus.OK);
-        bearer = new TestBrowser(port).header("Authorization", "Bearer " + accessToken(tokens));
+        bearer = new TestBrowser(port).header("Authorization", "Bearer " + OidcTestClient.accessToken(tokens));
         TestBrowser.Response userinfo = count.run("userinfo (signed JWT)", () -> bearer.get("/userinfo"));
         assertThat(userinfo.status()).isEqualTo(HttpStatus.OK);
 
@@ -116,7 +113,7 @@ class SqlStatementsPerOperationTests {
         TestBrowser.Response ssoCallback = count.run("authorize with the session cookie (SSO, prompt=none)",
                 () -> rp.browser.get(sso.uri().toString()));
         assertThat(ssoCallback.location().toString()).startsWith(OidcTestClient.DEMO_REDIRECT + "?code=");
-        assertThat(count.run("token after SSO", () -> token(ssoCallback, sso)).status()).isEqualTo(HttpStatus.OK);
+        assertThat(count.run("token after SSO", () -> OidcTestClient.demoCodeExchange(backChannel, ssoCallback, sso)).status()).isEqualTo(HttpStatus.OK);
 
         assertThat(counts).as("SQL statements and round trips per operation; recorded: %s", statements).isEqualTo(EXPECTED);
     }
@@ -142,18 +139,5 @@ class SqlStatementsPerOperationTests {
 
     private OidcTestClient.Started request(String prompt) {
         return rp.authorizationRequest(OidcTestClient.DEMO_CLIENT, OidcTestClient.DEMO_REDIRECT, "openid profile email birth", prompt);
-    }
-
-    private TestBrowser.Response token(TestBrowser.Response callback, OidcTestClient.Started request) {
-        return backChannel.post("/token", Map.of("grant_type", "authorization_code", "code", callback.query("code"),
-                "redirect_uri", OidcTestClient.DEMO_REDIRECT, "code_verifier", request.verifier().getValue()));
-    }
-
-    private static String accessToken(TestBrowser.Response tokens) {
-        try {
-            return (String) com.nimbusds.jose.util.JSONObjectUtils.parse(tokens.body()).get("access_token");
-        } catch (java.text.ParseException e) {
-            throw new AssertionError(e);
-        }
     }
 }

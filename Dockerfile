@@ -57,5 +57,5 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25" \
     IDP_EMBEDDED_ENABLED=false \
     LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
 # jvm.options: the Serial collector, metaspace bounds, exit on OutOfMemoryError, native access (JNA loads the Argon2 library),
-# Netty's leak detection off (the tests look for leaks).
+# Netty's leak detection off (the tests look for leaks; SPRING_NETTY_LEAK_DETECTION=simple turns it on for a diagnosis).
 ENTRYPOINT ["java", "@jvm.options", "-XX:AOTCache=ameli-idp.aot", "-jar", "ameli-idp.jar"]

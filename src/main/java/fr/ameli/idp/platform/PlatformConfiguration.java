@@ -3,13 +3,17 @@ package fr.ameli.idp.platform;
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import java.time.Clock;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.HttpResources;
 
 /**
- * Shared infrastructure beans: the clock every expiry is computed with, and the event loops the database driver runs
- * on.
+ * Shared infrastructure beans: the clock every expiry is computed with, the event loops the database driver runs
+ * on, and the metrics of Netty's buffer memory.
  */
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration {
@@ -39,5 +43,21 @@ class PlatformConfiguration {
     @Bean
     ConnectionFactoryOptionsBuilderCustomizer binaryResults() {
         return options -> options.option(PostgresqlConnectionFactoryProvider.FORCE_BINARY, true);
+    }
+
+    /**
+     * The memory Netty's buffer allocator holds, heap and direct ({@code netty_allocator_memory_used}), for the
+     * HTTP server, the PostgreSQL driver and the HTTP clients alike. The service runs without Netty's leak detection
+     * (jvm.options), so a leaked buffer shows here first, as memory that only grows, before Netty refuses to allocate
+     * ({@code OutOfDirectMemoryError}, thrown by Netty, so {@code -XX:+ExitOnOutOfMemoryError} does not restart the
+     * JVM).
+     */
+    @Bean
+    MeterBinder nettyAllocatorMetrics() {
+        return registry -> {
+            if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+                new NettyAllocatorMetrics(allocator).bindTo(registry);
+            }
+        };
     }
 }

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.adapter.ForwardedHeaderTransformer;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
@@ -33,6 +34,19 @@ public final class HandOver {
 
     /** The context key of a failure met in front. */
     private record Failed(Throwable failure) {
+    }
+
+    /**
+     * The request with the client address the pipeline would give it ({@code ForwardedHeaderTransformer}, the trusted
+     * proxy hop's), or null when its forwarding headers are malformed: the pipeline meets the same and answers it
+     * (400), so such a request is not answered in front.
+     */
+    public static @Nullable ServerHttpRequest addressed(ForwardedHeaderTransformer clientAddress, ServerHttpRequest request) {
+        try {
+            return clientAddress.apply(request);
+        } catch (RuntimeException malformed) {
+            return null;
+        }
     }
 
     /** {@code work}'s answer, or the failure it met (an end without an answer is one too): never an error signal. */

@@ -84,13 +84,8 @@ final class DirectToken implements HttpHandlerDecoratorFactory {
             if (!answeredInFront(request)) {
                 return next.handle(request, response);
             }
-            ServerHttpRequest addressed;
-            try {
-                addressed = clientAddress.apply(request);
-            } catch (RuntimeException malformed) { // the pipeline meets the same and answers it (400)
-                return next.handle(request, response);
-            }
-            return answer(addressed, response, next);
+            ServerHttpRequest addressed = HandOver.addressed(clientAddress, request);
+            return addressed == null ? next.handle(request, response) : answer(addressed, response, next);
         };
     }
 

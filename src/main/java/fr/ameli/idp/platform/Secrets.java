@@ -43,6 +43,13 @@ public final class Secrets {
         return new java.util.UUID(buffer.getLong(), buffer.getLong());
     }
 
+    /** {@code n} random bytes from the DRBG (IVs, ids), safe on an event loop. */
+    public static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
     /** 32 random bytes, base64url without padding (43 characters). */
     public static String newHandle() {
         byte[] bytes = new byte[32];

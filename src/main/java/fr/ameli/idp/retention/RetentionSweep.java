@@ -105,10 +105,11 @@ class RetentionSweep implements BackgroundJob {
                 // Holds the provider's ID token of a federated login. An expired session's relying parties get their
                 // back-channel logout tokens, queued by the statement that deletes it.
                 expired("login_session").within(SessionEnd::statement),
-                // A replayed code revokes the access tokens its first use issued (RFC 9700 §4.5): kept until those
-                // have expired too (issued at the latest when the code expires).
+                // Codes of the previous format (V26): none are written any more.
                 expired("authorization_code", idp.oidc().accessTokenTtl()),
-                expired("access_token"),
+                // An access token's row is what makes its code single-use (the code's key, unique): kept until that
+                // code has expired too, at the latest a code's lifetime after the token was issued.
+                expired("access_token", idp.oidc().authorizationCodeTtl()),
                 // RFC 9126 request_uri: 60 s, single use.
                 expired("pushed_authorization"),
                 // RFC 9449 jti seen: kept until the proof's iat is out of the window.

@@ -39,6 +39,16 @@ final class KeyEncryption {
 
     /** Fails with a message naming the property (never echoing it) when it is unset or not base64 of 32 bytes. */
     static KeyEncryption fromBase64(@Nullable String base64Key) {
+        byte[] raw = rawKey(base64Key);
+        try {
+            return new KeyEncryption(new SecretKeySpec(raw, "AES"));
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** The key's 32 bytes (the caller clears them), with the same messages as {@link #fromBase64}. */
+    static byte[] rawKey(@Nullable String base64Key) {
         if (base64Key == null || base64Key.isBlank()) {
             throw new IllegalStateException(PROPERTY + " is not set: it must be the base64 of 32 random bytes "
                     + "(openssl rand -base64 32)");
@@ -50,14 +60,11 @@ final class KeyEncryption {
             throw new IllegalStateException(PROPERTY + " is not valid base64: it must be the base64 of 32 random bytes "
                     + "(openssl rand -base64 32)");
         }
-        try {
-            if (raw.length != 32) {
-                throw new IllegalStateException(PROPERTY + " must decode to 32 bytes (AES-256), not " + raw.length);
-            }
-            return new KeyEncryption(new SecretKeySpec(raw, "AES"));
-        } finally {
+        if (raw.length != 32) {
             Arrays.fill(raw, (byte) 0);
+            throw new IllegalStateException(PROPERTY + " must decode to 32 bytes (AES-256), not " + raw.length);
         }
+        return raw;
     }
 
     byte[] encrypt(String kid, byte[] plaintext) {

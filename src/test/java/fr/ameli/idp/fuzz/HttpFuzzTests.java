@@ -57,7 +57,7 @@ class HttpFuzzTests {
     static final int DEFAULT_CASES = 600;
     /** The tables a refusal must leave as they were. */
     static final String COUNTS = "select concat_ws(',', (select count(*) from account), (select count(*) from mail_outbox),"
-            + " (select count(*) from email_confirmation), (select count(*) from authorization_code),"
+            + " (select count(*) from email_confirmation),"
             + " (select count(*) from access_token), (select count(*) from consent), (select count(*) from provisional_code),"
             + " (select count(*) from federation_link), (select count(*) from known_device), (select count(*) from login_session))"
             + " as counts";

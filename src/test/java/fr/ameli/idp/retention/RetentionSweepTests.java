@@ -172,6 +172,18 @@ class RetentionSweepTests {
         assertThat(rules.stream().map(RetentionRule::table)).containsAll(tablesWithExpiry);
     }
 
+    /**
+     * An access token's row holds its code's single-use key: swept before that code expires, the code could be
+     * exchanged again. A code expires at the latest a code lifetime after the token it was exchanged for was issued.
+     */
+    @Test
+    void rulesWhenAccessTokensThenKeptACodeLifetimePastTheirEnd() {
+        RetentionRule tokens = RetentionSweep.rules(retention, idp, provisional).stream()
+                .filter(rule -> rule.table().equals("access_token")).findFirst().orElseThrow();
+
+        assertThat(tokens.keep()).isGreaterThanOrEqualTo(idp.oidc().authorizationCodeTtl()).isPositive();
+    }
+
     @Test
     void sweepWhenMoreDeadRowsThanBatchesAllowThenBatchesBoundedAndTheRestLeftForTheNextSweep() {
         insertProbe(10, clock.instant().minusSeconds(60));

@@ -1,5 +1,7 @@
 package fr.ameli.idp.oidc.authorize;
 
+import fr.ameli.idp.oidc.shared.AuthorizationCode;
+import fr.ameli.idp.oidc.shared.AuthorizationCodes;
 import fr.ameli.idp.session.LoginSession;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.platform.IdpProperties;
@@ -26,11 +28,13 @@ import reactor.core.publisher.Mono;
 public class AuthorizationFlow {
 
     private final AuthorizationStore store;
+    private final AuthorizationCodes codes;
     private final Clock clock;
     private final IdpProperties properties;
 
-    AuthorizationFlow(AuthorizationStore store, Clock clock, IdpProperties properties) {
+    AuthorizationFlow(AuthorizationStore store, AuthorizationCodes codes, Clock clock, IdpProperties properties) {
         this.store = store;
+        this.codes = codes;
         this.clock = clock;
         this.properties = properties;
     }
@@ -45,16 +49,16 @@ public class AuthorizationFlow {
 
     /**
      * Stores the session of a login that just succeeded and continues a pending request for its person, the session
-     * stored in the statement that reads the request, which also issues the code when the request is answered at once
+     * stored in the statement that reads the request, which also answers it when it is answered at once
      * ({@link InteractionPolicy#answerableAfterLogin}): emits where the browser goes next (the cookie is the caller's
      * to set, {@link LoginSessions.NewSession#cookie()}).
      */
     public Mono<URI> resume(String pendingId, LoginSessions.NewSession opening) {
         Instant now = now();
         LoginSession session = opening.session();
-        return store.openWithCode(pendingId, opening, InteractionPolicy.answerableAfterLogin(session), now, codeExpiry(now))
+        return store.openAndAnswer(pendingId, opening, InteractionPolicy.answerableAfterLogin(session), now)
                 .switchIfEmpty(Mono.error(AuthorizationFlow::expired))
-                .flatMap(read -> answered(read.found().pending(), true, session, read.found().consent(), now, read.code()));
+                .flatMap(read -> answered(read.found().pending(), true, session, read.found().consent(), now, read.sid()));
     }
 
     /** The pending request behind a login or consent page, or the French "expired" page. */
@@ -65,8 +69,8 @@ public class AuthorizationFlow {
 
     /**
      * A request just validated at /authorize, from a browser with or without a session cookie ({@code sessionHash}):
-     * its session and consent are read in one statement, which also issues the code when they answer the request at
-     * once ({@link InteractionPolicy#answerable}): the usual SSO request costs one round trip.
+     * its session and consent are read in one statement, which also answers the request when they answer it at once
+     * ({@link InteractionPolicy#answerable}): the usual SSO request costs one round trip, which writes nothing.
      */
     Mono<URI> start(PendingAuthorization request, byte @Nullable [] sessionHash) {
         Instant now = now();
@@ -74,12 +78,12 @@ public class AuthorizationFlow {
             return decide(request, false, null, null, now);
         }
         InteractionPolicy.Answerable answerable = InteractionPolicy.answerable(request, now);
-        return store.sessionAndConsentWithCode(request, sessionHash,
-                        answerable == null ? InteractionPolicy.Answerable.NEVER : answerable, now, codeExpiry(now))
+        return store.sessionAndConsentAnswering(request, sessionHash,
+                        answerable == null ? InteractionPolicy.Answerable.NEVER : answerable, now)
                 .map(Optional::of).defaultIfEmpty(Optional.empty())
                 .flatMap(read -> read.isEmpty() ? decide(request, false, null, null, now)
                         : answered(request, false, read.get().found().session(), read.get().found().consent(), now,
-                                read.get().code()));
+                                read.get().sid()));
     }
 
     Mono<URI> next(PendingAuthorization request, boolean saved, LoginSession session) {
@@ -94,28 +98,28 @@ public class AuthorizationFlow {
         return switch (needed) {
             case LOGIN -> interaction(request, saved, "/login", OAuthError.LOGIN_REQUIRED);
             case CONSENT -> interaction(request, saved, "/consent", OAuthError.CONSENT_REQUIRED);
-            case NONE -> store.issueCode(request, saved, session, now, codeExpiry(now)).map(code -> withCode(request, code));
+            case NONE -> store.answer(request, saved, session).map(sid -> withCode(request, session, sid, now));
         };
     }
 
     /**
-     * Where the browser goes after a statement that issues the code where its test holds ({@code code}, else null):
-     * without a code, the policy decides on what was read, as before (a second statement issues the code at the edge
-     * of max_age). The statement's test is narrower than the policy by construction ({@code InteractionPolicyTests},
-     * {@code CodeInOneStatementTests}); the policy is asked again all the same, so that a code never reaches a client
-     * where the person had to log in or consent. Should that ever fail, what the statement wrote stays (a code nobody
-     * holds, expiring in a minute; after a login, the request retired and the session stored as signed in to the
-     * client) and the person gets the error page.
+     * Where the browser goes after a statement that answers the request where its test holds ({@code sid} of the
+     * session for the client, else null): without it, the policy decides on what was read, as before (a second
+     * statement answers the request at the edge of max_age). The statement's test is narrower than the policy by
+     * construction ({@code InteractionPolicyTests}, {@code CodeInOneStatementTests}); the policy is asked again all the
+     * same before a code is sealed, so that a code never reaches a client where the person had to log in or consent.
+     * Should that ever fail, what the statement wrote stays (after a login, the request retired and the session stored
+     * as signed in to the client) and the person gets the error page.
      */
     private Mono<URI> answered(PendingAuthorization request, boolean saved, LoginSession session,
-            AuthorizationStore.@Nullable Consent consent, Instant now, @Nullable String code) {
-        if (code == null) {
+            AuthorizationStore.@Nullable Consent consent, Instant now, @Nullable String sid) {
+        if (sid == null) {
             return decide(request, saved, session, consent, now);
         }
         if (InteractionPolicy.required(request, session, consent, now) != InteractionPolicy.Interaction.NONE) {
-            return Mono.error(new IllegalStateException("a code was issued where the interaction policy asks for one"));
+            return Mono.error(new IllegalStateException("a request was answered where the interaction policy asks for one"));
         }
-        return Mono.just(withCode(request, code));
+        return Mono.just(withCode(request, session, sid, now));
     }
 
     /**
@@ -126,12 +130,12 @@ public class AuthorizationFlow {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private Instant codeExpiry(Instant now) {
-        return now.plus(properties.oidc().authorizationCodeTtl());
-    }
-
-    /** The redirect back to the client with a code (RFC 9207's iss with it). */
-    private URI withCode(PendingAuthorization request, String code) {
+    /** The redirect back to the client with a code for {@code session}'s person (RFC 9207's iss with it). */
+    private URI withCode(PendingAuthorization request, LoginSession session, String sid, Instant now) {
+        String code = codes.seal(new AuthorizationCode(AuthorizationCodes.newId(), request.clientId(),
+                request.redirectUri(), session.accountId(), String.join(" ", request.scopes()), request.nonce(),
+                request.codeChallenge(), session.authTime(), session.acr(), session.amr(), request.amrRequested(), now,
+                now.plus(properties.oidc().authorizationCodeTtl()), sid));
         return UriComponentsBuilder.fromUriString(request.redirectUri())
                 .queryParam("code", code)
                 .queryParam("state", request.state())

@@ -2,7 +2,6 @@ package fr.ameli.idp.oidc.authorize;
 
 import fr.ameli.idp.session.LoginSession;
 import fr.ameli.idp.session.LoginSessions;
-import fr.ameli.idp.platform.Secrets;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,7 +14,10 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-/** Pending authorizations, consents and authorization codes in PostgreSQL. */
+/**
+ * Pending authorizations and consents in PostgreSQL, and what answering a request writes (the session signed in to
+ * the client); the codes themselves are sealed, not stored ({@link fr.ameli.idp.oidc.shared.AuthorizationCodes}).
+ */
 @Component
 class AuthorizationStore {
 
@@ -25,10 +27,6 @@ class AuthorizationStore {
 
     private static final String PENDING_COLUMNS = "id, client_id, redirect_uri, scope, state, nonce, code_challenge, acr, "
             + "prompt, max_age, amr_requested, ui_locales, created_at, expires_at";
-
-    /** The columns of a code, in the order of every statement that issues one. */
-    private static final String CODE_COLUMNS = "code_hash, client_id, redirect_uri, account_id, scope, nonce, "
-            + "code_challenge, auth_time, acr, amr, amr_requested, created_at, expires_at, sid";
 
     private final DatabaseClient db;
 
@@ -92,44 +90,42 @@ class AuthorizationStore {
                 .one();
     }
 
-    /** What {@link #openWithCode} read, and the code it issued (null when it issued none). */
-    record PendingConsentAndCode(PendingAndConsent found, @Nullable String code) {
+    /**
+     * What {@link #openAndAnswer} read, and {@code sid}, the session as the request's client knows it, when the
+     * statement answered the request (null when it did not): the code is the caller's to seal.
+     */
+    record PendingConsentAnswer(PendingAndConsent found, @Nullable String sid) {
     }
 
     /**
      * Stores the session of a login that just succeeded ({@link LoginSessions#openingSignedInTo}) and reads the pending
      * request with its person's consent, in one statement; where they answer the request at once
-     * ({@code answerable}), the same statement issues the code as {@link #issueCode} does (the request retired, the
-     * session signed in to the client): a login's return to the client takes one round trip instead of two. The
-     * session is stored whether the request is still live or not.
+     * ({@code answerable}), the same statement answers it as {@link #answer} does (the request retired, the session
+     * signed in to the client): a login's return to the client takes one round trip instead of two. The session is
+     * stored whether the request is still live or not.
      */
-    Mono<PendingConsentAndCode> openWithCode(String id, LoginSessions.NewSession opening,
-            InteractionPolicy.AnswerableAfterLogin answerable, Instant now, Instant expires) {
-        String code = Secrets.newHandle();
+    Mono<PendingConsentAnswer> openAndAnswer(String id, LoginSessions.NewSession opening,
+            InteractionPolicy.AnswerableAfterLogin answerable, Instant now) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("with p as (select pending.*, c.scopes, c.granted_at from "
                         + "(select " + PENDING_COLUMNS + " from pending_authorization where id = :id and expires_at > :now) "
                         + "pending left join consent c on c.account_id = :opening_account and c.client_id = pending.client_id), "
-                        + "issued as (insert into authorization_code (" + CODE_COLUMNS + ") select :code, p.client_id, "
-                        + "p.redirect_uri, :opening_account, p.scope, p.nonce, p.code_challenge, :opening_auth_time, "
-                        + ":opening_acr, :opening_amr, p.amr_requested, :now, :expires, session_sid(:opening_id, p.client_id) "
+                        + "answered as (select p.client_id, session_sid(:opening_id, p.client_id) as sid "
                         + "from p where p.acr = any(:request_acr) "
                         + "and not ('consent' = any(string_to_array(p.prompt, ' '))) "
                         + "and (not ('login' = any(string_to_array(p.prompt, ' '))) or :opening_auth_time > p.created_at) "
                         + "and (p.max_age is null or :opening_auth_time > :now - make_interval(secs => p.max_age)) "
-                        + "and p.scopes @> string_to_array(p.scope, ' ') returning client_id), "
-                        + "done as (delete from pending_authorization where id = :id and exists (select from issued)), "
+                        + "and p.scopes @> string_to_array(p.scope, ' ')), "
+                        + "done as (delete from pending_authorization where id = :id and exists (select from answered)), "
                         + "opening as (" + LoginSessions.openingSignedInTo(
-                                "coalesce((select array_agg(client_id) from issued), '{}')") + ") "
-                        + "select p.*, exists (select from issued) as code_issued from p")
+                                "coalesce((select array_agg(client_id) from answered), '{}')") + ") "
+                        + "select p.*, (select sid from answered) as answered_sid from p")
                 .bind("id", id)
                 .bind("now", now)
-                .bind("code", Secrets.sha256(code))
-                .bind("expires", expires)
                 .bind("request_acr", answerable.requestAcr().toArray(String[]::new));
         return LoginSessions.bindOpening(spec, opening)
-                .map(row -> new PendingConsentAndCode(
+                .map(row -> new PendingConsentAnswer(
                         new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)),
-                        Boolean.TRUE.equals(row.get("code_issued", Boolean.class)) ? code : null))
+                        row.get("answered_sid", String.class)))
                 .one();
     }
 
@@ -137,47 +133,41 @@ class AuthorizationStore {
     record SessionAndConsent(LoginSession session, @Nullable Consent consent) {
     }
 
-    /** What {@link #sessionAndConsentWithCode} read, and the code it issued (null when it issued none). */
-    record SessionConsentAndCode(SessionAndConsent found, @Nullable String code) {
+    /**
+     * What {@link #sessionAndConsentAnswering} read, and {@code sid}, the session as the request's client knows it, when
+     * they answer the request (null when they do not).
+     */
+    record SessionConsentAnswer(SessionAndConsent found, @Nullable String sid) {
     }
 
     /**
-     * The live session behind a cookie and its person's consent to this client, in one statement, and, where they
-     * satisfy {@code answerable}, the code issued in the same statement as {@link #issueCode} issues it for a request
-     * answered at once: an authorization request with a session cookie (SSO) takes one round trip. Where they do not,
-     * nothing is written and the caller decides on what was read.
+     * The live session behind a cookie and its person's consent to this client, in one statement, which also records,
+     * where they satisfy {@code answerable}, that the session signed in to the client (as {@link #answer} does for
+     * a request answered at once): an authorization request with a session cookie (SSO) takes one round trip, and
+     * writes nothing once the session knows the client. Where they do not, nothing is written and the caller decides
+     * on what was read.
      */
-    Mono<SessionConsentAndCode> sessionAndConsentWithCode(PendingAuthorization p, byte[] sessionHash,
-            InteractionPolicy.Answerable answerable, Instant now, Instant expires) {
-        String code = Secrets.newHandle();
+    Mono<SessionConsentAnswer> sessionAndConsentAnswering(PendingAuthorization p, byte[] sessionHash,
+            InteractionPolicy.Answerable answerable, Instant now) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("with s as (select live.*, c.scopes, c.granted_at from ("
                         + LoginSessions.LIVE + ") live left join consent c on c.account_id = live.account_id "
                         + "and c.client_id = :client), "
-                        + "issued as (insert into authorization_code (" + CODE_COLUMNS + ") select :code, :client, "
-                        + ":redirect_uri, s.account_id, :scope, :nonce, :challenge, s.auth_time, s.acr, s.amr, "
-                        + ":amr_requested, :now, :expires, session_sid(s.id_hash, :client::text) from s "
+                        + "answered as (select session_sid(s.id_hash, :client::text) as sid from s "
                         + "where s.acr = any(:session_acr) and (:authenticated_after::timestamptz is null "
-                        + "or s.auth_time > :authenticated_after) and s.scopes @> :scopes returning 1), "
+                        + "or s.auth_time > :authenticated_after) and s.scopes @> :scopes), "
                         + "signed_in as (update login_session set client_ids = array_append(client_ids, :client::text) "
-                        + "where id_hash = :id and not (:client::text = any(client_ids)) and exists (select from issued)) "
-                        + "select s.*, exists (select from issued) as code_issued from s")
+                        + "where id_hash = :id and not (:client::text = any(client_ids)) and exists (select from answered)) "
+                        + "select s.*, (select sid from answered) as answered_sid from s")
                 .bind("id", sessionHash)
                 .bind("now", now)
                 .bind("client", p.clientId())
-                .bind("code", Secrets.sha256(code))
-                .bind("redirect_uri", p.redirectUri())
-                .bind("scope", String.join(" ", p.scopes()))
-                .bind("nonce", p.nonce())
-                .bind("amr_requested", p.amrRequested())
-                .bind("expires", expires)
                 .bind("session_acr", answerable.sessionAcr().toArray(String[]::new))
                 .bind("scopes", p.scopes().toArray(String[]::new));
-        spec = p.codeChallenge() == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", p.codeChallenge());
         spec = answerable.authenticatedAfter() == null ? spec.bindNull("authenticated_after", Instant.class)
                 : spec.bind("authenticated_after", answerable.authenticatedAfter());
-        return spec.map(row -> new SessionConsentAndCode(
+        return spec.map(row -> new SessionConsentAnswer(
                         new SessionAndConsent(LoginSessions.session(row), row.get("granted_at") == null ? null : consent(row)),
-                        Boolean.TRUE.equals(row.get("code_issued", Boolean.class)) ? code : null))
+                        row.get("answered_sid", String.class)))
                 .one();
     }
 
@@ -192,38 +182,23 @@ class AuthorizationStore {
     }
 
     /**
-     * Stores the code's hash with everything the token endpoint needs (the session's {@code sid} for this client
-     * included), retires the pending request, and records that the session signed in to this client (its
-     * back-channel logout, when the session ends): one statement. The session's row is written only the first time
-     * it signs in to the client. {@code saved}: whether the request was stored (it waited for a login or a consent);
-     * one answered at once (SSO) never was, and its statement does not look for it.
+     * Answers a request: retires the pending request and records that the session signed in to this client (its
+     * back-channel logout, when the session ends), in one statement, and emits the session's {@code sid} for the
+     * client, which the code carries. The session's row is written only the first time it signs in to the client.
+     * {@code saved}: whether the request was stored (it waited for a login or a consent); one answered at once (SSO)
+     * never was, and its statement does not look for it.
      */
-    Mono<String> issueCode(PendingAuthorization p, boolean saved, LoginSession session, Instant now, Instant expires) {
-        String code = Secrets.newHandle();
+    Mono<String> answer(PendingAuthorization p, boolean saved, LoginSession session) {
         DatabaseClient.GenericExecuteSpec spec = db.sql("with " + (saved ? "done as (delete from pending_authorization where id = :pending), " : "")
                         + "signed_in as (update login_session set client_ids = array_append(client_ids, :client::text) "
                         + "where id_hash = :session and not (:client::text = any(client_ids))) "
-                        + "insert into authorization_code (" + CODE_COLUMNS + ") values (:code, "
-                        + ":client, :redirect_uri, :account, :scope, :nonce, :challenge, :auth_time, :acr, :amr, "
-                        + ":amr_requested, :now, :expires, session_sid(:session, :client::text))")
+                        + "select session_sid(:session, :client::text) as sid")
                 .bind("session", session.idHash())
-                .bind("code", Secrets.sha256(code))
-                .bind("client", p.clientId())
-                .bind("redirect_uri", p.redirectUri())
-                .bind("account", session.accountId())
-                .bind("scope", String.join(" ", p.scopes()))
-                .bind("nonce", p.nonce())
-                .bind("auth_time", session.authTime())
-                .bind("acr", session.acr())
-                .bind("amr", session.amr().toArray(String[]::new))
-                .bind("amr_requested", p.amrRequested())
-                .bind("now", now)
-                .bind("expires", expires);
-        spec = p.codeChallenge() == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", p.codeChallenge());
+                .bind("client", p.clientId());
         if (saved) {
             spec = spec.bind("pending", p.id());
         }
-        return spec.then().thenReturn(code);
+        return spec.map(row -> row.get("sid", String.class)).one();
     }
 
     private static Consent consent(Readable row) {

@@ -4,6 +4,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jose.jwk.JWK;
 import fr.ameli.idp.client.Encryption;
 import fr.ameli.idp.client.RelyingParty;
+import fr.ameli.idp.oidc.shared.AuthorizationCode;
+import fr.ameli.idp.oidc.shared.AuthorizationCodes;
 import fr.ameli.idp.oidc.shared.ResponseEncryption;
 import fr.ameli.idp.oidc.shared.Acr;
 import fr.ameli.idp.oidc.shared.PairwiseSubject;
@@ -16,11 +18,12 @@ import fr.ameli.idp.web.error.OAuthException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +32,38 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code grant_type=authorization_code} (RFC 6749 §4.1.3, OIDC Core 3.1.3). One statement consumes the code
- * atomically, checks it against client, redirect URI, expiry and PKCE verifier, and stores the access
- * token: a successful exchange costs one database round trip. A code that was already used is a replay:
- * it is refused and the tokens its first use issued are revoked (RFC 6749 §4.1.2, RFC 9700 §4.5).
+ * {@code grant_type=authorization_code} (RFC 6749 §4.1.3, OIDC Core 3.1.3). The code carries what it stands for
+ * ({@link AuthorizationCodes}): it is opened and checked against client, redirect URI, expiry and PKCE verifier here,
+ * without the database, and one statement stores the access token under the code's single-use key and reads the
+ * person's NIR. A code that was already exchanged finds its key taken: it is a replay, refused, and the tokens its
+ * first exchange issued are revoked (RFC 6749 §4.1.2, RFC 9700 §4.5). A code of the previous format (stored, before
+ * V26), which a replica of the previous version may issue during a rolling update, is exchanged as that version did.
  */
 @Component
 class AuthorizationCodeGrant {
 
     private static final Logger log = LoggerFactory.getLogger(AuthorizationCodeGrant.class);
 
+    /**
+     * The access token, stored only if the code's key is free and the account still exists (deleted since the code
+     * was issued, it has no row: no token, {@code invalid_grant}).
+     */
     private static final String EXCHANGE = """
+            with issued as (
+                insert into access_token (token_hash, code_hash, client_id, account_id, scope, expires_at, dpop_jkt)
+                select :token, :code, :client, a.id, :scope, :token_expires, :jkt from account a where a.id = :account
+                on conflict (code_hash) do nothing
+                returning account_id
+            )
+            select a.nir from issued i join account a on a.id = i.account_id
+            """;
+
+    /**
+     * A code of the previous format (a row of {@code authorization_code}, before V26), issued by a replica of the
+     * previous version during a rolling update: consumed, checked and exchanged as that version did, in one statement.
+     * To be removed with the table, in a later release.
+     */
+    private static final String PREVIOUS_FORMAT_EXCHANGE = """
             with consumed as (
                 update authorization_code set consumed_at = :now
                 where code_hash = :code and consumed_at is null
@@ -54,9 +78,11 @@ class AuthorizationCodeGrant {
                 select :token, code_hash, client_id, account_id, scope, :token_expires, :jkt from valid
                 returning account_id
             )
-            select v.scope, v.nonce, v.auth_time, v.acr, v.amr, v.amr_requested, v.sid, a.nir
-            from valid v join issued i on i.account_id = v.account_id join account a on a.id = v.account_id
+            select v.*, a.nir from valid v join issued i on i.account_id = v.account_id join account a on a.id = v.account_id
             """;
+
+    /** The length of a code of the previous format (32 random bytes in base64url); a sealed code is longer. */
+    private static final int PREVIOUS_FORMAT_LENGTH = 43;
 
     private final DatabaseClient db;
     private final TokenIssuer tokens;
@@ -64,10 +90,12 @@ class AuthorizationCodeGrant {
     private final Clock clock;
     private final IdpProperties properties;
     private final ResponseEncryption encryption;
+    private final AuthorizationCodes codes;
 
     AuthorizationCodeGrant(DatabaseClient db, TokenIssuer tokens, PairwiseSubject subjects, Clock clock,
-            IdpProperties properties, ResponseEncryption encryption) {
+            IdpProperties properties, ResponseEncryption encryption, AuthorizationCodes codes) {
         this.encryption = encryption;
+        this.codes = codes;
         this.db = db;
         this.tokens = tokens;
         this.subjects = subjects;
@@ -93,43 +121,67 @@ class AuthorizationCodeGrant {
                 return Mono.error(OAuthException.invalidGrant("code_verifier is malformed"));
             }
             Instant now = clock.instant();
-            String accessToken = Secrets.newHandle();
-            byte[] codeHash = Secrets.sha256(code);
-            DatabaseClient.GenericExecuteSpec spec = db.sql(EXCHANGE)
-                    .bind("now", now)
+            AuthorizationCode sealed = codes.open(code);
+            if (sealed == null && code.length() == PREVIOUS_FORMAT_LENGTH) {
+                return previousFormat(client, code, redirectUri, verifier, now, dpopJkt, encryptionKey);
+            }
+            if (sealed == null || !sealed.clientId().equals(client.clientId())
+                    || !sealed.redirectUri().equals(redirectUri) || !sealed.expiresAt().isAfter(now)
                     // FAPI profile: a code older than 60 s is refused even when the configured lifetime is longer.
-                    .bind("not_before", client.fapi() ? now.minus(RelyingParty.FAPI_CODE_TTL) : Instant.EPOCH)
-                    .bind("code", codeHash)
+                    || client.fapi() && !sealed.issuedAt().isAfter(now.minus(RelyingParty.FAPI_CODE_TTL))
+                    || !Objects.equals(sealed.codeChallenge(), verifier == null ? null : Pkce.s256(verifier))) {
+                return Mono.error(OAuthException.invalidGrant("invalid authorization code"));
+            }
+            String accessToken = Secrets.newHandle();
+            DatabaseClient.GenericExecuteSpec spec = db.sql(EXCHANGE)
+                    .bind("code", sealed.id())
                     .bind("client", client.clientId())
-                    .bind("redirect_uri", redirectUri)
+                    .bind("account", sealed.accountId())
+                    .bind("scope", sealed.scope())
                     .bind("token", Secrets.sha256(accessToken))
                     .bind("token_expires", now.plus(properties.oidc().accessTokenTtl()));
-            spec = verifier == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", Pkce.s256(verifier));
             spec = dpopJkt == null ? spec.bindNull("jkt", String.class) : spec.bind("jkt", dpopJkt);
-            return spec.map(row -> new Redeemed(
-                            row.get("scope", String.class),
-                            row.get("nonce", String.class),
-                            row.get("auth_time", OffsetDateTime.class).toInstant(),
-                            row.get("acr", String.class),
-                            Arrays.asList(row.get("amr", String[].class)),
-                            Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
-                            row.get("sid", String.class),
-                            row.get("nir", String.class)))
+            return spec.map(row -> row.get("nir", String.class))
                     .one()
-                    .map(redeemed -> response(client, redeemed, accessToken, now, encryptionKey, dpopJkt != null))
-                    .switchIfEmpty(Mono.defer(() -> refuse(codeHash)));
+                    .map(nir -> response(client, sealed, nir, accessToken, now, encryptionKey, dpopJkt != null))
+                    .switchIfEmpty(Mono.defer(() -> refuse(sealed.id())));
         });
     }
 
-    private record Redeemed(String scope, String nonce, Instant authTime, String acr, List<String> amr,
-            boolean amrRequested, @Nullable String sid, String nir) {
+    private Mono<Map<String, Object>> previousFormat(RelyingParty client, String code, String redirectUri,
+            @Nullable String verifier, Instant now, @Nullable String dpopJkt, @Nullable JWK encryptionKey) {
+        String accessToken = Secrets.newHandle();
+        byte[] codeHash = Secrets.sha256(code);
+        DatabaseClient.GenericExecuteSpec spec = db.sql(PREVIOUS_FORMAT_EXCHANGE)
+                .bind("now", now)
+                .bind("not_before", client.fapi() ? now.minus(RelyingParty.FAPI_CODE_TTL) : Instant.EPOCH)
+                .bind("code", codeHash)
+                .bind("client", client.clientId())
+                .bind("redirect_uri", redirectUri)
+                .bind("token", Secrets.sha256(accessToken))
+                .bind("token_expires", now.plus(properties.oidc().accessTokenTtl()));
+        spec = verifier == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", Pkce.s256(verifier));
+        spec = dpopJkt == null ? spec.bindNull("jkt", String.class) : spec.bind("jkt", dpopJkt);
+        return spec.map(row -> Map.entry(new AuthorizationCode(codeHash, client.clientId(), redirectUri,
+                                row.get("account_id", UUID.class), row.get("scope", String.class),
+                                row.get("nonce", String.class), row.get("code_challenge", String.class),
+                                row.get("auth_time", OffsetDateTime.class).toInstant(), row.get("acr", String.class),
+                                List.of(row.get("amr", String[].class)),
+                                Boolean.TRUE.equals(row.get("amr_requested", Boolean.class)),
+                                row.get("created_at", OffsetDateTime.class).toInstant(),
+                                row.get("expires_at", OffsetDateTime.class).toInstant(), row.get("sid", String.class)),
+                        row.get("nir", String.class)))
+                .one()
+                .map(redeemed -> response(client, redeemed.getKey(), redeemed.getValue(), accessToken, now,
+                        encryptionKey, dpopJkt != null))
+                .switchIfEmpty(Mono.defer(() -> refuse(codeHash)));
     }
 
-    private Map<String, Object> response(RelyingParty client, Redeemed r, String accessToken, Instant now,
+    private Map<String, Object> response(RelyingParty client, AuthorizationCode r, String nir, String accessToken, Instant now,
             @Nullable JWK encryptionKey, boolean dpop) {
         JWTClaimsSet.Builder idToken = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
-                .subject(subjects.of(client.sector(), r.nir()))
+                .subject(subjects.of(client.sector(), nir))
                 .audience(client.clientId())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(properties.oidc().idTokenTtl())))
@@ -154,12 +206,13 @@ class AuthorizationCodeGrant {
         return body;
     }
 
-    /** Nothing was issued: tell a replay (revoke what the first use got) from an unknown or mismatched code. */
-    private Mono<Map<String, Object>> refuse(byte[] codeHash) {
-        return db.sql("with replayed as (select code_hash from authorization_code where code_hash = :code "
-                        + "and consumed_at is not null) update access_token set revoked_at = :now "
-                        + "where code_hash in (select code_hash from replayed) and revoked_at is null")
-                .bind("code", codeHash)
+    /**
+     * Nothing was issued: the code's key was taken (a replay: what its first exchange got is revoked), or its account
+     * is gone (nothing to revoke).
+     */
+    private Mono<Map<String, Object>> refuse(byte[] codeId) {
+        return db.sql("update access_token set revoked_at = :now where code_hash = :code and revoked_at is null")
+                .bind("code", codeId)
                 .bind("now", clock.instant())
                 .fetch().rowsUpdated()
                 .doOnNext(revoked -> {

@@ -171,7 +171,7 @@ class InteractionPolicyTests {
                 new AuthorizationStore.Consent(Set.of("openid", "profile"), REQUEST.minusSeconds(3600)), opened)).isTrue();
     }
 
-    /** What {@code AuthorizationStore.sessionAndConsentWithCode}'s statement tests, written again in Java. */
+    /** What {@code AuthorizationStore.sessionAndConsentAnswering}'s statement tests, written again in Java. */
     private static boolean admits(InteractionPolicy.Answerable answerable, PendingAuthorization request, LoginSession session,
             AuthorizationStore.@org.jspecify.annotations.Nullable Consent consent) {
         return answerable.sessionAcr().contains(session.acr())
@@ -180,7 +180,7 @@ class InteractionPolicyTests {
                 && consent != null && consent.scopes().containsAll(request.scopes());
     }
 
-    /** What {@code AuthorizationStore.openWithCode}'s statement tests, written again in Java. */
+    /** What {@code AuthorizationStore.openAndAnswer}'s statement tests, written again in Java. */
     private static boolean admits(InteractionPolicy.AnswerableAfterLogin answerable, PendingAuthorization request,
             LoginSession session, AuthorizationStore.@org.jspecify.annotations.Nullable Consent consent, Instant now) {
         return answerable.requestAcr().contains(request.acr())

@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -30,6 +31,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import fr.ameli.idp.oidc.shared.AuthorizationCode;
+import fr.ameli.idp.oidc.shared.AuthorizationCodes;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -61,6 +64,9 @@ class DirectTokenTests {
 
     @Autowired
     Clock clock;
+
+    @Autowired
+    AuthorizationCodes codes;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -266,21 +272,14 @@ class DirectTokenTests {
         return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A fresh code of person 1 for the demo RP, as the authorization endpoint stores it (without PKCE). */
+    /** A fresh code of person 1 for the demo RP, sealed as the authorization endpoint seals it (without PKCE). */
     private String code(String nonce) {
-        String code = Secrets.newHandle();
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        Long inserted = db.sql("""
-                        insert into authorization_code (code_hash, client_id, redirect_uri, account_id, scope, nonce,
-                            auth_time, acr, amr, amr_requested, created_at, expires_at)
-                        select :hash, :client, :redirect, id, 'openid profile', :nonce, :now, 'eidas1', '{pwd}', false,
-                            :now, :expires from account where nir = :nir""")
-                .bind("hash", Secrets.sha256(code)).bind("client", CLIENT).bind("redirect", REDIRECT)
-                .bind("nonce", nonce).bind("now", now).bind("expires", now.plus(Duration.ofMinutes(1)))
-                .bind("nir", TestAccessTokens.PERSON_1)
-                .fetch().rowsUpdated().block();
-        assertThat(inserted).as("person 1's account exists").isEqualTo(1L);
-        return code;
+        Instant now = clock.instant();
+        UUID account = db.sql("select id from account where nir = :nir").bind("nir", TestAccessTokens.PERSON_1)
+                .map(row -> row.get("id", UUID.class)).one().block();
+        assertThat(account).as("person 1's account exists").isNotNull();
+        return codes.seal(new AuthorizationCode(AuthorizationCodes.newId(), CLIENT, REDIRECT, account, "openid profile",
+                nonce, null, now, "eidas1", List.of("pwd"), false, now, now.plus(Duration.ofMinutes(1)), null));
     }
 
     private static Map<String, List<String>> headers(HttpResponse<String> response) {

@@ -1,0 +1,23 @@
+package fr.ameli.idp.oidc.shared;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What an authorization code stands for: everything the token endpoint checks (client, redirect URI, PKCE challenge,
+ * expiry) and puts in the tokens (person, scope, nonce, authentication), and {@code sid}, the session as this client
+ * knows it (Back-Channel Logout 1.0 §2.1). {@link AuthorizationCodes} seals it into the code itself.
+ *
+ * @param id the code's single-use key: 16 random bytes, kept with the access token its exchange issues (unique), so
+ *        that a second exchange finds it taken
+ */
+public record AuthorizationCode(byte[] id, String clientId, String redirectUri, UUID accountId, String scope,
+        String nonce, @Nullable String codeChallenge, Instant authTime, String acr, List<String> amr,
+        boolean amrRequested, Instant issuedAt, Instant expiresAt, @Nullable String sid) {
+
+    public AuthorizationCode {
+        amr = List.copyOf(amr);
+    }
+}

@@ -133,7 +133,7 @@ public class AuthorizationFlow {
     /** The redirect back to the client with a code for {@code session}'s person (RFC 9207's iss with it). */
     private URI withCode(PendingAuthorization request, LoginSession session, String sid, Instant now) {
         String code = codes.seal(new AuthorizationCode(AuthorizationCodes.newId(), request.clientId(),
-                request.redirectUri(), session.accountId(), String.join(" ", request.scopes()), request.nonce(),
+                AuthorizationCode.hashOf(request.redirectUri()), session.accountId(), String.join(" ", request.scopes()), request.nonce(),
                 request.codeChallenge(), session.authTime(), session.acr(), session.amr(), request.amrRequested(), now,
                 now.plus(properties.oidc().authorizationCodeTtl()), sid));
         return UriComponentsBuilder.fromUriString(request.redirectUri())

@@ -126,7 +126,7 @@ class AuthorizationCodeGrant {
                 return previousFormat(client, code, redirectUri, verifier, now, dpopJkt, encryptionKey);
             }
             if (sealed == null || !sealed.clientId().equals(client.clientId())
-                    || !sealed.redirectUri().equals(redirectUri) || !sealed.expiresAt().isAfter(now)
+                    || !sealed.redirectsTo(redirectUri) || !sealed.expiresAt().isAfter(now)
                     // FAPI profile: a code older than 60 s is refused even when the configured lifetime is longer.
                     || client.fapi() && !sealed.issuedAt().isAfter(now.minus(RelyingParty.FAPI_CODE_TTL))
                     || !Objects.equals(sealed.codeChallenge(), verifier == null ? null : Pkce.s256(verifier))) {
@@ -162,7 +162,7 @@ class AuthorizationCodeGrant {
                 .bind("token_expires", now.plus(properties.oidc().accessTokenTtl()));
         spec = verifier == null ? spec.bindNull("challenge", String.class) : spec.bind("challenge", Pkce.s256(verifier));
         spec = dpopJkt == null ? spec.bindNull("jkt", String.class) : spec.bind("jkt", dpopJkt);
-        return spec.map(row -> Map.entry(new AuthorizationCode(codeHash, client.clientId(), redirectUri,
+        return spec.map(row -> Map.entry(new AuthorizationCode(codeHash, client.clientId(), AuthorizationCode.hashOf(redirectUri),
                                 row.get("account_id", UUID.class), row.get("scope", String.class),
                                 row.get("nonce", String.class), row.get("code_challenge", String.class),
                                 row.get("auth_time", OffsetDateTime.class).toInstant(), row.get("acr", String.class),

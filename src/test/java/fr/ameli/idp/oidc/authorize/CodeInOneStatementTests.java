@@ -239,9 +239,9 @@ class CodeInOneStatementTests {
             assertThat(opened).as("a code this service sealed").isNotNull();
             assertThat(opened.accountId() + " " + opened.acr() + " " + opened.authTime() + " " + opened.amr() + " "
                     + Set.of(opened.scope().split(" ")).equals(request.scopes()) + " " + opened.codeChallenge() + " "
-                    + opened.amrRequested() + " " + opened.sid() + " " + opened.nonce() + " " + opened.redirectUri())
+                    + opened.amrRequested() + " " + opened.sid() + " " + opened.nonce() + " " + opened.redirectsTo(REDIRECT))
                     .isEqualTo(account + " " + sessionAcr + " " + now + " [pwd] true " + request.codeChallenge()
-                            + " true " + sid(hash) + " " + request.nonce() + " " + REDIRECT);
+                            + " true " + sid(hash) + " " + request.nonce() + " true");
         } else {
             assertThat(target.getPath()).isEqualTo(expected);
             assertThat(signedIn(hash)).isFalse();

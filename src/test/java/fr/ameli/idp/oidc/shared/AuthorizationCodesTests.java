@@ -17,7 +17,7 @@ class AuthorizationCodesTests {
     private static final Instant AT = Instant.parse("2026-12-07T10:15:30.123456Z");
 
     private static AuthorizationCode code(String nonce, String challenge, String sid, List<String> amr) {
-        return new AuthorizationCode(AuthorizationCodes.newId(), "rp-é", "https://rp.example/cb?x=1",
+        return new AuthorizationCode(AuthorizationCodes.newId(), "rp-é", AuthorizationCode.hashOf("https://rp.example/cb?x=1"),
                 UUID.fromString("6f1c2b7e-2d44-4e43-9d8c-3c1d2e4f5a6b"), "openid profile email", nonce, challenge,
                 AT.minusSeconds(90), "eidas2", amr, true, AT, AT.plusSeconds(30), sid);
     }
@@ -88,10 +88,39 @@ class AuthorizationCodesTests {
     @Test
     void sealWhenIdNotSixteenBytesThenRefused() {
         AuthorizationCode c = code("n", null, null, List.of());
-        AuthorizationCode shortId = new AuthorizationCode(new byte[8], c.clientId(), c.redirectUri(), c.accountId(),
+        AuthorizationCode shortId = new AuthorizationCode(new byte[8], c.clientId(), c.redirectUriHash(), c.accountId(),
                 c.scope(), c.nonce(), null, c.authTime(), c.acr(), c.amr(), false, c.issuedAt(), c.expiresAt(), null);
 
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> CODES.seal(shortId));
+    }
+
+    @Test
+    void redirectsToWhenTheSameUriExactlyThenTrueOtherwiseFalse() {
+        AuthorizationCode opened = CODES.open(CODES.seal(code("n", null, null, List.of())));
+
+        assertThat(opened.redirectsTo("https://rp.example/cb?x=1")).isTrue();
+        assertThat(opened.redirectsTo("https://rp.example/cb?x=2")).isFalse();
+        assertThat(opened.redirectsTo("https://rp.example/cb?x=1/")).isFalse();
+        assertThat(opened.redirectsTo("HTTPS://rp.example/cb?x=1")).isFalse();
+    }
+
+    @Test
+    void sealWhenTheRedirectUriIsLongThenTheCodeIsNoLonger() {
+        AuthorizationCode c = code("n", null, null, List.of());
+        AuthorizationCode longUri = new AuthorizationCode(c.id(), c.clientId(),
+                AuthorizationCode.hashOf("https://rp.example/" + "x".repeat(4000)), c.accountId(), c.scope(), c.nonce(),
+                null, c.authTime(), c.acr(), c.amr(), false, c.issuedAt(), c.expiresAt(), null);
+
+        assertThat(CODES.seal(longUri)).hasSameSizeAs(CODES.seal(c));
+    }
+
+    @Test
+    void sealWhenTheRedirectUriHashIsNotASha256ThenRefused() {
+        AuthorizationCode c = code("n", null, null, List.of());
+        AuthorizationCode raw = new AuthorizationCode(c.id(), c.clientId(), new byte[16], c.accountId(), c.scope(),
+                c.nonce(), null, c.authTime(), c.acr(), c.amr(), false, c.issuedAt(), c.expiresAt(), null);
+
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> CODES.seal(raw));
     }
 
     @Test
@@ -99,7 +128,7 @@ class AuthorizationCodesTests {
         AuthorizationCode c = code("n", null, null, List.of());
         Instant old = Instant.parse("1960-02-29T00:00:00.000001Z");
         Instant far = Instant.parse("2999-12-31T23:59:59.999999Z");
-        AuthorizationCode issued = new AuthorizationCode(c.id(), c.clientId(), c.redirectUri(), c.accountId(), c.scope(),
+        AuthorizationCode issued = new AuthorizationCode(c.id(), c.clientId(), c.redirectUriHash(), c.accountId(), c.scope(),
                 c.nonce(), null, old, c.acr(), c.amr(), false, old.truncatedTo(ChronoUnit.SECONDS), far, null);
 
         assertThat(CODES.open(CODES.seal(issued))).usingRecursiveComparison().isEqualTo(issued);

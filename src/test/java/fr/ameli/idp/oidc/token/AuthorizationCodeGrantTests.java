@@ -65,7 +65,7 @@ class AuthorizationCodeGrantTests {
     }
 
     private AuthorizationCode code(String client, UUID account, @Nullable String challenge, Instant issued, Duration ttl) {
-        return new AuthorizationCode(AuthorizationCodes.newId(), client, REDIRECT, account, "openid profile", "nonce-1",
+        return new AuthorizationCode(AuthorizationCodes.newId(), client, AuthorizationCode.hashOf(REDIRECT), account, "openid profile", "nonce-1",
                 challenge, issued.minusSeconds(5), "eidas1", List.of("pwd"), false, issued, issued.plus(ttl), "sid-1");
     }
 

@@ -278,7 +278,7 @@ class DirectTokenTests {
         UUID account = db.sql("select id from account where nir = :nir").bind("nir", TestAccessTokens.PERSON_1)
                 .map(row -> row.get("id", UUID.class)).one().block();
         assertThat(account).as("person 1's account exists").isNotNull();
-        return codes.seal(new AuthorizationCode(AuthorizationCodes.newId(), CLIENT, REDIRECT, account, "openid profile",
+        return codes.seal(new AuthorizationCode(AuthorizationCodes.newId(), CLIENT, AuthorizationCode.hashOf(REDIRECT), account, "openid profile",
                 nonce, null, now, "eidas1", List.of("pwd"), false, now, now.plus(Duration.ofMinutes(1)), null));
     }
 

@@ -136,11 +136,7 @@ public class AuthorizationFlow {
                 AuthorizationCode.hashOf(request.redirectUri()), session.accountId(), String.join(" ", request.scopes()), request.nonce(),
                 request.codeChallenge(), session.authTime(), session.acr(), session.amr(), request.amrRequested(), now,
                 now.plus(properties.oidc().authorizationCodeTtl()), sid));
-        return UriComponentsBuilder.fromUriString(request.redirectUri())
-                .queryParam("code", code)
-                .queryParam("state", request.state())
-                .queryParam("iss", properties.issuer())
-                .encode().build().toUri();
+        return CodeRedirect.of(request.redirectUri(), code, request.state(), properties.issuer());
     }
 
     /** Records the consent of the logged-in person, then continues. */

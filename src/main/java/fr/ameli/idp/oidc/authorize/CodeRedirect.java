@@ -29,8 +29,8 @@ final class CodeRedirect {
         String encodedIssuer = UriUtils.encodeQueryParam(issuer, StandardCharsets.UTF_8);
         StringBuilder uri = new StringBuilder(redirectUri.length() + code.length() + encodedState.length()
                 + encodedIssuer.length() + 20).append(redirectUri);
-        return URI.create(uri.append("?code=").append(UriUtils.encodeQueryParam(code, StandardCharsets.UTF_8))
-                .append("&state=").append(encodedState).append("&iss=").append(encodedIssuer).toString());
+        // The code is base64url (AuthorizationCodes): nothing in it to encode.
+        return URI.create(uri.append("?code=").append(code).append("&state=").append(encodedState).append("&iss=").append(encodedIssuer).toString());
     }
 
     /**

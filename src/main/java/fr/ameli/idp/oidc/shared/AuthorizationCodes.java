@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -131,7 +132,7 @@ public class AuthorizationCodes {
         if (sealed.length < HEADER_BYTES + IV_BYTES + TAG_BITS / 8 || sealed[0] != VERSION) {
             return null;
         }
-        byte[] id = java.util.Arrays.copyOfRange(sealed, 1, HEADER_BYTES);
+        byte[] id = Arrays.copyOfRange(sealed, 1, HEADER_BYTES);
         byte[] plain;
         try {
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, id, sealed, HEADER_BYTES);

@@ -19,7 +19,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * way. The hash is computed by the reference C implementation (libargon2, bundled for Linux, macOS and Windows by
  * argon2-jvm, called through JNA) when it loads, else by Bouncy Castle in Java. Same function, same bytes
  * ({@code Argon2idEncoderTests}); the C code cost a quarter to a third of the Java one's CPU in a side-by-side timing
- * (README, "Performance"): the strength of a hash is its parameters, and an attacker uses the fastest code anyway.
+ * (bench/LOG.md): the strength of a hash is its parameters, and an attacker uses the fastest code anyway.
  *
  * <p>Blocking and CPU-bound: call it only on the hashing scheduler ({@link PasswordHasher}).
  */

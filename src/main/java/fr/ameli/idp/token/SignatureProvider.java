@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * it loads and passes its self-tests, else the JDK's own (SunEC, SunRsaSign), chosen once at start-up.
  *
  * <p>Why: an ES256 signature is the largest single cost of a userinfo response and of a token response. On the
- * benchmark machine the JDK 25 signs in 165–200 µs, AWS-LC in 50–70 µs (README, "Performance"); the
+ * benchmark machine the JDK 25 signs in 165–200 µs, AWS-LC in 50–70 µs (bench/LOG.md); the
  * signatures are the same standard ECDSA P-256 (RSA PKCS#1 v1.5) that any verifier checks, and every key is probed at
  * load (a signature by this provider verified by the JDK's verifier, {@code SigningKeys}). Only signing: the
  * verification of JWTs that others send stays with the JDK. The provider is not installed in the JVM's list, so that

@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  * (authorize + token, 2026-12-07) the layers around the two handlers — Spring's web layer (server exchange, routing,
  * {@code ServerResponse} and its codecs), Spring Security's filters and header writers, the request's observation —
  * had a fifth of the event loops' samples, besides the Reactor operators that chain them. Measured in turns with the
- * jar before, both ways round: the SSO flow's event loops lower in 6 of 8 pass pairs (README, Performance).
+ * jar before, both ways round: the SSO flow's event loops lower in 6 of 8 pass pairs (bench/LOG.md).
  *
  * <p>The same answer as the routed handler: {@link TokenEndpoint} decides both, the form is read by the server's own
  * form reader, and the answer carries the same headers ({@link SecurityHeaders}) and the same

@@ -14,6 +14,6 @@ secret() { head -c 32 /dev/urandom | base64; }
 SPRING_R2DBC_URL=r2dbc:postgresql://localhost:5432/ameli_training SPRING_R2DBC_USERNAME=postgres SPRING_R2DBC_PASSWORD=postgres \
 SPRING_FLYWAY_URL=jdbc:postgresql://localhost:5432/ameli_training SPRING_FLYWAY_USER=postgres SPRING_FLYWAY_PASSWORD=postgres \
 IDP_SUBJECT_PAIRWISE_SECRET="$(secret)" IDP_KEYS_ENCRYPTION_KEY="$(secret)" IDP_EMBEDDED_ENABLED=false \
-  java @jvm.options -XX:AOTCacheOutput=/app/ameli-idp.aot -Dspring.context.exit=onRefresh -jar ameli-idp.jar
+  java @jvm.options -Dspring.aot.enabled=true -XX:AOTCacheOutput=/app/ameli-idp.aot -Dspring.context.exit=onRefresh -jar ameli-idp.jar
 su postgres -s /bin/sh -c "$PGBIN/pg_ctl -D $PGDATA -w stop >/dev/null"
 test -s /app/ameli-idp.aot

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.Resource;
@@ -30,10 +29,13 @@ import reactor.core.publisher.Mono;
  * Loads the synthetic people of DEMO-DATA.md (registry CSV and accounts CSV under {@code config/demo/})
  * before the service reports ready. Idempotent: restarting changes nothing, and an account that a
  * person has since changed is left as it is.
+ *
+ * <p>Always a bean, doing nothing unless {@code idp.demo.enabled}: a condition on the property would be evaluated
+ * once at build time by Spring AOT (pom.xml, process-aot), and the benchmark and the fault campaign run the
+ * production configuration with demo data.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-@ConditionalOnBooleanProperty("idp.demo.enabled")
 class DemoData implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
@@ -45,8 +47,10 @@ class DemoData implements ApplicationRunner {
     private final ProvisionalCodes codes;
     private final Resource codesFile;
     private final Clock clock;
+    private final boolean enabled;
 
-    DemoData(Registry registry, Accounts accounts, @Value("${idp.demo.registry}") Resource registryFile,
+    DemoData(@Value("${idp.demo.enabled:false}") boolean enabled, Registry registry, Accounts accounts,
+            @Value("${idp.demo.registry}") Resource registryFile,
             @Value("${idp.demo.accounts}") Resource accountsFile, ProvisionalCodes codes,
             @Value("${idp.demo.provisional-codes:file:config/demo/provisional-codes.csv}") Resource codesFile, Clock clock) {
         this.registry = registry;
@@ -56,11 +60,12 @@ class DemoData implements ApplicationRunner {
         this.codes = codes;
         this.codesFile = codesFile;
         this.clock = clock;
+        this.enabled = enabled;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        if (args.containsOption(RegistryImportCommand.OPTION)) {
+        if (!enabled || args.containsOption(RegistryImportCommand.OPTION)) {
             return;
         }
         ImportReport report = registry.importCsv(read(registryFile)).block();

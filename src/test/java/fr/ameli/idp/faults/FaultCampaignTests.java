@@ -139,7 +139,10 @@ class FaultCampaignTests {
 
         void start() throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-cp",
+            // spring.aot.enabled: as the image starts the service, on the bean definitions Spring AOT computed at
+            // build time for the production configuration (pom.xml, process-aot, bound before the tests).
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                    "-Dspring.aot.enabled=true", "-cp",
                     CLASSPATH, "fr.ameli.idp.IdpApplication",
                     "--server.port=" + port, "--management.server.port=" + management, "--idp.issuer=http://localhost:" + port,
                     "--spring.r2dbc.url=r2dbc:postgresql://localhost:" + pgPort + "/postgres", "--spring.r2dbc.username=postgres",
@@ -153,7 +156,9 @@ class FaultCampaignTests {
                     // campaign ends with its mails delivered within minutes (production: 2 s, 5 s..10 min, 2 min)
                     "--idp.mail.poll-interval=250ms", "--idp.mail.initial-backoff=1s", "--idp.mail.max-backoff=5s",
                     "--idp.mail.lease=15s", "--idp.security.hashing-threads=1",
-                    "--logging.level.root=WARN", "--logging.level.fr.ameli.idp=WARN"));
+                    "--logging.level.root=WARN", "--logging.level.fr.ameli.idp=WARN",
+                    // the start's line, which says whether the context is the AOT-processed one
+                    "--logging.level.fr.ameli.idp.IdpApplication=INFO"));
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(WORK.resolve("instance-" + name + ".log").toFile()))
                     .start();
@@ -203,6 +208,9 @@ class FaultCampaignTests {
         b.start();
         figures.put("instance A first start to ready (s)", fmt(a.awaitReady(STARTUP)));
         figures.put("instance B first start to ready (s)", fmt(b.awaitReady(STARTUP)));
+        assertThat(Files.readString(WORK.resolve("instance-A.log")))
+                .as("instance A started on Spring AOT's bean definitions (the production mode)")
+                .contains("Starting AOT-processed IdpApplication");
         rememberDemoDevice();
 
         long loadStart = System.nanoTime();

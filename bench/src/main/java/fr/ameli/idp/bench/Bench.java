@@ -2,6 +2,7 @@ package fr.ameli.idp.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 
 /**
  * The benchmark (bench/README.md): one PostgreSQL; the product and Keycloak each started twice (the second start, on
@@ -248,6 +250,10 @@ public final class Bench {
             command.add("@" + build.jvmOptions().toAbsolutePath());
         }
         command.addAll(words(options.heap()));
+        if (hasSpringAot(build.jar())) {
+            // As the image starts it (Dockerfile): the bean definitions Spring AOT computed at build time.
+            command.add("-Dspring.aot.enabled=true");
+        }
         command.addAll(words(build.extraJvm()));
         if (variant.startsWith("aot")) {
             command.add("-XX:AOTCache=" + build.aotCache());
@@ -264,6 +270,18 @@ public final class Bench {
                 // product's 30-minute session: 10 hours, Keycloak's default SSO Session Max.
                 "--idp.oidc.session-ttl=10h"));
         return command;
+    }
+
+    /**
+     * Whether the jar holds Spring AOT's generated context initializer (pom.xml, process-aot; not in jars built
+     * before it, which a baseline may be).
+     */
+    private static boolean hasSpringAot(Path jar) {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.getEntry("BOOT-INF/classes/fr/ameli/idp/IdpApplication__ApplicationContextInitializer.class") != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
+        }
     }
 
     /** The working directory of a build's servers, with a copy of the {@code config/} beside its jar's project. */

@@ -9,6 +9,8 @@ FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY src ./src
+# The build's Spring AOT processing evaluates the conditions with the service's configuration (pom.xml, process-aot).
+COPY config/application.yml ./config/application.yml
 # -DwithoutEmbeddedPostgres: no embedded PostgreSQL binaries in the image (it always uses an external database).
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q package -DskipTests -DwithoutEmbeddedPostgres
 # Spring Boot 4: extract the jar into its layers: the application's classes in ameli-idp.jar, the libraries in lib/

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -113,10 +114,19 @@ class MailSender implements BackgroundJob, DisposableBean {
     /** Accepted by the SMTP server, not yet recorded as sent: the database failed at that moment. */
     private final Map<UUID, Claimed> unrecorded = new ConcurrentHashMap<>();
 
+    /**
+     * {@code smtpHost}: no host, no SMTP server, whatever Boot defined. Spring AOT (pom.xml, process-aot) decides at
+     * build time, with a host, whether a {@code JavaMailSender} exists, so that only the host says at run time.
+     */
     @Autowired
-    MailSender(DatabaseClient db, ObjectProvider<JavaMailSender> smtp, Clock clock, MailProperties props,
-            MeterRegistry meters) {
-        this(db, smtp.getIfAvailable(), clock, props, meters);
+    MailSender(DatabaseClient db, ObjectProvider<JavaMailSender> smtp, @Value("${spring.mail.host:}") String smtpHost,
+            Clock clock, MailProperties props, MeterRegistry meters) {
+        this(db, configured(smtpHost, smtp), clock, props, meters);
+    }
+
+    /** The SMTP server Boot defined, if the configuration names a host. */
+    static @Nullable JavaMailSender configured(String smtpHost, ObjectProvider<JavaMailSender> smtp) {
+        return smtpHost.isBlank() ? null : smtp.getIfAvailable();
     }
 
     MailSender(DatabaseClient db, @Nullable JavaMailSender smtp, Clock clock, MailProperties props, MeterRegistry meters) {

@@ -30,6 +30,7 @@ class DemoDataTests {
         DemoData demo = new DemoData(true, null, null, new ByteArrayResource("nir;nom\n".getBytes()),
                 new ByteArrayResource(new byte[0]), null, new ByteArrayResource(new byte[0]), Clock.systemUTC());
 
-        assertThatThrownBy(() -> demo.run(new DefaultApplicationArguments())).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> demo.run(new DefaultApplicationArguments())).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("this.registry");
     }
 }

@@ -208,9 +208,13 @@ class FaultCampaignTests {
         b.start();
         figures.put("instance A first start to ready (s)", fmt(a.awaitReady(STARTUP)));
         figures.put("instance B first start to ready (s)", fmt(b.awaitReady(STARTUP)));
-        assertThat(Files.readString(WORK.resolve("instance-A.log")))
-                .as("instance A started on Spring AOT's bean definitions (the production mode)")
-                .contains("Starting AOT-processed IdpApplication");
+        for (String name : List.of("A", "B")) {
+            assertThat(Files.readString(WORK.resolve("instance-" + name + ".log")))
+                    .as("instance %s started on Spring AOT's bean definitions (the production mode)", name)
+                    .contains("Starting AOT-processed IdpApplication");
+        }
+        assertThat(importRegistry()).as("the registry import's exit code, started as the image starts it (see "
+                + WORK + "/import.log)").isZero();
         rememberDemoDevice();
 
         long loadStart = System.nanoTime();
@@ -314,6 +318,29 @@ class FaultCampaignTests {
                 return;
             }
         }
+    }
+
+    /**
+     * The operator's registry import ({@code --import-registry}), as the image runs it: with
+     * {@code -Dspring.aot.enabled=true} on the command line, which the import turns off for itself (its context is
+     * not the web service's). The campaign's registry again: every row unchanged, exit code 0.
+     */
+    int importRegistry() throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-Dspring.aot.enabled=true", "-cp", CLASSPATH, "fr.ameli.idp.IdpApplication",
+                "--import-registry=" + WORK.resolve("registry.csv"),
+                "--spring.r2dbc.url=r2dbc:postgresql://localhost:" + pgPort + "/postgres", "--spring.r2dbc.username=postgres",
+                "--spring.r2dbc.password=", "--spring.flyway.url=jdbc:postgresql://localhost:" + pgPort + "/postgres",
+                "--spring.flyway.user=postgres", "--spring.flyway.password=",
+                "--idp.subject.pairwise-secret=" + PAIRWISE_SECRET, "--idp.keys.encryption-key=" + ENCRYPTION_KEY,
+                "--logging.level.root=WARN")
+                .redirectErrorStream(true).redirectOutput(WORK.resolve("import.log").toFile()).start();
+        if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the registry import did not exit within " + STARTUP + " (see " + WORK + "/import.log)");
+        }
+        return process.exitValue();
     }
 
     /** A person's browser or app: a cookie jar shared by both instances (one host), a client address of its own. */

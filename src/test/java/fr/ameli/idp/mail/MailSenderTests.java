@@ -37,7 +37,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -420,6 +422,20 @@ class MailSenderTests {
                         .contains("idp_mail_outbox_oldest_age_seconds")
                         .contains("idp_mail_sent_total{")
                         .doesNotContain(recipient));
+    }
+
+    @Test
+    void configuredWhenNoHostThenNoSmtpServerWhateverBootDefined() {
+        // Spring AOT decides at build time, with a host, that Boot's JavaMailSender exists: the host decides at run time.
+        StaticListableBeanFactory beans = new StaticListableBeanFactory();
+        beans.addBean("mailSender", javaMailSender);
+        ObjectProvider<JavaMailSender> defined = beans.getBeanProvider(JavaMailSender.class);
+
+        assertThat(MailSender.configured("", defined)).isNull();
+        assertThat(MailSender.configured("  ", defined)).isNull();
+        assertThat(MailSender.configured("smtp.example.fr", defined)).isSameAs(javaMailSender);
+        assertThat(MailSender.configured("smtp.example.fr",
+                new StaticListableBeanFactory().getBeanProvider(JavaMailSender.class))).isNull();
     }
 
     @Test

@@ -138,20 +138,11 @@ class FaultCampaignTests {
         }
 
         void start() throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            // spring.aot.enabled: as the image starts the service, on the bean definitions Spring AOT computed at
-            // build time for the production configuration (pom.xml, process-aot, bound before the tests).
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                    "-Dspring.aot.enabled=true", "-cp",
-                    CLASSPATH, "fr.ameli.idp.IdpApplication",
+            List<String> command = service("-Xmx384m");
+            command.addAll(List.of(
                     "--server.port=" + port, "--management.server.port=" + management, "--idp.issuer=http://localhost:" + port,
-                    "--spring.r2dbc.url=r2dbc:postgresql://localhost:" + pgPort + "/postgres", "--spring.r2dbc.username=postgres",
-                    "--spring.r2dbc.password=", "--spring.flyway.url=jdbc:postgresql://localhost:" + pgPort + "/postgres",
-                    "--spring.flyway.user=postgres", "--spring.flyway.password=",
                     "--spring.mail.host=127.0.0.1", "--spring.mail.port=" + smtpPort,
                     "--idp.demo.enabled=true", "--idp.demo.registry=file:" + WORK.resolve("registry.csv"),
-                    // an external PostgreSQL: the secrets must be real ones (SecretsGuard), the same on both instances
-                    "--idp.subject.pairwise-secret=" + PAIRWISE_SECRET, "--idp.keys.encryption-key=" + ENCRYPTION_KEY,
                     // mails: polled often, retried quickly and re-leased soon after a killed instance, so that the
                     // campaign ends with its mails delivered within minutes (production: 2 s, 5 s..10 min, 2 min)
                     "--idp.mail.poll-interval=250ms", "--idp.mail.initial-backoff=1s", "--idp.mail.max-backoff=5s",
@@ -323,24 +314,32 @@ class FaultCampaignTests {
     /**
      * The operator's registry import ({@code --import-registry}), as the image runs it: with
      * {@code -Dspring.aot.enabled=true} on the command line, which the import turns off for itself (its context is
-     * not the web service's). The campaign's registry again: every row unchanged, exit code 0.
+     * not the web service's). The campaign's registry again; it must exit with 0.
      */
     int importRegistry() throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-Dspring.aot.enabled=true", "-cp", CLASSPATH, "fr.ameli.idp.IdpApplication",
-                "--import-registry=" + WORK.resolve("registry.csv"),
-                "--spring.r2dbc.url=r2dbc:postgresql://localhost:" + pgPort + "/postgres", "--spring.r2dbc.username=postgres",
-                "--spring.r2dbc.password=", "--spring.flyway.url=jdbc:postgresql://localhost:" + pgPort + "/postgres",
-                "--spring.flyway.user=postgres", "--spring.flyway.password=",
-                "--idp.subject.pairwise-secret=" + PAIRWISE_SECRET, "--idp.keys.encryption-key=" + ENCRYPTION_KEY,
-                "--logging.level.root=WARN")
-                .redirectErrorStream(true).redirectOutput(WORK.resolve("import.log").toFile()).start();
+        List<String> command = service("-Xmx256m");
+        command.addAll(List.of("--import-registry=" + WORK.resolve("registry.csv"), "--logging.level.root=WARN"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(WORK.resolve("import.log").toFile()).start();
         if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the registry import did not exit within " + STARTUP + " (see " + WORK + "/import.log)");
         }
         return process.exitValue();
+    }
+
+    /**
+     * The service's JVM as the image starts it (spring.aot.enabled: the bean definitions Spring AOT computed at build
+     * time for the production configuration; pom.xml, process-aot, bound before the tests), on the campaign's
+     * PostgreSQL, with real secrets (an external database: SecretsGuard), the same for every process.
+     */
+    List<String> service(String heap) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ArrayList<>(List.of(java, heap, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
+                "-Dspring.aot.enabled=true", "-cp", CLASSPATH, "fr.ameli.idp.IdpApplication",
+                "--spring.r2dbc.url=r2dbc:postgresql://localhost:" + pgPort + "/postgres", "--spring.r2dbc.username=postgres",
+                "--spring.r2dbc.password=", "--spring.flyway.url=jdbc:postgresql://localhost:" + pgPort + "/postgres",
+                "--spring.flyway.user=postgres", "--spring.flyway.password=",
+                "--idp.subject.pairwise-secret=" + PAIRWISE_SECRET, "--idp.keys.encryption-key=" + ENCRYPTION_KEY));
     }
 
     /** A person's browser or app: a cookie jar shared by both instances (one host), a client address of its own. */

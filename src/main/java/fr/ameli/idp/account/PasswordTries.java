@@ -1,5 +1,6 @@
 package fr.ameli.idp.account;
 
+import fr.ameli.idp.platform.Sql;
 import fr.ameli.idp.ratelimit.LimitProperties;
 import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.Nir;
@@ -36,7 +37,14 @@ public class PasswordTries {
 
     /** The outcome of a try: the check's result, or the limit that refused it (and when to try again). */
     public sealed interface Tried<T> {
-        record Checked<T>(T result) implements Tried<T> {
+        /**
+         * {@code giveBack}: the give-back of the try's slots that the caller owes ({@link Sql.Rider}, to run in its
+         * next statement), for a result it said it would carry them ({@code owed}); none otherwise.
+         */
+        record Checked<T>(T result, Sql.Rider giveBack) implements Tried<T> {
+            public Checked(T result) {
+                this(result, Sql.Rider.NONE);
+            }
         }
 
         /** Refused without a check: {@code bucket} names the limit ({@link #PER_NIR}, {@link #PER_ADDRESS}...). */
@@ -60,15 +68,18 @@ public class PasswordTries {
      */
     public <T> Mono<Tried<T>> attempt(@Nullable Nir nir, String clientAddress, Supplier<Mono<T>> check,
             Predicate<T> wrong, RateLimiter.Counter... extra) {
-        return attempt(nir, clientAddress, null, found -> check.get(), wrong, extra);
+        return attempt(nir, clientAddress, null, found -> check.get(), wrong, result -> false, extra);
     }
 
     /**
      * The same, with what {@code check} needs read in the statement that takes the slots ({@code read}, e.g. the
-     * account of the NIR; none when null): {@code check} is given what it found, null when nothing.
+     * account of the NIR; none when null): {@code check} is given what it found, null when nothing. For a result that
+     * is not wrong and that {@code owed} accepts, the slots are not given back here: the give-back comes with the
+     * result ({@link Tried.Checked#giveBack}), for the caller's next statement (the login's session), one round trip
+     * less.
      */
     public <R, T> Mono<Tried<T>> attempt(@Nullable Nir nir, String clientAddress, RateLimiter.@Nullable Read<R> read,
-            Function<@Nullable R, Mono<T>> check, Predicate<T> wrong, RateLimiter.Counter... extra) {
+            Function<@Nullable R, Mono<T>> check, Predicate<T> wrong, Predicate<T> owed, RateLimiter.Counter... extra) {
         List<RateLimiter.Counter> counters = new ArrayList<>(List.of(
                 new RateLimiter.Counter(PER_ADDRESS, clientAddress, limits.perAddress()),
                 new RateLimiter.Counter(PER_NIR, nir == null ? UNPARSABLE : nir.value(), limits.perNir())));
@@ -82,6 +93,7 @@ public class PasswordTries {
             }
             return check.apply(permitAndRead.read()).flatMap(result -> wrong.test(result)
                     ? Mono.just(new Tried.Checked<>(result))
+                    : owed.test(result) ? Mono.just(new Tried.Checked<>(result, limiter.givingBack(permit)))
                     : limiter.giveBack(permit).thenReturn(new Tried.Checked<>(result)));
         });
     }

@@ -81,8 +81,9 @@ public class LoginRoutes {
                             .flatMap(cookie -> ServerResponse.seeOther(URI.create(NewCodeRoutes.PATH)).cookie(cookie).build())
                             .switchIfEmpty(Mono.defer(() -> form(request, auth, "connexion.identifiants_incorrects")));
                     case LOCKED -> form(request, auth, "connexion.compte_bloque");
-                    case OK -> result.knownDevice()
-                            ? loggedIn(result.account().id(), List.of("pwd"), Acr.EIDAS1, auth, null)
+                    case OK -> result.opensSession()
+                            ? loggedIn(sessions.draw(result.account().id(), List.of("pwd"), Acr.EIDAS1, null)
+                                    .riding(result.giveBack()), auth, null)
                             : codes.challenge(result.account(), auth.isEmpty() ? null : auth).flatMap(challenge -> challenged(
                                     request, auth, challenge));
                 });
@@ -117,8 +118,9 @@ public class LoginRoutes {
                 }
                 return codes.verify(request, value(form, "code")).flatMap(v -> switch (v.outcome()) {
                     // The code was typed in this login: a second factor, eIDAS substantial.
-                    case ACCEPTED -> codes.rememberDevice(v.accountId()).flatMap(device -> loggedIn(v.accountId(),
-                            Acr.AMR_SECOND_FACTOR, Acr.EIDAS2, v.pendingAuthorizationId() == null ? "" : v.pendingAuthorizationId(), device));
+                    case ACCEPTED -> codes.rememberDevice(v.accountId()).flatMap(device -> loggedIn(
+                            sessions.draw(v.accountId(), Acr.AMR_SECOND_FACTOR, Acr.EIDAS2, null),
+                            v.pendingAuthorizationId() == null ? "" : v.pendingAuthorizationId(), device));
                     case WRONG -> codeForm(request, "code.incorrect", null);
                     case EXHAUSTED, EXPIRED -> expiredCode(request);
                     case BLOCKED -> blockedCode(request);
@@ -160,12 +162,11 @@ public class LoginRoutes {
         }
 
         /**
-         * Opens the session and continues where the person was going (an RP's request, or the home page); with a
-         * request waiting, the session is stored by the statement that reads it.
+         * Opens the session ({@code opening}, drawn) and continues where the person was going (an RP's request, or
+         * the home page); with a request waiting, the session is stored by the statement that reads it.
          */
-        private Mono<ServerResponse> loggedIn(java.util.UUID accountId, List<String> amr, String acr, String auth,
+        private Mono<ServerResponse> loggedIn(LoginSessions.NewSession opening, String auth,
                 org.springframework.http.@Nullable ResponseCookie device) {
-            LoginSessions.NewSession opening = sessions.draw(accountId, amr, acr, null);
             return (auth.isEmpty() ? sessions.open(opening).thenReturn(URI.create("/")) : flow.resume(auth, opening))
                     .flatMap(target -> {
                         ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opening.cookie());

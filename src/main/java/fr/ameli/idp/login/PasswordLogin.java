@@ -6,6 +6,8 @@ import fr.ameli.idp.account.Accounts;
 import fr.ameli.idp.account.PasswordHasher;
 import fr.ameli.idp.provisional.ProvisionalCodes;
 import fr.ameli.idp.account.PasswordTries;
+import fr.ameli.idp.platform.Sql;
+import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.registry.InvalidNirException;
 import fr.ameli.idp.ratelimit.RateLimiter;
 import fr.ameli.idp.registry.Nir;
@@ -32,7 +34,7 @@ import reactor.core.publisher.Mono;
  * <p>Limits (README « Security »): the shared budget of wrong passwords ({@link PasswordTries}), a slot per NIR and
  * per client address taken <em>before</em> any hash is computed, in one atomic statement shared by every instance,
  * so a parallel burst gets no more tries than a sequence; a try that succeeds gives its slots back, so only
- * failures count. The NIR is counted in its canonical form ({@link Nir#value()}: with or without key, spaces of any
+ * failures count (in the statement that opens the session, where the login ends there: {@link Result#giveBack}). The NIR is counted in its canonical form ({@link Nir#value()}: with or without key, spaces of any
  * kind), every unparsable entry in one bucket.
  */
 @Component
@@ -53,11 +55,23 @@ class PasswordLogin {
     /**
      * {@code retryAfter}: how long a refused try ({@code LIMITED_*}) waits; zero otherwise. {@code knownDevice}: for
      * {@code OK}, whether the browser passed a code for the account ({@link SecurityCodes#deviceCheck}).
+     * {@code giveBack}: for {@code OK} on a known browser, the give-back of the try's slots, owed by the caller in
+     * the statement that opens the session ({@link LoginSessions.NewSession#riding}); none otherwise (given back
+     * already, or a wrong try).
      */
     record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId, Duration retryAfter,
-            boolean knownDevice) {
+            boolean knownDevice, Sql.Rider giveBack) {
         Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId) {
-            this(outcome, account, nir, codeId, Duration.ZERO, false);
+            this(outcome, account, nir, codeId, Duration.ZERO, false, Sql.Rider.NONE);
+        }
+
+        /** Whether the session opens at once, so that the try's slots can go back in its statement. */
+        boolean opensSession() {
+            return outcome == Outcome.OK && knownDevice;
+        }
+
+        Result owing(Sql.Rider giveBack) {
+            return giveBack.isEmpty() ? this : new Result(outcome, account, nir, codeId, retryAfter, knownDevice, giveBack);
         }
 
         static Result invalid() {
@@ -95,12 +109,13 @@ class PasswordLogin {
         // round trips less per login.
         Mono<PasswordTries.Tried<Result>> tried = nir == null
                 ? tries.attempt(null, clientAddress, () -> hasher.matches(password, null).thenReturn(Result.invalid()), wrong)
-                : tries.attempt(nir, clientAddress, read(nir, device), found -> check(nir, password, found), wrong);
+                : tries.attempt(nir, clientAddress, read(nir, device), found -> check(nir, password, found), wrong,
+                        Result::opensSession);
         return tried.map(outcome -> switch (outcome) {
-            case PasswordTries.Tried.Checked<Result> checked -> checked.result();
+            case PasswordTries.Tried.Checked<Result> checked -> checked.result().owing(checked.giveBack());
             case PasswordTries.Tried.Refused<Result> refused -> new Result(
                     refused.bucket().equals(PasswordTries.PER_NIR) ? Outcome.LIMITED_NIR : Outcome.LIMITED_ADDRESS,
-                    null, null, null, refused.retryAfter(), false);
+                    null, null, null, refused.retryAfter(), false, Sql.Rider.NONE);
         });
     }
 
@@ -150,7 +165,7 @@ class PasswordLogin {
                         .thenReturn(new Result(!ok ? Outcome.INVALID
                                 : account.status() == AccountStatus.ACTIVE ? Outcome.OK
                                 : account.status() == AccountStatus.PENDING ? Outcome.PENDING : Outcome.LOCKED,
-                                account, nir, null, Duration.ZERO, ok && found.knownDevice())));
+                                account, nir, null, Duration.ZERO, ok && found.knownDevice(), Sql.Rider.NONE)));
     }
 
     /** A right password whose stored hash has weaker Argon2 parameters than today's is hashed again and stored. */

@@ -2,6 +2,7 @@ package fr.ameli.idp.ratelimit;
 
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
+import fr.ameli.idp.platform.Sql;
 import io.r2dbc.spi.Readable;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -216,25 +217,35 @@ public class RateLimiter {
      */
     public Mono<Void> giveBack(Permit permit) {
         return Mono.defer(() -> {
-            StringBuilder where = new StringBuilder();
-            List<Taken> taken = permit.taken();
-            for (int i = 0; i < taken.size(); i++) {
-                where.append(i == 0 ? "" : " or ").append("(key_hash = :k").append(i).append(" and window_start = :s")
-                        .append(i).append(')');
-            }
-            // Rows locked in key order, as take's insert locks them: an update alone locks them in the order it
-            // reads them (the table's), and a take and a give-back of the same two rows could then deadlock (seen
-            // under the benchmark's concurrent logins: 40P01).
-            DatabaseClient.GenericExecuteSpec spec = db.sql("with locked as (select key_hash, window_start from rate_limit "
-                    + "where count > 0 and (" + where + ") order by key_hash, window_start for update) "
-                    + "update rate_limit r set count = r.count - 1 from locked l "
-                    + "where r.key_hash = l.key_hash and r.window_start = l.window_start and r.count > 0");
-            for (int i = 0; i < taken.size(); i++) {
-                Counter c = taken.get(i).counter();
-                spec = spec.bind("k" + i, key(c.bucket(), c.subject())).bind("s" + i, taken.get(i).windowStart());
-            }
-            return spec.then();
+            Sql.Rider rider = givingBack(permit);
+            return rider.bind(db.sql(rider.leading() + "select 1")).then();
         });
+    }
+
+    /**
+     * {@link #giveBack} as clauses for the caller's next statement ({@link Sql.Rider}: clauses {@code gb_…},
+     * parameters {@code :gb_…}): where a right password is followed by a write anyway (the login's session), the
+     * slots go back in that statement instead of a round trip of their own. Should that statement fail, the slots
+     * stay taken: the try counts as a wrong one, never the reverse.
+     */
+    public Sql.Rider givingBack(Permit permit) {
+        StringBuilder where = new StringBuilder();
+        Map<String, Object> parameters = new HashMap<>();
+        List<Taken> taken = permit.taken();
+        for (int i = 0; i < taken.size(); i++) {
+            where.append(i == 0 ? "" : " or ").append("(key_hash = :gb_k").append(i).append(" and window_start = :gb_s")
+                    .append(i).append(')');
+            Counter c = taken.get(i).counter();
+            parameters.put("gb_k" + i, key(c.bucket(), c.subject()));
+            parameters.put("gb_s" + i, taken.get(i).windowStart());
+        }
+        // Rows locked in key order, as take's insert locks them: an update alone locks them in the order it reads
+        // them (the table's), and a take and a give-back of the same two rows could then deadlock (seen under the
+        // benchmark's concurrent logins: 40P01).
+        return new Sql.Rider("gb_locked as (select key_hash, window_start from rate_limit where count > 0 and ("
+                + where + ") order by key_hash, window_start for update), "
+                + "gb_given as (update rate_limit r set count = r.count - 1 from gb_locked l "
+                + "where r.key_hash = l.key_hash and r.window_start = l.window_start and r.count > 0)", parameters);
     }
 
     /**

@@ -40,6 +40,10 @@ class LoginLimitTests {
 
     static final String PASSWORD = "Limites-Ameli-2026";
 
+    static final String AUTHORIZE = "/authorize?response_type=code&client_id=demo-rp"
+            + "&redirect_uri=http://localhost:9876/callback&scope=openid&state=limites-state&nonce=" + "n".repeat(32)
+            + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256";
+
     @LocalServerPort
     int port;
 
@@ -62,11 +66,13 @@ class LoginLimitTests {
     void setUp() {
         // Time stands still: a test never straddles two windows of a limit.
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        TestInsuredPersons.importInto(registry, Stream.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")
+        TestInsuredPersons.importInto(registry, Stream.of("1750144109001", "1750144109002", "1750144109003", "1750144109004",
+                        "1750144109005", "1750144109006")
                 .map(nir -> TestInsuredPersons.eligible(nir, "LIMITE").givenNames("Paul").birthDate("1975-01-01").withoutProof())
                 .toArray(TestInsuredPersons.Builder[]::new));
         String hash = hasher.hash(PASSWORD).block();
-        for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004")) {
+        for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004", "1750144109005",
+                "1750144109006")) {
             accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "limite" + nir.substring(10) + "@example.org", hash).block();
         }
     }
@@ -131,6 +137,35 @@ class LoginLimitTests {
         assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
         assertThat(logIn(new TestBrowser(port), "1750144109002", "Devine-10").body()).contains("est incorrect");
         assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    @Test
+    void loginWhenRightPasswordForAWaitingRequestThenItsTryIsNotCounted() {
+        for (int i = 0; i < 9; i++) {
+            assertThat(logIn(new TestBrowser(port), "1750144109005", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
+        }
+        // The session is stored by the statement that answers the relying party's request, and the slots go back there.
+        TestBrowser browser = known("1750144109005");
+        TestBrowser.Response toLogin = browser.get(AUTHORIZE);
+        browser.follow(toLogin);
+        TestBrowser.Response loggedIn = browser.post("/login", Map.of("nir", "1750144109005", "password", PASSWORD,
+                "auth", toLogin.query("auth")));
+        assertThat(loggedIn.status()).isEqualTo(HttpStatus.SEE_OTHER);
+        assertThat(loggedIn.header("Set-Cookie")).contains("AMELI_SESSION=");
+        assertThat(logIn(new TestBrowser(port), "1750144109005", "Devine-10").body()).contains("est incorrect");
+        assertThat(logIn(known("1750144109005"), "1750144109005", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    @Test
+    void loginWhenRightPasswordOnANewBrowserThenItsTryIsNotCounted() {
+        for (int i = 0; i < 9; i++) {
+            assertThat(logIn(new TestBrowser(port), "1750144109006", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
+        }
+        // No session yet (a security code is sent first): the slots go back in a statement of their own.
+        TestBrowser.Response challenged = logIn(new TestBrowser(port), "1750144109006", PASSWORD);
+        assertThat(challenged.location().getPath()).isEqualTo("/login/code");
+        assertThat(logIn(new TestBrowser(port), "1750144109006", "Devine-10").body()).contains("est incorrect");
+        assertThat(logIn(known("1750144109006"), "1750144109006", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     }
 
     @Test

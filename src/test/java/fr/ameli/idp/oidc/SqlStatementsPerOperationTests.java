@@ -44,10 +44,10 @@ class SqlStatementsPerOperationTests {
         // the pending request is saved for the login page
         m.put("authorize without a session (to the login page)", new Cost(1, 1));
         m.put("login page", new Cost(1, 1));
-        // attempt counted (per NIR and client address) with the account and the known browser read (one statement),
-        // attempt refunded (password right), session stored with the pending request and consent read and the code
-        // issued (one statement)
-        m.put("login form posted (password right, consent given: back to the RP with a code)", new Cost(3, 3));
+        // attempt counted (per NIR and client address) with the account and the known browser read (one statement);
+        // session stored, the attempt refunded (password right), the pending request and consent read and answered
+        // (one statement)
+        m.put("login form posted (password right, consent given: back to the RP with a code)", new Cost(2, 2));
         // one statement consumes the code, checks it and issues the access token
         m.put("token (code exchanged)", new Cost(1, 1));
         m.put("userinfo (signed JWT)", new Cost(1, 1));

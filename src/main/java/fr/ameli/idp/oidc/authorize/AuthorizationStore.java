@@ -116,8 +116,7 @@ class AuthorizationStore {
                         + "and (p.max_age is null or :opening_auth_time > :now - make_interval(secs => p.max_age)) "
                         + "and p.scopes @> string_to_array(p.scope, ' ')), "
                         + "done as (delete from pending_authorization where id = :id and exists (select from answered)), "
-                        + "opening as (" + LoginSessions.openingSignedInTo(
-                                "coalesce((select array_agg(client_id) from answered), '{}')") + ") "
+                        + opening.clauses("coalesce((select array_agg(client_id) from answered), '{}')") + " "
                         + "select p.*, (select sid from answered) as answered_sid from p")
                 .bind("id", id)
                 .bind("now", now)

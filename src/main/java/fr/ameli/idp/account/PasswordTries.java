@@ -23,7 +23,9 @@ import reactor.core.publisher.Mono;
  * link, the current password of « Mes informations ». A try takes a slot per canonical NIR ({@link Nir#value()};
  * every unparsable entry in one bucket of its own) and per client address <em>before</em> the hash is computed,
  * in one atomic statement shared by every instance; a try whose check says it was right gives its slots back, so
- * only failures count. A caller may count the try against limits of its own in the same statement.
+ * only failures count: here, or in the caller's next statement where it asks to carry the give-back (the login's
+ * session, {@link Tried.Checked#giveBack}). A caller may count the try against limits of its own in the same
+ * statement.
  */
 @Component
 public class PasswordTries {
@@ -38,13 +40,11 @@ public class PasswordTries {
     /** The outcome of a try: the check's result, or the limit that refused it (and when to try again). */
     public sealed interface Tried<T> {
         /**
-         * {@code giveBack}: the give-back of the try's slots that the caller owes ({@link Sql.Rider}, to run in its
-         * next statement), for a result it said it would carry them ({@code owed}); none otherwise.
+         * {@code giveBack}: for a right result that {@code owed} accepts, the give-back of the try's slots that the
+         * caller owes ({@link Sql.Rider}, to run in its next statement, or alone should that statement fail); none
+         * otherwise (given back already, or a wrong try).
          */
         record Checked<T>(T result, Sql.Rider giveBack) implements Tried<T> {
-            public Checked(T result) {
-                this(result, Sql.Rider.NONE);
-            }
         }
 
         /** Refused without a check: {@code bucket} names the limit ({@link #PER_NIR}, {@link #PER_ADDRESS}...). */
@@ -92,9 +92,9 @@ public class PasswordTries {
                 return Mono.just(new Tried.Refused<>(refusal.counter().bucket(), permit.retryAfter(clock.instant())));
             }
             return check.apply(permitAndRead.read()).flatMap(result -> wrong.test(result)
-                    ? Mono.just(new Tried.Checked<>(result))
+                    ? Mono.just(new Tried.Checked<>(result, Sql.Rider.NONE))
                     : owed.test(result) ? Mono.just(new Tried.Checked<>(result, limiter.givingBack(permit)))
-                    : limiter.giveBack(permit).thenReturn(new Tried.Checked<>(result)));
+                    : limiter.giveBack(permit).thenReturn(new Tried.Checked<>(result, Sql.Rider.NONE)));
         });
     }
 }

@@ -34,8 +34,9 @@ import reactor.core.publisher.Mono;
  * <p>Limits (README « Security »): the shared budget of wrong passwords ({@link PasswordTries}), a slot per NIR and
  * per client address taken <em>before</em> any hash is computed, in one atomic statement shared by every instance,
  * so a parallel burst gets no more tries than a sequence; a try that succeeds gives its slots back, so only
- * failures count (in the statement that opens the session, where the login ends there: {@link Result#giveBack}). The NIR is counted in its canonical form ({@link Nir#value()}: with or without key, spaces of any
- * kind), every unparsable entry in one bucket.
+ * failures count (where the session opens at once, in the statement that opens it: {@link Result#giveBack}). The
+ * NIR is counted in its canonical form ({@link Nir#value()}: with or without key, spaces of any kind), every
+ * unparsable entry in one bucket.
  */
 @Component
 class PasswordLogin {
@@ -57,7 +58,7 @@ class PasswordLogin {
      * {@code OK}, whether the browser passed a code for the account ({@link SecurityCodes#deviceCheck}).
      * {@code giveBack}: for {@code OK} on a known browser, the give-back of the try's slots, owed by the caller in
      * the statement that opens the session ({@link LoginSessions.NewSession#riding}); none otherwise (given back
-     * already, or a wrong try).
+     * already, a wrong try, or a try refused by a limit).
      */
     record Result(Outcome outcome, @Nullable Account account, @Nullable Nir nir, @Nullable UUID codeId, Duration retryAfter,
             boolean knownDevice, Sql.Rider giveBack) {

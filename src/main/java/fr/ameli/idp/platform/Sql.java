@@ -3,6 +3,7 @@ package fr.ameli.idp.platform;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
 
 /** The one SQL helper the capabilities share: R2DBC needs the type of a null parameter. */
 public final class Sql {
@@ -44,6 +45,11 @@ public final class Sql {
         /** To write before a host statement that has no {@code WITH} clause: {@code "with "}, the clauses, or nothing. */
         public String leading() {
             return clauses.isEmpty() ? "" : "with " + clauses + " ";
+        }
+
+        /** The clauses in a statement of their own (no host: their owner's, or a host's that failed). */
+        public Mono<Void> runAlone(DatabaseClient db) {
+            return isEmpty() ? Mono.empty() : Mono.defer(() -> bind(db.sql(leading() + "select 1")).then());
         }
 
         /** Binds the clauses' parameters in the host's statement. */

@@ -216,10 +216,7 @@ public class RateLimiter {
      * right code). Only the window the slot was taken in is touched; a count never goes below zero.
      */
     public Mono<Void> giveBack(Permit permit) {
-        return Mono.defer(() -> {
-            Sql.Rider rider = givingBack(permit);
-            return rider.bind(db.sql(rider.leading() + "select 1")).then();
-        });
+        return Mono.defer(() -> givingBack(permit).runAlone(db));
     }
 
     /**

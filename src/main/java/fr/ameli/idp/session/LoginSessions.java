@@ -43,15 +43,13 @@ public class LoginSessions {
     }
 
     /**
-     * A new session with the cookie that carries it. {@link #open(NewSession)} stores it alone; a caller whose next
-     * statement reads the rows the session leads to stores it in that statement instead ({@link #OPENING} as a
-     * data-modifying {@code WITH} clause, {@link #bindOpening}): one round trip instead of two.
+     * A new session with the cookie that carries it, and the clauses that ride in the statement that stores it
+     * ({@code rider}: the give-back of the login's password try; none for other sessions). {@link #open(NewSession)}
+     * stores it alone; a caller whose next statement reads the rows the session leads to stores it in that statement
+     * instead ({@link #clauses}, data-modifying {@code WITH} clauses, {@link #bindOpening}): one round trip instead of
+     * two.
      */
     public record NewSession(LoginSession session, ResponseCookie cookie, Sql.Rider rider) {
-
-        public NewSession(LoginSession session, ResponseCookie cookie) {
-            this(session, cookie, Sql.Rider.NONE);
-        }
 
         /**
          * This session, stored with {@code rider}'s clauses in the same statement (the give-back of the password's
@@ -69,7 +67,8 @@ public class LoginSessions {
 
     /**
      * The insert of a {@link NewSession}'s row, for a {@code WITH} clause of a caller's statement: its parameters are
-     * all named {@code :opening_*} ({@link #bindOpening}), so that they do not meet the caller's own.
+     * all named {@code :opening_*} ({@link #bindOpening}; a rider's, {@code :gb_*}), so that they do not meet the
+     * caller's own.
      */
     public static final String OPENING = openingSignedInTo("'{}'");
 
@@ -92,7 +91,7 @@ public class LoginSessions {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         LoginSession session = new LoginSession(Secrets.sha256(handle), accountId, now, amr, acr, federationIdToken,
                 now.plus(properties.oidc().sessionTtl()));
-        return new NewSession(session, cookie(handle, properties.oidc().sessionTtl().toSeconds()));
+        return new NewSession(session, cookie(handle, properties.oidc().sessionTtl().toSeconds()), Sql.Rider.NONE);
     }
 
     /** Binds the parameters of {@link #OPENING} (or {@link NewSession#clauses}) in a statement that holds it. */
@@ -111,6 +110,15 @@ public class LoginSessions {
     /** Opens a session; emits it with the cookie to set. */
     public Mono<NewSession> open(UUID accountId, List<String> amr, String acr, @Nullable String federationIdToken) {
         return Mono.defer(() -> open(draw(accountId, amr, acr, federationIdToken)));
+    }
+
+    /**
+     * Runs the clauses that were to ride with {@code session} in a statement of their own: after the statement that
+     * was to store it failed, so that a right password's try is not counted as a wrong one. Should that statement
+     * have committed after all, the slots are given back twice, which a count never below zero makes harmless.
+     */
+    public Mono<Void> rideAlone(NewSession session) {
+        return session.rider().runAlone(db);
     }
 
     /** Stores a session drawn by {@link #draw}; emits it. */

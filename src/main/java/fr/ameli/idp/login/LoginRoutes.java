@@ -3,7 +3,6 @@ package fr.ameli.idp.login;
 import fr.ameli.idp.web.error.ErrorChannel;
 import fr.ameli.idp.oidc.authorize.AuthorizationFlow;
 import fr.ameli.idp.oidc.shared.Acr;
-import fr.ameli.idp.platform.Failures;
 import fr.ameli.idp.session.LoginSessions;
 import fr.ameli.idp.web.error.ErrorRenderer;
 import java.net.URI;
@@ -164,16 +163,11 @@ public class LoginRoutes {
 
         /**
          * Opens the session ({@code opening}, drawn) and continues where the person was going (an RP's request, or
-         * the home page); with a request waiting, the session is stored by the statement that reads it. Should that
-         * statement fail, what was to ride in it (the password try's give-back) runs alone before the failure is
-         * shown. Only then: after a refusal of the flow (a request expired meanwhile), the statement ran, and a second
-         * give-back would let each right password buy a wrong try.
+         * the home page); with a request waiting, the session is stored by the statement that reads it.
          */
         private Mono<ServerResponse> loggedIn(LoginSessions.NewSession opening, String auth,
                 org.springframework.http.@Nullable ResponseCookie device) {
-            Mono<URI> next = auth.isEmpty() ? sessions.open(opening).thenReturn(URI.create("/")) : flow.resume(auth, opening);
-            return next.onErrorResume(Failures::fromDatabase,
-                            failed -> sessions.rideAlone(opening).onErrorComplete().then(Mono.error(failed)))
+            return (auth.isEmpty() ? sessions.open(opening).thenReturn(URI.create("/")) : flow.resume(auth, opening))
                     .flatMap(target -> {
                         ServerResponse.BodyBuilder redirect = ServerResponse.seeOther(target).cookie(opening.cookie());
                         if (device != null) {

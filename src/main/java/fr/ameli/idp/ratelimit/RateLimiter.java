@@ -222,8 +222,8 @@ public class RateLimiter {
     /**
      * {@link #giveBack} as clauses for the caller's next statement ({@link Sql.Rider}: clauses {@code gb_…},
      * parameters {@code :gb_…}): where a right password is followed by a write anyway (the login's session), the
-     * slots go back in that statement instead of a round trip of their own. Should that statement fail, the slots
-     * stay taken: the try counts as a wrong one, never the reverse.
+     * slots go back in that statement instead of a round trip of their own. Should that statement fail, its caller
+     * runs the clauses alone ({@code LoginSessions.storing}).
      */
     public Sql.Rider givingBack(Permit permit) {
         StringBuilder where = new StringBuilder();

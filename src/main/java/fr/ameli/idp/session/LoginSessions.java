@@ -1,5 +1,6 @@
 package fr.ameli.idp.session;
 
+import fr.ameli.idp.platform.Failures;
 import fr.ameli.idp.platform.IdpProperties;
 import fr.ameli.idp.platform.Secrets;
 import fr.ameli.idp.platform.Sql;
@@ -12,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -29,6 +32,8 @@ import reactor.core.publisher.Mono;
 public class LoginSessions {
 
     public static final String COOKIE = "AMELI_SESSION";
+
+    private static final Logger log = LoggerFactory.getLogger(LoginSessions.class);
 
     private static final String END = SessionEnd.statement("delete from login_session where id_hash = :id");
 
@@ -113,17 +118,26 @@ public class LoginSessions {
     }
 
     /**
-     * Runs the clauses that were to ride with {@code session} in a statement of their own: after the statement that
-     * was to store it failed, so that a right password's try is not counted as a wrong one. Should that statement
-     * have committed after all, the slots are given back twice, which a count never below zero makes harmless.
+     * {@code statement}, the one that stores {@code opening} (with its rider's clauses); should it fail with a
+     * database error, the rider's clauses run in a statement of their own before the failure goes on, so that a right
+     * password's try is not counted as a wrong one. Only around that statement: after it committed, running the
+     * clauses again would give the slots back twice and erase a wrong try. (A reply lost after a commit, the
+     * connection gone, does that, rarely; an error of the statement itself rolls it back.)
      */
-    public Mono<Void> rideAlone(NewSession session) {
-        return session.rider().runAlone(db);
+    public static <T> Mono<T> storing(Mono<T> statement, NewSession opening, DatabaseClient db) {
+        Sql.Rider rider = opening.rider();
+        return rider.isEmpty() ? statement : statement.onErrorResume(Failures::fromDatabase, failed -> rider.runAlone(db)
+                .onErrorResume(alsoFailed -> {
+                    log.warn("The give-back of a login try failed as well: {}", Failures.describe(alsoFailed));
+                    return Mono.empty();
+                })
+                .then(Mono.error(failed)));
     }
 
     /** Stores a session drawn by {@link #draw}; emits it. */
     public Mono<NewSession> open(NewSession session) {
-        return bindOpening(db.sql(session.rider().leading() + OPENING), session).then().thenReturn(session);
+        return storing(bindOpening(db.sql(session.rider().leading() + OPENING), session).then(), session, db)
+                .thenReturn(session);
     }
 
     /**

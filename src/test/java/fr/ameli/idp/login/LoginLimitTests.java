@@ -67,12 +67,12 @@ class LoginLimitTests {
         // Time stands still: a test never straddles two windows of a limit.
         clock.set(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         TestInsuredPersons.importInto(registry, Stream.of("1750144109001", "1750144109002", "1750144109003", "1750144109004",
-                        "1750144109005", "1750144109006", "1750144109007")
+                        "1750144109005", "1750144109006", "1750144109007", "1750144109008")
                 .map(nir -> TestInsuredPersons.eligible(nir, "LIMITE").givenNames("Paul").birthDate("1975-01-01").withoutProof())
                 .toArray(TestInsuredPersons.Builder[]::new));
         String hash = hasher.hash(PASSWORD).block();
         for (String nir : List.of("1750144109001", "1750144109002", "1750144109003", "1750144109004", "1750144109005",
-                "1750144109006", "1750144109007")) {
+                "1750144109006", "1750144109007", "1750144109008")) {
             accounts.provision(Nir.parse(nir), AccountStatus.ACTIVE, "limite" + nir.substring(10) + "@example.org", hash).block();
         }
     }
@@ -130,66 +130,70 @@ class LoginLimitTests {
 
     @Test
     void loginWhenRightPasswordThenItsTryIsNotCounted() {
-        for (int i = 0; i < 9; i++) {
-            assertThat(logIn(new TestBrowser(port), "1750144109002", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
-        }
+        nineWrongTries("1750144109002");
         // The person logs in between the wrong tries: that try gives its slot back.
         assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.SEE_OTHER);
-        assertThat(logIn(new TestBrowser(port), "1750144109002", "Devine-10").body()).contains("est incorrect");
-        assertThat(logIn(known("1750144109002"), "1750144109002", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertLastSlotStillFree("1750144109002");
     }
 
     @Test
     void loginWhenRightPasswordForAWaitingRequestThenItsTryIsNotCounted() {
-        for (int i = 0; i < 9; i++) {
-            assertThat(logIn(new TestBrowser(port), "1750144109005", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
-        }
+        nineWrongTries("1750144109005");
         // The session is stored by the statement that answers the relying party's request, and the slots go back there.
         TestBrowser browser = known("1750144109005");
-        TestBrowser.Response toLogin = browser.get(AUTHORIZE);
-        browser.follow(toLogin);
-        TestBrowser.Response loggedIn = browser.post("/login", Map.of("nir", "1750144109005", "password", PASSWORD,
-                "auth", toLogin.query("auth")));
+        String auth = waitingRequest(browser);
+        TestBrowser.Response loggedIn = logInFor(browser, "1750144109005", auth);
         assertThat(loggedIn.status()).isEqualTo(HttpStatus.SEE_OTHER);
         assertThat(loggedIn.headers().getOrEmpty("Set-Cookie")).anyMatch(cookie -> cookie.startsWith("AMELI_SESSION="));
-        assertThat(logIn(new TestBrowser(port), "1750144109005", "Devine-10").body()).contains("est incorrect");
-        assertThat(logIn(known("1750144109005"), "1750144109005", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertLastSlotStillFree("1750144109005");
     }
 
     @Test
     void loginWhenRightPasswordOnANewBrowserThenItsTryIsNotCounted() {
-        for (int i = 0; i < 9; i++) {
-            assertThat(logIn(new TestBrowser(port), "1750144109006", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
-        }
+        nineWrongTries("1750144109006");
         // No session yet (a security code is sent first): the slots go back in a statement of their own.
         TestBrowser.Response challenged = logIn(new TestBrowser(port), "1750144109006", PASSWORD);
         assertThat(challenged.location().getPath()).isEqualTo("/login/code");
-        assertThat(logIn(new TestBrowser(port), "1750144109006", "Devine-10").body()).contains("est incorrect");
-        assertThat(logIn(known("1750144109006"), "1750144109006", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertLastSlotStillFree("1750144109006");
     }
 
     @Test
     void loginWhenTheSessionCannotBeStoredThenTheRightPasswordIsStillNotCounted() {
-        for (int i = 0; i < 9; i++) {
-            assertThat(logIn(new TestBrowser(port), "1750144109007", "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
-        }
-        // The database refuses this person's sessions: the statement that was to give the try back fails.
-        db.sql("create or replace function refuse_session_1750144109007() returns trigger language plpgsql as $$ begin "
-                + "if new.account_id = (select id from account where nir = '1750144109007') then "
-                + "raise exception 'session refused for the test'; end if; return new; end $$").then().block();
-        db.sql("create trigger refuse_session_1750144109007 before insert on login_session for each row "
-                + "execute function refuse_session_1750144109007()").then().block();
+        nineWrongTries("1750144109007");
         try {
-            TestBrowser.Response failed = logIn(known("1750144109007"), "1750144109007", PASSWORD);
-            assertThat(failed.status().is5xxServerError()).as("status %s", failed.status()).isTrue();
-            assertThat(failed.headers().getOrEmpty("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("AMELI_SESSION="));
+            // The database refuses this person's sessions: the statement that was to give the try back fails, with a
+            // waiting request and without.
+            db.sql("create or replace function refuse_session_1750144109007() returns trigger language plpgsql as $$ begin "
+                    + "if new.account_id = (select id from account where nir = '1750144109007') then "
+                    + "raise exception 'session refused for the test'; end if; return new; end $$").then().block();
+            db.sql("create trigger refuse_session_1750144109007 before insert on login_session for each row "
+                    + "execute function refuse_session_1750144109007()").then().block();
+            TestBrowser.Response alone = logIn(known("1750144109007"), "1750144109007", PASSWORD);
+            assertThat(alone.status().is5xxServerError()).as("status %s", alone.status()).isTrue();
+            assertThat(alone.headers().getOrEmpty("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("AMELI_SESSION="));
+            TestBrowser browser = known("1750144109007");
+            String auth = waitingRequest(browser);
+            TestBrowser.Response forRequest = logInFor(browser, "1750144109007", auth);
+            assertThat(forRequest.status().is5xxServerError()).as("status %s", forRequest.status()).isTrue();
         } finally {
-            db.sql("drop trigger refuse_session_1750144109007 on login_session").then().block();
-            db.sql("drop function refuse_session_1750144109007()").then().block();
+            db.sql("drop trigger if exists refuse_session_1750144109007 on login_session").then().block();
+            db.sql("drop function if exists refuse_session_1750144109007()").then().block();
         }
-        // The try was given back all the same: the tenth wrong password is still checked, the eleventh try refused.
-        assertThat(logIn(new TestBrowser(port), "1750144109007", "Devine-10").body()).contains("est incorrect");
-        assertThat(logIn(known("1750144109007"), "1750144109007", PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        // Both tries were given back all the same.
+        assertLastSlotStillFree("1750144109007");
+    }
+
+    @Test
+    void loginWhenTheRequestExpiredMeanwhileThenTheRightPasswordIsGivenBackOnce() {
+        nineWrongTries("1750144109008");
+        TestBrowser browser = known("1750144109008");
+        String auth = waitingRequest(browser);
+        db.sql("delete from pending_authorization where id = :id").bind("id", auth).then().block();
+        // The session's statement ran (and gave the try back); the flow then refuses the request, which is no
+        // failure of that statement: the slots must not go back a second time, or a wrong try would be erased.
+        TestBrowser.Response expired = logInFor(browser, "1750144109008", auth);
+        assertThat(expired.body()).contains("expiré");
+        assertLastSlotStillFree("1750144109008");
     }
 
     @Test
@@ -216,6 +220,31 @@ class LoginLimitTests {
         }
         assertThat(logIn(new TestBrowser(port), "pas un NIR non plus", "Devine").status())
                 .isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    /** Nine wrong passwords for {@code nir}, each checked: one slot of the NIR's limit is left. */
+    private void nineWrongTries(String nir) {
+        for (int i = 0; i < 9; i++) {
+            assertThat(logIn(new TestBrowser(port), nir, "Devine-" + i).status()).isEqualTo(HttpStatus.OK);
+        }
+    }
+
+    /** After {@link #nineWrongTries} and a right password: that try left the last slot free, the next uses it. */
+    private void assertLastSlotStillFree(String nir) {
+        assertThat(logIn(new TestBrowser(port), nir, "Devine-10").body()).contains("est incorrect");
+        assertThat(logIn(known(nir), nir, PASSWORD).status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+    }
+
+    /** A relying party's request, its login page shown in {@code browser}: the request's handle. */
+    private static String waitingRequest(TestBrowser browser) {
+        TestBrowser.Response toLogin = browser.get(AUTHORIZE);
+        browser.follow(toLogin);
+        return toLogin.query("auth");
+    }
+
+    /** The right password posted for the request {@code auth}. */
+    private static TestBrowser.Response logInFor(TestBrowser browser, String nir, String auth) {
+        return browser.post("/login", Map.of("nir", nir, "password", PASSWORD, "auth", auth));
     }
 
     private TestBrowser known(String nir) {

@@ -121,11 +121,11 @@ class AuthorizationStore {
                 .bind("id", id)
                 .bind("now", now)
                 .bind("request_acr", answerable.requestAcr().toArray(String[]::new));
-        return LoginSessions.bindOpening(spec, opening)
+        return LoginSessions.storing(LoginSessions.bindOpening(spec, opening)
                 .map(row -> new PendingConsentAnswer(
                         new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)),
                         row.get("answered_sid", String.class)))
-                .one();
+                .one(), opening, db);
     }
 
     /** A browser's live session with the consent its person gave to a client (null when none). */

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +52,8 @@ public class LoginSessions {
      * A new session with the cookie that carries it, and the clauses that ride in the statement that stores it
      * ({@code rider}: the give-back of the login's password try; none for other sessions). {@link #open(NewSession)}
      * stores it alone; a caller whose next statement reads the rows the session leads to stores it in that statement
-     * instead ({@link #clauses}, data-modifying {@code WITH} clauses, {@link #bindOpening}): one round trip instead of
-     * two.
+     * instead ({@link #clauses}, data-modifying {@code WITH} clauses, run by {@link #storing}): one round trip
+     * instead of two.
      */
     public record NewSession(LoginSession session, ResponseCookie cookie, Sql.Rider rider) {
 
@@ -72,7 +73,7 @@ public class LoginSessions {
 
     /**
      * The insert of a {@link NewSession}'s row, for a {@code WITH} clause of a caller's statement: its parameters are
-     * all named {@code :opening_*} ({@link #bindOpening}; a rider's, {@code :gb_*}), so that they do not meet the
+     * all named {@code :opening_*} (bound by {@link #storing}; a rider's, {@code :gb_*}), so that they do not meet the
      * caller's own.
      */
     public static final String OPENING = openingSignedInTo("'{}'");
@@ -100,7 +101,7 @@ public class LoginSessions {
     }
 
     /** Binds the parameters of {@link #OPENING} (or {@link NewSession#clauses}) in a statement that holds it. */
-    public static DatabaseClient.GenericExecuteSpec bindOpening(DatabaseClient.GenericExecuteSpec spec, NewSession opening) {
+    private static DatabaseClient.GenericExecuteSpec bindOpening(DatabaseClient.GenericExecuteSpec spec, NewSession opening) {
         LoginSession s = opening.session();
         spec = opening.rider().bind(spec).bind("opening_id", s.idHash())
                 .bind("opening_account", s.accountId())
@@ -118,13 +119,17 @@ public class LoginSessions {
     }
 
     /**
-     * {@code statement}, the one that stores {@code opening} (with its rider's clauses); should it fail with a
-     * database error, the rider's clauses run in a statement of their own before the failure goes on, so that a right
-     * password's try is not counted as a wrong one. Only around that statement: after it committed, running the
-     * clauses again would give the slots back twice and erase a wrong try. (A reply lost after a commit, the
-     * connection gone, does that, rarely; an error of the statement itself rolls it back.)
+     * Runs {@code spec}, a statement that holds {@code opening}'s clauses ({@link #OPENING} or
+     * {@link NewSession#clauses}), with their parameters bound: {@code run} executes it. The one way to run such a
+     * statement, so that none runs without this: should it fail with a database error, the rider's clauses run in a
+     * statement of their own before the failure goes on, so that a right password's try is not counted as a wrong
+     * one. Only around that statement: after it committed, running the clauses again would give the slots back twice
+     * and erase a wrong try. (A reply lost after a commit, the connection gone, does that, rarely; an error of the
+     * statement itself rolls it back.)
      */
-    public static <T> Mono<T> storing(Mono<T> statement, NewSession opening, DatabaseClient db) {
+    public static <T> Mono<T> storing(DatabaseClient db, DatabaseClient.GenericExecuteSpec spec, NewSession opening,
+            Function<DatabaseClient.GenericExecuteSpec, Mono<T>> run) {
+        Mono<T> statement = run.apply(bindOpening(spec, opening));
         Sql.Rider rider = opening.rider();
         return rider.isEmpty() ? statement : statement.onErrorResume(Failures::fromDatabase, failed -> rider.runAlone(db)
                 .onErrorResume(alsoFailed -> {
@@ -136,7 +141,7 @@ public class LoginSessions {
 
     /** Stores a session drawn by {@link #draw}; emits it. */
     public Mono<NewSession> open(NewSession session) {
-        return storing(bindOpening(db.sql(session.rider().leading() + OPENING), session).then(), session, db)
+        return storing(db, db.sql(session.rider().leading() + OPENING), session, DatabaseClient.GenericExecuteSpec::then)
                 .thenReturn(session);
     }
 

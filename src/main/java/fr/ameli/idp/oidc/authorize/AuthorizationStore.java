@@ -121,11 +121,11 @@ class AuthorizationStore {
                 .bind("id", id)
                 .bind("now", now)
                 .bind("request_acr", answerable.requestAcr().toArray(String[]::new));
-        return LoginSessions.storing(LoginSessions.bindOpening(spec, opening)
+        return LoginSessions.storing(db, spec, opening, bound -> bound
                 .map(row -> new PendingConsentAnswer(
                         new PendingAndConsent(pending(row), row.get("granted_at") == null ? null : consent(row)),
                         row.get("answered_sid", String.class)))
-                .one(), opening, db);
+                .one());
     }
 
     /** A browser's live session with the consent its person gave to a client (null when none). */

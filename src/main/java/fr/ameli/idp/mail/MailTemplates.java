@@ -1,6 +1,7 @@
 package fr.ameli.idp.mail;
 
 import fr.ameli.idp.platform.IdpProperties;
+import fr.ameli.idp.web.TemplateEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -177,7 +178,7 @@ public class MailTemplates {
             }
         };
         resolver.setCheckExistence(true);
-        SpringTemplateEngine engine = new SpringTemplateEngine();
+        SpringTemplateEngine engine = TemplateEngines.withoutJackson(new SpringTemplateEngine());
         engine.setTemplateResolver(resolver);
         return engine;
     }

@@ -1,7 +1,6 @@
 package fr.ameli.idp.mail;
 
 import fr.ameli.idp.platform.IdpProperties;
-import fr.ameli.idp.web.TemplateEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -178,7 +177,7 @@ public class MailTemplates {
             }
         };
         resolver.setCheckExistence(true);
-        SpringTemplateEngine engine = TemplateEngines.withoutJackson(new SpringTemplateEngine());
+        SpringTemplateEngine engine = new SpringTemplateEngine();
         engine.setTemplateResolver(resolver);
         return engine;
     }

@@ -12,7 +12,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.thymeleaf.IEngineConfiguration;
 import org.thymeleaf.templateresolver.AbstractConfigurableTemplateResolver;
 import org.thymeleaf.templateresource.ITemplateResource;
@@ -54,17 +53,6 @@ class PreloadedTemplates {
         resolver.setCheckExistence(true);
         resolver.setOrder(0);
         return resolver;
-    }
-
-    /** Boot's engine for the pages, set up before anything uses it (TemplateEngines). */
-    @Bean
-    static BeanPostProcessor templateEnginesWithoutJackson() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                return bean instanceof org.thymeleaf.TemplateEngine engine ? TemplateEngines.withoutJackson(engine) : bean;
-            }
-        };
     }
 
     /** Also initialises the template engine, which reads its own resources on first use. */
